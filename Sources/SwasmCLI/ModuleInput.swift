@@ -1,0 +1,55 @@
+// Reading a module from disk: binary `.wasm` or text `.wat`, the latter
+// assembled to binary first. Errors are phrased for the command line.
+import Foundation
+import WasmModel
+import WasmText
+
+/// A module file that could not be read, parsed, decoded or validated.
+public struct InputError: Error, CustomStringConvertible {
+    public var path: String
+    public var detail: String
+
+    public var description: String { "\(path): \(detail)" }
+}
+
+public enum ModuleInput {
+    /// True when the file should be read as text: a `.wat` name, or content
+    /// that does not start with the binary magic.
+    static func isText(path: String, bytes: [UInt8]) -> Bool {
+        if path.hasSuffix(".wat") || path.hasSuffix(".wast") { return true }
+        if path.hasSuffix(".wasm") { return false }
+        return !(bytes.count >= 4 && bytes[0] == 0 && bytes[1] == 0x61 && bytes[2] == 0x73 && bytes[3] == 0x6D)
+    }
+
+    /// The binary encoding of the module at `path`.
+    public static func binary(atPath path: String) throws(InputError) -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(path: path, detail: "cannot read file")
+        }
+        let bytes = [UInt8](data)
+        guard isText(path: path, bytes: bytes) else { return bytes }
+        guard let source = String(bytes: bytes, encoding: .utf8) else {
+            throw InputError(path: path, detail: "text module is not valid UTF-8")
+        }
+        do {
+            return try WasmText.assemble(source)
+        } catch {
+            throw InputError(path: path, detail: error.description)
+        }
+    }
+
+    /// Reads, decodes and validates the module at `path`.
+    public static func validatedModule(atPath path: String) throws(InputError) -> Module {
+        let bytes = try binary(atPath: path)
+        do {
+            return try Validator.decodeAndValidate(bytes)
+        } catch {
+            throw InputError(path: path, detail: error.description)
+        }
+    }
+}
+
+/// Writes `tool: error: message` to standard error.
+func reportError(_ tool: String, _ message: String) {
+    FileHandle.standardError.write(Data("\(tool): error: \(message)\n".utf8))
+}

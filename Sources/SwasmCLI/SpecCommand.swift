@@ -1,0 +1,169 @@
+// `swasm-spec`: the spec testsuite runner, and the decoder/validator fuzz
+// driver over mutated spec modules.
+import ArgumentParser
+import Dispatch
+import Foundation
+import SwasmSpec
+import WasmModel
+
+public struct SpecCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "swasm-spec",
+        abstract: "Run the WebAssembly spec testsuite through swasm.",
+        subcommands: [Run.self, Fuzz.self],
+        defaultSubcommand: Run.self)
+
+    public init() {}
+
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run spec scripts (wast2json JSON).")
+
+        @Option(help: "Folder of .json scripts.")
+        var specDirectory = "../shared/spec/wasm-2.0/json"
+
+        @Option(help: "Expected-failures list (file.json:line per line).")
+        var expectedFailures = "Tests/spec-expected-failures.txt"
+
+        @Option(help: "Where to write the per-file report.")
+        var report = "results/spec-report.txt"
+
+        @Argument(help: "Script names to run (e.g. i32 or i32.json); all when empty.")
+        var only: [String] = []
+
+        func run() throws {
+            let directory = URL(fileURLWithPath: specDirectory)
+            var names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+                .filter { $0.hasSuffix(".json") }
+                .sorted()
+            if !only.isEmpty {
+                let wanted = Set(only.map { $0.hasSuffix(".json") ? $0 : $0 + ".json" })
+                names = names.filter { wanted.contains($0) }
+            }
+            let expected = FileManager.default.fileExists(atPath: expectedFailures)
+                ? try ExpectedFailures(contentsOf: URL(fileURLWithPath: expectedFailures))
+                : ExpectedFailures()
+
+            let runner = SpecRunner()
+            let scripts = names
+            let collected = ResultBox(count: scripts.count)
+            DispatchQueue.concurrentPerform(iterations: scripts.count) { i in
+                collected.set(i, runner.run(scriptAt: directory.appendingPathComponent(scripts[i])))
+            }
+            let results = collected.results
+
+            var passed = 0, failed = 0, skipped = 0
+            var unexpected: [SpecFailure] = []
+            var reportText = ""
+            for result in results.compactMap({ $0 }) {
+                passed += result.passed
+                failed += result.failed
+                skipped += result.skipped
+                let line = "\(result.file): \(result.passed) passed, \(result.failed) failed, \(result.skipped) skipped"
+                print(line)
+                reportText += line + "\n"
+                for failure in result.failures {
+                    reportText += "  FAIL \(failure)\n"
+                    if !expected.contains(failure) { unexpected.append(failure) }
+                }
+            }
+            let reportURL = URL(fileURLWithPath: report)
+            try? FileManager.default.createDirectory(at: reportURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try reportText.write(to: reportURL, atomically: true, encoding: .utf8)
+
+            for failure in unexpected.prefix(50) { print("unexpected failure: \(failure)") }
+            if unexpected.count > 50 { print("... and \(unexpected.count - 50) more (see \(report))") }
+            print("spec: \(passed) passed, \(failed) failed, \(skipped) skipped")
+            if !unexpected.isEmpty { throw ExitCode(1) }
+        }
+    }
+
+    struct Fuzz: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decode and validate mutated spec modules; fails on a crash or hang.")
+
+        @Option(help: "Folder holding the spec's .wasm files.")
+        var specDirectory = "../shared/spec/wasm-2.0/json"
+
+        @Option(help: "How many mutated inputs to try.")
+        var count = 100_000
+
+        @Option(help: "Random seed.")
+        var seed: UInt64 = 1
+
+        @Option(help: "Seconds one input may take before it counts as a hang.")
+        var hangSeconds = 10
+
+        func run() throws {
+            let corpus = try ModuleMutator.corpus(in: URL(fileURLWithPath: specDirectory))
+            guard !corpus.isEmpty else { throw ValidationError("no .wasm files in \(specDirectory)") }
+            let progress = ProgressWatch(limitSeconds: hangSeconds)
+            progress.start()
+            var rng = SeededGenerator(seed: seed)
+            var malformed = 0, invalid = 0, valid = 0
+            for i in 0..<count {
+                let original = corpus[Int.random(in: 0..<corpus.count, using: &rng)]
+                let input = ModuleMutator.mutate(original, using: &rng)
+                progress.begin(i)
+                do throws(WasmError) {
+                    _ = try Validator.decodeAndValidate(input)
+                    valid += 1
+                } catch {
+                    if error.kind == .malformed { malformed += 1 } else { invalid += 1 }
+                }
+            }
+            progress.stop()
+            print("fuzz: \(count) inputs (seed \(seed)): \(malformed) malformed, \(invalid) invalid, \(valid) valid; no crash, no hang")
+        }
+    }
+}
+
+/// Per-script results filled in from several threads.
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var results: [SpecFileResult?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: SpecFileResult) {
+        lock.lock()
+        results[index] = result
+        lock.unlock()
+    }
+}
+
+/// Aborts the process if one input takes longer than the limit.
+final class ProgressWatch: @unchecked Sendable {
+    let limit: Int
+    let lock = NSLock()
+    var current = -1
+    var since = DispatchTime.now()
+    var timer: DispatchSourceTimer?
+
+    init(limitSeconds: Int) { limit = limitSeconds }
+
+    func begin(_ index: Int) {
+        lock.lock()
+        current = index
+        since = .now()
+        lock.unlock()
+    }
+
+    func start() {
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + 1, repeating: 1)
+        timer.setEventHandler { [self] in
+            lock.lock()
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - since.uptimeNanoseconds) / 1e9
+            let index = current
+            lock.unlock()
+            if elapsed > Double(limit) {
+                FileHandle.standardError.write(Data("fuzz: input \(index) has run for \(Int(elapsed)) s: hang\n".utf8))
+                exit(1)
+            }
+        }
+        timer.resume()
+        self.timer = timer
+    }
+
+    func stop() { timer?.cancel() }
+}

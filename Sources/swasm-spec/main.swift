@@ -1,0 +1,3 @@
+import SwasmCLI
+
+SpecCommand.main()
