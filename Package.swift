@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(name: "swasmc", dependencies: ["SwasmCLI"]),
         .executableTarget(name: "swasm", dependencies: ["SwasmCLI"]),
         .executableTarget(name: "swasm-spec", dependencies: ["SwasmCLI"]),
-        .testTarget(name: "WasmModelTests", dependencies: ["WasmModel", "SwasmSpec"]),
+        .testTarget(name: "WasmModelTests", dependencies: ["WasmModel", "SwasmSpec", "WasmText"]),
         .testTarget(name: "SwasmRuntimeTests", dependencies: ["SwasmRuntime", "SwasmABI"]),
         .testTarget(name: "SwasmCLITests", dependencies: ["SwasmCLI", "WasmText", "WasmModel"]),
     ]

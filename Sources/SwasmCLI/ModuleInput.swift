@@ -23,10 +23,9 @@ public enum ModuleInput {
 
     /// The binary encoding of the module at `path`.
     public static func binary(atPath path: String) throws(InputError) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(path: path, detail: "cannot read file")
+        guard let bytes = readFile(path) else {
+            throw InputError(path: path, detail: "cannot read file: \(String(cString: strerror(errno)))")
         }
-        let bytes = [UInt8](data)
         guard isText(path: path, bytes: bytes) else { return bytes }
         guard let source = String(bytes: bytes, encoding: .utf8) else {
             throw InputError(path: path, detail: "text module is not valid UTF-8")
@@ -47,6 +46,30 @@ public enum ModuleInput {
             throw InputError(path: path, detail: error.description)
         }
     }
+}
+
+/// Reads a whole file with plain read(2) straight into the array: several
+/// times faster than going through Data for large modules.
+func readFile(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+    let size = Int(info.st_size)
+    var failed = false
+    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+        var done = 0
+        while done < size {
+            let n = read(fd, buffer.baseAddress! + done, size - done)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            done += n
+        }
+        failed = done != size
+        count = done
+    }
+    return failed ? nil : bytes
 }
 
 /// Writes `tool: error: message` to standard error.

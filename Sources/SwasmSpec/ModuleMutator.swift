@@ -22,9 +22,12 @@ public enum ModuleMutator {
     /// Applies one to four random mutations to `bytes`.
     public static func mutate(_ bytes: [UInt8], using rng: inout SeededGenerator) -> [UInt8] {
         var out = bytes
-        let rounds = Int.random(in: 1...4, using: &rng)
+        // Mostly one in-place change, which keeps section sizes intact and so
+        // reaches the validator; sometimes several, or structural ones.
+        let rounds = Int.random(in: 0..<4, using: &rng) == 0 ? Int.random(in: 2...4, using: &rng) : 1
         for _ in 0..<rounds {
-            let kind = Int.random(in: 0..<7, using: &rng)
+            let roll = Int.random(in: 0..<10, using: &rng)
+            let kind = roll < 6 ? roll % 2 : Int.random(in: 2..<7, using: &rng)
             let position = out.isEmpty ? 0 : Int.random(in: 0..<out.count, using: &rng)
             switch kind {
             case 0: // flip one bit
