@@ -22,8 +22,24 @@ let package = Package(
         .target(name: "WasmText", dependencies: [.product(name: "WAT", package: "WasmKit")]),
         // The contract between compiled code and the runtime.
         .target(name: "SwasmABI"),
-        // Runtime library: linear memories, traps, and (later) the loader and embedding API.
-        .target(name: "SwasmRuntime", dependencies: ["SwasmABI"], path: "runtime/Sources/SwasmRuntime"),
+        // SSA IR: types, functions, builder, printer, parser, verifier.
+        .target(name: "SwasmIR"),
+        // Optimization passes over the IR, run in the order Pipeline.swift lists.
+        .target(name: "SwasmOpt", dependencies: ["SwasmIR"]),
+        // Instruction selection, register allocation, frame layout, encoders (X64/, later AArch64/).
+        .target(name: "SwasmCodegen", dependencies: ["SwasmIR", "SwasmABI"]),
+        // libelf from Debian's libelf-dev.
+        .systemLibrary(name: "CLibElf", providers: [.apt(["libelf-dev"])]),
+        // Relocatable ELF objects written with libelf.
+        .target(name: "SwasmObject", dependencies: ["CLibElf"]),
+        // The compiler driver: lowering wasm to IR, the pass pipeline, parallel codegen, output.
+        .target(name: "SwasmCompiler", dependencies: [
+            "WasmModel", "SwasmIR", "SwasmOpt", "SwasmCodegen", "SwasmObject", "SwasmABI",
+        ]),
+        // The runtime's C and assembly side: host entry trampoline, signal handling, trap unwinding.
+        .target(name: "CSwasmRuntime", path: "runtime/Sources/CSwasmRuntime"),
+        // Runtime library: loader, memories, tables, traps, instances, embedding API.
+        .target(name: "SwasmRuntime", dependencies: ["SwasmABI", "CSwasmRuntime"], path: "runtime/Sources/SwasmRuntime"),
         // Spec testsuite harness, shared by `swasm-spec` and the tests.
         .target(name: "SwasmSpec", dependencies: ["WasmModel"]),
         // Command-line front ends as a library, so each executable is one small file.
@@ -35,7 +51,10 @@ let package = Package(
         .executableTarget(name: "swasm", dependencies: ["SwasmCLI"]),
         .executableTarget(name: "swasm-spec", dependencies: ["SwasmCLI"]),
         .testTarget(name: "WasmModelTests", dependencies: ["WasmModel", "SwasmSpec", "WasmText"]),
-        .testTarget(name: "SwasmRuntimeTests", dependencies: ["SwasmRuntime", "SwasmABI"]),
+        .testTarget(name: "SwasmRuntimeTests", dependencies: ["SwasmRuntime", "SwasmABI", "CSwasmRuntime"]),
+        .testTarget(name: "SwasmIRTests", dependencies: ["SwasmIR", "SwasmOpt"]),
+        .testTarget(name: "SwasmCodegenTests", dependencies: ["SwasmCodegen", "SwasmIR"]),
+        .testTarget(name: "SwasmObjectTests", dependencies: ["SwasmObject"]),
         .testTarget(name: "SwasmCLITests", dependencies: ["SwasmCLI", "WasmText", "WasmModel"]),
     ]
 )

@@ -8,7 +8,7 @@ extension FunctionValidator {
         let results = resultRanges[Int(typeIndex)]
         setUpLocals(parameters: parameters, body: body)
         reader = ByteReader(base: base, position: body.code.lowerBound, end: body.code.upperBound)
-        operands.removeAll(keepingCapacity: true)
+        operands.removeAll()
         frames.removeAll(keepingCapacity: true)
         floor = 0
         unreachable = false
@@ -243,7 +243,7 @@ extension FunctionValidator {
                 }
                 i -= 1
             }
-            operands.append(contentsOf: scratch.reversed())
+            for type in scratch.reversed() { operands.append(type) }
         }
         try pop(start: defaultTarget.labelStart, count: defaultTarget.labelCount)
         markUnreachable()

@@ -83,7 +83,7 @@ struct FunctionValidator {
     let simdEntries = SignatureEntry.simd
 
     var reader: ByteReader
-    var operands: [UInt8] = []
+    var operands = TypeStack()
     var frames: [ControlFrame] = []
     /// Type of each local when the function has few enough to list them.
     var localTypes: [UInt8] = []
@@ -113,7 +113,6 @@ struct FunctionValidator {
         dataCount = context.module.dataCount
         dataSegmentCount = context.module.data.count
         reader = ByteReader(base: base, position: 0, end: 0)
-        operands.reserveCapacity(256)
         frames.reserveCapacity(64)
     }
 
@@ -233,7 +232,7 @@ struct FunctionValidator {
     }
 
     mutating func markUnreachable() {
-        operands.removeSubrange(floor...)
+        operands.truncate(to: floor)
         unreachable = true
         frames[frames.count - 1].unreachable = true
     }

@@ -20,6 +20,7 @@ public enum Validator {
         try module.bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(WasmError) in
             guard let base = buffer.baseAddress else { return }
             var validator = FunctionValidator(context: context, base: base)
+            defer { validator.operands.deallocate() }
             for (i, body) in module.bodies.enumerated() {
                 let functionIndex = UInt32(context.importedFunctionCount + i)
                 do throws(WasmError) {

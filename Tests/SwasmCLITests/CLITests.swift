@@ -1,1 +1,300 @@
+// The command-line front ends, run as subprocesses on files written into a
+// fresh temporary directory: exit status, and the one-line error format
+// `swasmc: error: PATH: offset 0x...: ...`.
+import Foundation
 import Testing
+import WasmText
+
+/// Finds a built executable of this package: next to the test bundle first
+/// (same build folder as the tests), then in the usual build folders.
+private func executable(_ name: String) throws -> URL {
+    var directories: [URL] = []
+    let bundle = Bundle.main.bundleURL
+    directories.append(bundle)
+    directories.append(bundle.deletingLastPathComponent())
+    if let argument0 = CommandLine.arguments.first {
+        directories.append(URL(fileURLWithPath: argument0).deletingLastPathComponent())
+    }
+    for bundle in Bundle.allBundles where bundle.bundleURL.pathExtension == "xctest" {
+        directories.append(bundle.bundleURL.deletingLastPathComponent())
+    }
+    // <package>/Tests/SwasmCLITests/CLITests.swift → <package>
+    let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    for buildFolder in [".build-tests", ".build"] {
+        directories.append(packageRoot.appendingPathComponent(buildFolder).appendingPathComponent("debug"))
+    }
+    let fileManager = FileManager.default
+    for directory in directories {
+        let candidate = directory.appendingPathComponent(name)
+        var isDirectory: ObjCBool = false
+        if fileManager.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+           fileManager.isExecutableFile(atPath: candidate.path) {
+            return candidate
+        }
+    }
+    throw LookupError(message: "\(name) not found (build the package first); looked in \(directories.map(\.path))")
+}
+
+private struct LookupError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+private struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast(stderr.hasSuffix("\n") ? 1 : 0) }
+}
+
+/// Runs `tool` with `arguments` and collects its output, through files in
+/// `directory` (no pipes, so a chatty child can never block).
+private func run(_ tool: String, _ arguments: [String], in directory: TemporaryDirectory) throws -> Run {
+    let process = Process()
+    process.executableURL = try executable(tool)
+    process.arguments = arguments
+    let id = UUID().uuidString
+    let outURL = directory.url.appendingPathComponent("\(id).stdout")
+    let errURL = directory.url.appendingPathComponent("\(id).stderr")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let out = try FileHandle(forWritingTo: outURL)
+    let err = try FileHandle(forWritingTo: errURL)
+    defer { try? out.close(); try? err.close() }
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    return Run(status: process.terminationStatus,
+               stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+               stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+}
+
+/// A temporary directory that removes itself.
+private final class TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("swasm-cli-tests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let file = url.appendingPathComponent(name)
+        try Data(bytes).write(to: file)
+        return file.path
+    }
+
+    func write(_ name: String, text: String) throws -> String {
+        try write(name, Array(text.utf8))
+    }
+}
+
+private let goodWat = """
+    (module $demo
+      (memory (export "mem") 1 2)
+      (global $counter (export "counter") (mut i32) (i32.const 0))
+      (func $add (export "add") (param i32 i32) (result i32)
+        local.get 0 local.get 1 i32.add)
+      (func $bump (export "bump")
+        global.get $counter i32.const 1 i32.add global.set $counter))
+    """
+
+/// A function body that breaks a validation rule: function 1 is `broken`.
+private let invalidWat = """
+    (module
+      (func $fine (result i32) i32.const 0)
+      (func $broken (result i32) i64.const 1))
+    """
+
+/// Matches `tool: error: PATH: offset 0x<hex>: <message>` and returns the message.
+private func errorMessage(_ line: Substring, tool: String, path: String, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+    let prefix = "\(tool): error: \(path): offset 0x"
+    guard line.hasPrefix(prefix) else {
+        Issue.record("unexpected error line: \(line)", sourceLocation: sourceLocation)
+        return nil
+    }
+    let rest = line.dropFirst(prefix.count)
+    let hexDigits = rest.prefix { $0.isHexDigit }
+    #expect(!hexDigits.isEmpty && hexDigits.allSatisfy { !$0.isUppercase }, "\(line)", sourceLocation: sourceLocation)
+    let afterOffset = rest.dropFirst(hexDigits.count)
+    guard afterOffset.hasPrefix(": ") else {
+        Issue.record("no ': ' after the offset: \(line)", sourceLocation: sourceLocation)
+        return nil
+    }
+    return String(afterOffset.dropFirst(2))
+}
+
+@Suite(.serialized)
+struct SwasmcTests {
+    @Test func validBinaryAndTextModules() throws {
+        let directory = try TemporaryDirectory()
+        let wasm = try directory.write("good.wasm", try WasmText.assemble(goodWat))
+        let result = try run("swasmc", ["--validate", wasm], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        #expect(result.stdout == "\(wasm): valid (2 types, 0 imports, 2 functions, 4 exports)\n")
+
+        let quiet = try run("swasmc", ["--validate", "--quiet", wasm], in: directory)
+        #expect(quiet.status == 0)
+        #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty)
+
+        let wat = try directory.write("good.wat", text: goodWat)
+        let text = try run("swasmc", ["--validate", wat], in: directory)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.hasPrefix("\(wat): valid"))
+    }
+
+    @Test func malformedModule() throws {
+        let directory = try TemporaryDirectory()
+        // Good header, then a type section whose size runs past the end.
+        let path = try directory.write("truncated.wasm", [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x00])
+        let result = try run("swasmc", ["--validate", path], in: directory)
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        let lines = result.stderrLines
+        try #require(lines.count == 1, "\(result.stderr)")
+        #expect(lines[0].hasPrefix("swasmc: error: \(path): offset 0x9: length out of bounds"), "\(lines[0])")
+        #expect(errorMessage(lines[0], tool: "swasmc", path: path) != nil)
+        #expect(result.stderr.hasSuffix("\n"))
+    }
+
+    @Test func badMagic() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("notwasm.wasm", Array("not a module".utf8))
+        let result = try run("swasmc", ["--validate", path], in: directory)
+        #expect(result.status == 1)
+        let lines = result.stderrLines
+        try #require(lines.count == 1, "\(result.stderr)")
+        let message = errorMessage(lines[0], tool: "swasmc", path: path)
+        #expect(lines[0].hasPrefix("swasmc: error: \(path): offset 0x0: "))
+        #expect(message?.contains("magic header not detected") == true)
+    }
+
+    @Test func invalidFunctionBodyNamesTheFunction() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("invalid.wasm", try WasmText.assemble(invalidWat))
+        let result = try run("swasmc", ["--validate", path], in: directory)
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        let lines = result.stderrLines
+        try #require(lines.count == 1, "\(result.stderr)")
+        let message = try #require(errorMessage(lines[0], tool: "swasmc", path: path))
+        #expect(message.hasPrefix("in function 1 (broken): type mismatch"), "\(message)")
+        #expect(message.contains("expected i32, found i64"), "\(message)")
+    }
+
+    @Test func invalidModuleLevelRule() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("dup.wat", text: #"(module (func (export "x")) (func (export "x")))"#)
+        let result = try run("swasmc", ["--validate", path], in: directory)
+        #expect(result.status == 1)
+        let lines = result.stderrLines
+        try #require(lines.count == 1, "\(result.stderr)")
+        let message = try #require(errorMessage(lines[0], tool: "swasmc", path: path))
+        #expect(message.hasPrefix("duplicate export name \"x\""), "\(message)")
+        #expect(!message.contains("in function"))
+    }
+
+    @Test func textSyntaxErrorNamesLineAndColumn() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("syntax.wat", text: "(module\n  (func\n    i32.const 1\n    i32.bogus))\n")
+        let result = try run("swasmc", ["--validate", path], in: directory)
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        let lines = result.stderrLines
+        try #require(lines.count == 1, "\(result.stderr)")
+        let line = lines[0]
+        let prefix = "swasmc: error: \(path): line 4, column "
+        try #require(line.hasPrefix(prefix), "\(line)")
+        let column = Int(line.dropFirst(prefix.count).prefix { $0.isNumber })
+        #expect(column == 5, "\(line)")
+        #expect(!line.contains("Location("), "\(line)")
+    }
+
+    @Test func unbalancedTextNamesALine() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("open.wat", text: "(module\n  (func (result i32)\n    i32.const 1\n")
+        let result = try run("swasmc", ["--validate", path], in: directory)
+        #expect(result.status == 1)
+        let lines = result.stderrLines
+        try #require(lines.count == 1, "\(result.stderr)")
+        #expect(lines[0].hasPrefix("swasmc: error: \(path): line "), "\(lines[0])")
+        #expect(lines[0].contains(", column "), "\(lines[0])")
+    }
+
+    @Test func missingFile() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.url.appendingPathComponent("absent.wasm").path
+        let result = try run("swasmc", ["--validate", path], in: directory)
+        #expect(result.status == 1)
+        #expect(result.stderrLines == ["swasmc: error: \(path): cannot read file"])
+    }
+
+    @Test func compilingIsNotImplementedYet() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("good.wasm", try WasmText.assemble(goodWat))
+        let result = try run("swasmc", [path], in: directory)
+        #expect(result.status == 2)
+        #expect(result.stderrLines.count == 1)
+        #expect(result.stderr.hasPrefix("swasmc: error: "))
+    }
+}
+
+@Suite(.serialized)
+struct SwasmTests {
+    @Test func inspectPrintsExports() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("good.wasm", try WasmText.assemble(goodWat))
+        let result = try run("swasm", ["inspect", path], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains("module demo"), "\(result.stdout)")
+        #expect(lines.contains(#"export "mem": memory 0"#), "\(result.stdout)")
+        #expect(lines.contains(#"export "counter": global 0"#), "\(result.stdout)")
+        #expect(lines.contains(#"export "add": func 0 [i32 i32] -> [i32]"#), "\(result.stdout)")
+        #expect(lines.contains(#"export "bump": func 1 [] -> []"#), "\(result.stdout)")
+        #expect(lines.contains("memory 1..2"), "\(result.stdout)")
+        #expect(lines.contains("global mut i32"), "\(result.stdout)")
+        #expect(lines.contains { $0.hasPrefix("functions: 0 imported, 2 defined") }, "\(result.stdout)")
+    }
+
+    @Test func inspectPrintsImports() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("imports.wat", text: """
+            (module
+              (import "env" "log" (func (param i32)))
+              (import "env" "table" (table 1 funcref))
+              (func (export "main") i32.const 7 call 0))
+            """)
+        let result = try run("swasm", ["inspect", path], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("import \"env\" \"log\": func [i32] -> []\n"), "\(result.stdout)")
+        #expect(result.stdout.contains("import \"env\" \"table\": table 1.. funcref\n"), "\(result.stdout)")
+        #expect(result.stdout.contains("export \"main\": func 1 [] -> []\n"), "\(result.stdout)")
+    }
+
+    @Test func inspectAndValidateRejectInvalidModules() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("invalid.wasm", try WasmText.assemble(invalidWat))
+        for arguments in [["inspect", path], ["validate", path]] {
+            let result = try run("swasm", arguments, in: directory)
+            #expect(result.status == 1)
+            #expect(result.stdout.isEmpty)
+            let lines = result.stderrLines
+            try #require(lines.count == 1, "\(result.stderr)")
+            let message = errorMessage(lines[0], tool: "swasm", path: path)
+            #expect(message?.hasPrefix("in function 1 (broken): type mismatch") == true, "\(lines[0])")
+        }
+        let good = try directory.write("good.wat", text: goodWat)
+        let valid = try run("swasm", ["validate", good], in: directory)
+        #expect(valid.status == 0 && valid.stderr.isEmpty, "\(valid.stderr)")
+    }
+}

@@ -1,0 +1,2 @@
+// Entry points of the C side of the runtime.
+#pragma once

@@ -1,0 +1,1 @@
+#include "swasm_runtime.h"
