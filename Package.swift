@@ -23,7 +23,7 @@ let package = Package(
         // The contract between compiled code and the runtime.
         .target(name: "SwasmABI"),
         // SSA IR: types, functions, builder, printer, parser, verifier.
-        .target(name: "SwasmIR"),
+        .target(name: "SwasmIR", dependencies: ["SwasmABI"]),
         // Optimization passes over the IR, run in the order Pipeline.swift lists.
         .target(name: "SwasmOpt", dependencies: ["SwasmIR"]),
         // Instruction selection, register allocation, frame layout, encoders (X64/, later AArch64/).

@@ -90,6 +90,7 @@ struct SectionDecoder {
                 lastOrder = id.order
             }
             let end = reader.position + size
+            if id != .custom { module.sectionOffsets[id.rawValue] = reader.position }
             var section = ByteReader(base: reader.base, position: reader.position, end: end)
             switch id {
             case .custom: try decodeCustom(&section, into: &module)

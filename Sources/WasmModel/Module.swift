@@ -181,8 +181,9 @@ public struct Module: Sendable {
     public var customSections: [CustomSection] = []
     public var names = NameSection()
 
-    /// Offsets of the start of some sections' contents, for error messages.
-    public var startOffset: Int = 0
+    /// Offset of each section's contents by section id, for error messages
+    /// about module-level rules.
+    public var sectionOffsets: [UInt8: Int] = [:]
 
     public init(bytes: [UInt8]) { self.bytes = bytes }
 

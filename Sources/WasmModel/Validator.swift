@@ -123,14 +123,17 @@ final class ValidationContext {
             let offset = i < module.bodies.count ? module.bodies[i].offset : 0
             throw invalid(offset, "unknown type \(typeIndex) for function \(importedFunctionCount + i) (module has \(types.count) types)")
         }
+        let tableSection = module.sectionOffsets[SectionID.table.rawValue] ?? 0
+        let memorySection = module.sectionOffsets[SectionID.memory.rawValue] ?? module.sectionOffsets[SectionID.import.rawValue] ?? 0
+        let startSection = module.sectionOffsets[SectionID.start.rawValue] ?? 0
         for table in module.tables {
-            try checkTableLimits(table.limits, offset: 0)
+            try checkTableLimits(table.limits, offset: tableSection)
         }
         if memories.count > 1 {
-            throw invalid(0, "multiple memories: at most one memory is allowed, module has \(memories.count)")
+            throw invalid(memorySection, "multiple memories: at most one memory is allowed, module has \(memories.count)")
         }
         for memory in module.memories {
-            try checkMemoryLimits(memory.limits, offset: 0)
+            try checkMemoryLimits(memory.limits, offset: memorySection)
         }
         for global in module.globals {
             try checkConstant(global.initializer, type: global.type.valueType)
@@ -155,11 +158,11 @@ final class ValidationContext {
         }
         if let start = module.start {
             guard Int(start) < functionTypes.count else {
-                throw invalid(0, "unknown function \(start) as start function")
+                throw invalid(startSection, "unknown function \(start) as start function")
             }
             let type = types[Int(functionTypes[Int(start)])]
             guard type.parameters.isEmpty && type.results.isEmpty else {
-                throw invalid(0, "start function \(start) must have type [] -> [], has \(type)")
+                throw invalid(startSection, "start function \(start) must have type [] -> [], has \(type)")
             }
         }
         for segment in module.elements {

@@ -27,7 +27,9 @@ public enum WasmText {
             if let location = error.location {
                 let position = location.computeLineAndColumn()
                 line = position.line
-                column = position.column + 1
+                // The library counts line 1's columns from 0 and later lines'
+                // from the newline before them, so only line 1 needs the +1.
+                column = position.line == 1 ? position.column + 1 : position.column
                 // The library appends " at Location(...)"; we report it ourselves.
                 if let range = message.range(of: " at Location", options: .backwards) {
                     message = String(message[..<range.lowerBound])

@@ -202,20 +202,41 @@ struct SwasmcTests {
         #expect(!message.contains("in function"))
     }
 
-    @Test func textSyntaxErrorNamesLineAndColumn() throws {
+    /// Runs `swasmc --validate` on `source` (an unknown module field `junk`)
+    /// and returns the reported line and column.
+    private func syntaxErrorPosition(_ source: String) throws -> (line: Int?, column: Int?) {
         let directory = try TemporaryDirectory()
-        let path = try directory.write("syntax.wat", text: "(module\n  (func\n    i32.const 1\n    i32.bogus))\n")
+        let path = try directory.write("syntax.wat", text: source)
         let result = try run("swasmc", ["--validate", path], in: directory)
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         let lines = result.stderrLines
         try #require(lines.count == 1, "\(result.stderr)")
-        let line = lines[0]
-        let prefix = "swasmc: error: \(path): line 4, column "
-        try #require(line.hasPrefix(prefix), "\(line)")
-        let column = Int(line.dropFirst(prefix.count).prefix { $0.isNumber })
-        #expect(column == 5, "\(line)")
-        #expect(!line.contains("Location("), "\(line)")
+        let prefix = "swasmc: error: \(path): line "
+        try #require(lines[0].hasPrefix(prefix), "\(lines[0])")
+        #expect(lines[0].hasSuffix("unexpected module field junk"), "\(lines[0])")
+        #expect(!lines[0].contains("Location("), "\(lines[0])")
+        let rest = lines[0].dropFirst(prefix.count)
+        let line = Int(rest.prefix { $0.isNumber })
+        let afterLine = rest.drop { $0.isNumber }
+        try #require(afterLine.hasPrefix(", column "), "\(lines[0])")
+        let column = Int(afterLine.dropFirst(", column ".count).prefix { $0.isNumber })
+        return (line, column)
+    }
+
+    @Test func textSyntaxErrorOnFirstLine() throws {
+        let position = try syntaxErrorPosition("(module (junk))\n")
+        #expect(position.line == 1)
+        #expect(position.column == 10) // 1-based column of `junk`
+    }
+
+    @Test func textSyntaxErrorNamesLineAndColumn() throws {
+        let position = try syntaxErrorPosition("(module\n  (func\n    i32.const 1\n    drop)\n  (junk))\n")
+        #expect(position.line == 5)
+        // Known bug: columns on lines after the first are one too large. WAT's
+        // computeLineAndColumn() is 0-based on line 1 but 1-based on later
+        // lines (distance from the newline), and WasmText adds 1 to both.
+        #expect(position.column == 4) // 1-based column of `junk`
     }
 
     @Test func unbalancedTextNamesALine() throws {
@@ -234,7 +255,9 @@ struct SwasmcTests {
         let path = directory.url.appendingPathComponent("absent.wasm").path
         let result = try run("swasmc", ["--validate", path], in: directory)
         #expect(result.status == 1)
-        #expect(result.stderrLines == ["swasmc: error: \(path): cannot read file"])
+        let lines = result.stderrLines
+        try #require(lines.count == 1, "\(result.stderr)")
+        #expect(lines[0].hasPrefix("swasmc: error: \(path): cannot read file"), "\(lines[0])")
     }
 
     @Test func compilingIsNotImplementedYet() throws {

@@ -196,10 +196,12 @@ struct SectionTests {
         expectMalformed(Bin.module(Bin.section(5, [0x01, 0x02, 0x00])), offset: 11, "limits")
         // Mutability 2.
         expectMalformed(Bin.module(Bin.section(6, [0x01, 0x7F, 0x02, 0x41, 0x00, 0x0B])), offset: 12, "malformed mutability")
-        // A body whose size runs past its section.
+        // A body whose size runs past its section. The code section starts at
+        // 8 + 6 (types) + 4 (functions) = 18: id, size, count, then the body size at 21.
         let longBody = Bin.module(Bin.voidType, Bin.functions(1), Bin.section(10, [0x01, 0x05, 0x00, 0x0B]))
         expectMalformed(longBody, offset: 21, "length out of bounds")
-        // More than 2^32 - 1 locals.
+        // More than 2^32 - 1 locals: the second group's count (at 29, after the
+        // body size at 21, the group count and a 5-byte first count and its type).
         let locals: [UInt8] = [0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x7F, 0x01, 0x7F]
         let manyLocals = Bin.module(Bin.voidType, Bin.functions(1), Bin.section(10, Bin.vec([Bin.uleb(locals.count + 1) + locals + [0x0B]])))
         expectMalformed(manyLocals, offset: 29, "too many locals")
@@ -269,6 +271,80 @@ struct CustomSectionTests {
         let bytes = Bin.module(Bin.names([(0, "f")]), Bin.voidType, Bin.functions(1), Bin.code(1))
         let module = try Decoder.decode(bytes)
         #expect(module.names.functionNames[0] == "f")
+    }
+}
+
+// Function bodies are decoded by the validator, so these go through it.
+
+/// Expects `bytes` to decode and fail validation in function 0.
+private func expectInvalidBody(_ bytes: [UInt8], _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    do {
+        _ = try Validator.decodeAndValidate(bytes)
+        Issue.record("validated", sourceLocation: sourceLocation)
+    } catch {
+        #expect(error.kind == .invalid && error.functionIndex == 0, "\(error)", sourceLocation: sourceLocation)
+        #expect(error.message.contains(message), "\(error)", sourceLocation: sourceLocation)
+    }
+}
+
+struct ManyLocalsTests {
+    /// One function of type [i32] -> [result] with local groups `groups`
+    /// whose body is `local.get index`.
+    static func module(result: ValueType, index: Int, groups: [(Int, ValueType)]) -> [UInt8] {
+        let type = Bin.section(1, Bin.vec([[0x60, 0x01, 0x7F, 0x01, result.rawValue]]))
+        let locals = Bin.vec(groups.map { Bin.uleb($0.0) + [$0.1.rawValue] })
+        let body = locals + [0x20] + Bin.uleb(index) + [0x0B]
+        return Bin.module(type, Bin.functions(1), Bin.section(10, Bin.vec([Bin.uleb(body.count) + body])))
+    }
+
+    static let groups: [(Int, ValueType)] = [(10, .f32), (70_000, .i64), (5, .f64)]
+
+    /// More than 2^16 locals take the validator's grouped lookup.
+    @Test(arguments: [
+        (0, ValueType.i32), (1, .f32), (10, .f32), (11, .i64), (40_000, .i64), (70_010, .i64),
+        (70_011, .f64), (70_015, .f64),
+    ])
+    func localTypesAcrossGroups(index: Int, type: ValueType) {
+        #expect(throws: Never.self) {
+            _ = try Validator.decodeAndValidate(Self.module(result: type, index: index, groups: Self.groups))
+        }
+        let other: ValueType = type == .i64 ? .f64 : .i64
+        expectInvalidBody(Self.module(result: other, index: index, groups: Self.groups), "type mismatch")
+    }
+
+    @Test func indexPastTheLastGroup() {
+        expectInvalidBody(Self.module(result: .f64, index: 70_016, groups: Self.groups), "unknown local 70016")
+        expectInvalidBody(Self.module(result: .i32, index: 2, groups: [(1, .i32)]), "unknown local 2")
+    }
+}
+
+struct MalformedBodyTests {
+    /// Instruction encodings are checked by the validator, which reports them
+    /// as `.malformed` and names the function.
+    @Test(arguments: [
+        ([0x06, 0x0B], "illegal opcode"),                        // unassigned opcode
+        ([0xFD, 0x9A, 0x01, 0x0B], "illegal opcode"),            // unassigned SIMD opcode
+        ([0x01], "unexpected end"),                              // no final end
+        ([0x0B, 0x01], "section size mismatch"),                 // bytes after the final end
+        ([0x3F, 0x01, 0x1A, 0x0B], "zero byte expected"),        // memory.size 1
+        ([0x05, 0x0B], "else without a matching if"),
+        ([0x41, 0x80, 0x80, 0x80, 0x80, 0x10, 0x1A, 0x0B], "integer too large"),
+    ] as [([UInt8], String)])
+    func malformedInstruction(code: [UInt8], message: String) throws {
+        let body = [0x00] + code
+        let bytes = Bin.module(Bin.voidType, Bin.functions(1), Bin.section(5, Bin.vec([[0x00, 0x01]])),
+                               Bin.section(10, Bin.vec([Bin.uleb(body.count) + body])), Bin.names([(0, "m")]))
+        let module = try Decoder.decode(bytes)
+        do {
+            try Validator.validate(module)
+            Issue.record("validated")
+        } catch {
+            #expect(error.kind == .malformed, "\(error)")
+            #expect(error.message.contains(message), "\(error)")
+            #expect(error.functionIndex == 0)
+            #expect(error.functionName == "m")
+            #expect(module.bodies[0].code.contains(error.offset) || error.offset == module.bodies[0].code.upperBound, "\(error)")
+        }
     }
 }
 

@@ -356,12 +356,11 @@ struct OpcodeTableTests {
             0x4D: "v128.not", 0x52: "v128.bitselect", 0x53: "v128.any_true", 0x54: "v128.load8_lane",
             0x5B: "v128.store64_lane", 0x5C: "v128.load32_zero", 0x5D: "v128.load64_zero",
             0x5E: "f32x4.demote_f64x2_zero", 0x5F: "f64x2.promote_low_f32x4", 0x62: "i8x16.popcnt",
-            0x64: "i8x16.bitmask", 0x67: "f32x4.ceil", 0x74: "f64x2.ceil", 0x7A: "f64x2.trunc",
-            0x7B: "i8x16.avgr_u", 0x7C: "i16x8.extadd_pairwise_i8x16_s", 0x82: "i16x8.q15mulr_sat_s",
-            0x94: "f64x2.nearest", 0x95: "i16x8.mul", 0x9B: "i16x8.avgr_u", 0xAE: "i32x4.add",
-            0xBA: "i32x4.dot_i16x8_s", 0xC1: "i64x2.neg", 0xD5: "i64x2.mul", 0xD6: "i64x2.eq",
-            0xDB: "i64x2.ge_s", 0xE3: "f32x4.sqrt", 0xEA: "f32x4.pmin", 0xF7: "f64x2.pmax",
-            0xF8: "i32x4.trunc_sat_f32x4_s", 0xFC: "i32x4.trunc_sat_f64x2_s_zero",
+            0x64: "i8x16.bitmask", 0x67: "f32x4.ceil", 0x74: "f64x2.ceil", 0x7A: "f64x2.trunc", 0x7B: "i8x16.avgr_u",
+            0x7C: "i16x8.extadd_pairwise_i8x16_s", 0x82: "i16x8.q15mulr_sat_s", 0x94: "f64x2.nearest",
+            0x95: "i16x8.mul", 0x9B: "i16x8.avgr_u", 0xAE: "i32x4.add", 0xBA: "i32x4.dot_i16x8_s", 0xC1: "i64x2.neg",
+            0xD5: "i64x2.mul", 0xD6: "i64x2.eq", 0xDB: "i64x2.ge_s", 0xE3: "f32x4.sqrt", 0xEA: "f32x4.pmin",
+            0xF7: "f64x2.pmax", 0xF8: "i32x4.trunc_sat_f32x4_s", 0xFC: "i32x4.trunc_sat_f64x2_s_zero",
             0xFF: "f64x2.convert_low_i32x4_u",
         ]
         for (code, name) in expected {
@@ -377,14 +376,10 @@ struct OpcodeTableTests {
 
     @Test func simdSignaturesAlignmentsAndLanes() throws {
         func info(_ code: UInt32) throws -> OpcodeInfo { try #require(Opcodes.info(OpcodePrefix.simd, code)) }
-        #expect(try info(0x00).alignment == 4)
-        #expect(try info(0x01).alignment == 3) // v128.load8x8_s
-        #expect(try info(0x07).alignment == 0) // v128.load8_splat
-        #expect(try info(0x5C).alignment == 2)
-        #expect(try info(0x0B).inputs == [.i32, .v128])
-        #expect(try info(0x0B).output == nil)
-        #expect(try info(0x15).lanes == 16)
-        #expect(try info(0x15).inputs == [.v128] && info(0x15).output == .i32)
+        // v128.load, v128.load8x8_s, v128.load8_splat, v128.load32_zero: log2 of the access width.
+        #expect(try [0x00, 0x01, 0x07, 0x5C].map { try info($0).alignment } == [4, 3, 0, 2])
+        #expect(try info(0x0B).inputs == [.i32, .v128] && info(0x0B).output == nil)
+        #expect(try info(0x15).lanes == 16 && info(0x15).inputs == [.v128] && info(0x15).output == .i32)
         #expect(try info(0x1D).lanes == 2 && info(0x1D).output == .i64) // i64x2.extract_lane
         #expect(try info(0x1E).inputs == [.v128, .i64])
         #expect(try info(0x20).inputs == [.v128, .f32]) // f32x4.replace_lane
@@ -398,16 +393,10 @@ struct OpcodeTableTests {
     }
 
     @Test func plainAndMiscSpotChecks() {
-        #expect(Opcodes.info(0x28)?.name == "i32.load")
-        #expect(Opcodes.info(0x28)?.alignment == 2)
-        #expect(Opcodes.info(0x3E)?.name == "i64.store32")
-        #expect(Opcodes.info(0xC4)?.name == "i64.extend32_s")
-        #expect(Opcodes.info(0xD2)?.name == "ref.func")
-        #expect(Opcodes.info(0x06) == nil)
-        #expect(Opcodes.info(0xFC, 0)?.name == "i32.trunc_sat_f32_s")
-        #expect(Opcodes.info(0xFC, 8)?.name == "memory.init")
-        #expect(Opcodes.info(0xFC, 17)?.name == "table.fill")
-        #expect(Opcodes.info(0xFC, 18) == nil)
+        #expect(Opcodes.info(0x28)?.name == "i32.load" && Opcodes.info(0x28)?.alignment == 2)
+        #expect([0x3E, 0xC4, 0xD2].map { Opcodes.info($0)?.name } == ["i64.store32", "i64.extend32_s", "ref.func"])
+        #expect(Opcodes.info(0x06) == nil && Opcodes.info(0xFC, 18) == nil)
+        #expect([0, 8, 17].map { Opcodes.info(0xFC, $0)?.name } == ["i32.trunc_sat_f32_s", "memory.init", "table.fill"])
         #expect(Opcodes.misc.compactMap { $0 }.count == 18)
     }
 }

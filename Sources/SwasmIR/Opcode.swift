@@ -1,0 +1,127 @@
+// Every IR opcode, one row each: text name, operand format and properties.
+//
+//   name           format     effects
+//   ----           ------     -------
+//   iconst/fconst  constant   pure
+//   iadd ...       binary     pure (sdiv/udiv/srem/urem: may trap)
+//   load/store     memory     reads/writes linear memory, may trap
+//   call/call_ptr  call       anything
+//   jump ...       branch     terminators
+
+public enum Format: UInt8, Sendable {
+    /// `v = op.t imm`
+    case constant
+    /// `v = op.t a`
+    case unary
+    /// `v = op.t a, b`
+    case binary
+    /// `v = icmp.t cond a, b`
+    case compare
+    /// `v = select.t c, a, b`
+    case select
+    /// `v = load.t a+off` / `store.t a+off, v` (kind from `MemoryWidth`)
+    case memory
+    /// `v... = call fnN(args)`, `v... = call_ptr sigN vCode(args)`
+    case call
+    /// `jump blockN(args)`
+    case jump
+    /// `brif c, blockA(args), blockB(args)`
+    case branchIf
+    /// `br_table i, default, [targets]`
+    case branchTable
+    /// `return args`
+    case ret
+    /// `trap code`, `trapnz c, code`, `trapz c, code`
+    case trap
+}
+
+public enum Opcode: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    // Constants.
+    case iconst, fconst
+    // Integer arithmetic and logic.
+    case iadd, isub, imul, sdiv, udiv, srem, urem
+    case band, bor, bxor, ishl, ushr, sshr, rotl, rotr
+    case clz, ctz, popcnt
+    case icmp
+    // Width changes and sign extension within a type.
+    case uextend, sextend, ireduce, sext8, sext16, sext32
+    // Floating point.
+    case fadd, fsub, fmul, fdiv, fmin, fmax, fcopysign
+    case fabs, fneg, fsqrt, fceil, ffloor, ftrunc, fnearest
+    case fcmp
+    case fpromote, fdemote
+    // Float → int: trapping (wasm trunc) and saturating (trunc_sat).
+    case fcvtToSint, fcvtToUint, fcvtToSintSat, fcvtToUintSat
+    case fcvtFromSint, fcvtFromUint
+    case bitcast
+    case select
+    // Memory: linear memory (32-bit index + offset) and raw pointers.
+    case load, store, pload, pstore
+    // Calls.
+    case call, callPtr
+    // Control.
+    case jump, brif, brTable, ret, trap, trapnz, trapz
+
+    public var description: String { name }
+
+    public var name: String {
+        switch self {
+        case .fcvtToSint: return "fcvt_to_sint"
+        case .fcvtToUint: return "fcvt_to_uint"
+        case .fcvtToSintSat: return "fcvt_to_sint_sat"
+        case .fcvtToUintSat: return "fcvt_to_uint_sat"
+        case .fcvtFromSint: return "fcvt_from_sint"
+        case .fcvtFromUint: return "fcvt_from_uint"
+        case .callPtr: return "call_ptr"
+        case .brTable: return "br_table"
+        case .ret: return "return"
+        default: return String(describing: self)
+        }
+    }
+
+    public static let byName: [String: Opcode] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })
+
+    public var format: Format {
+        switch self {
+        case .iconst, .fconst: return .constant
+        case .clz, .ctz, .popcnt, .uextend, .sextend, .ireduce, .sext8, .sext16, .sext32,
+             .fabs, .fneg, .fsqrt, .fceil, .ffloor, .ftrunc, .fnearest, .fpromote, .fdemote,
+             .fcvtToSint, .fcvtToUint, .fcvtToSintSat, .fcvtToUintSat, .fcvtFromSint, .fcvtFromUint, .bitcast:
+            return .unary
+        case .icmp, .fcmp: return .compare
+        case .select: return .select
+        case .load, .store, .pload, .pstore: return .memory
+        case .call, .callPtr: return .call
+        case .jump: return .jump
+        case .brif: return .branchIf
+        case .brTable: return .branchTable
+        case .ret: return .ret
+        case .trap, .trapnz, .trapz: return .trap
+        default: return .binary
+        }
+    }
+
+    public var isTerminator: Bool {
+        switch self {
+        case .jump, .brif, .brTable, .ret, .trap: return true
+        default: return false
+        }
+    }
+
+    /// May trap, so it must stay even when its result is unused.
+    public var canTrap: Bool {
+        switch self {
+        case .sdiv, .udiv, .srem, .urem, .fcvtToSint, .fcvtToUint, .load, .store, .trap, .trapnz, .trapz, .call, .callPtr:
+            return true
+        default: return false
+        }
+    }
+
+    /// Has an effect beyond its result (writes, calls, traps, control).
+    public var hasSideEffects: Bool {
+        canTrap || isTerminator || self == .pstore || self == .store
+    }
+
+    /// Reads memory: must not be moved across stores or calls.
+    public var readsMemory: Bool { self == .load || self == .pload }
+}

@@ -1,0 +1,225 @@
+// Checks the IR's invariants; runs after every pass in debug builds.
+//
+// - every block in the layout ends with exactly one terminator, and only there
+// - every value is defined once, and every use is dominated by its definition
+// - operand types match each opcode's rule; block arguments match parameters
+// - call operands match the callee's signature
+
+public struct VerifierError: Error, CustomStringConvertible {
+    public var function: String
+    public var message: String
+    public var description: String { "IR verifier: function %\(function): \(message)" }
+}
+
+public enum Verifier {
+    public static func verify(_ function: Function) throws(VerifierError) {
+        var checker = VerifierState(function: function)
+        try checker.run()
+    }
+}
+
+struct VerifierState {
+    let function: Function
+    var definedIn: [Block?]
+    var positionInBlock: [Int]
+
+    init(function: Function) {
+        self.function = function
+        definedIn = Array(repeating: nil, count: function.values.count)
+        positionInBlock = Array(repeating: -1, count: function.values.count)
+    }
+
+    func fail(_ message: String) -> VerifierError {
+        VerifierError(function: function.name, message: message)
+    }
+
+    mutating func run() throws(VerifierError) {
+        guard !function.layout.isEmpty else { throw fail("no blocks") }
+        let inLayout = Set(function.layout)
+        guard inLayout.count == function.layout.count else { throw fail("a block appears twice in the layout") }
+        let entryParameters = function.parameters(of: function.entry).map { function.type(of: $0) }
+        guard entryParameters == function.signature.parameters else {
+            throw fail("entry block parameters \(entryParameters) differ from the signature \(function.signature.parameters)")
+        }
+        // Definitions.
+        for block in function.layout {
+            for value in function.parameters(of: block) {
+                try define(value, in: block, at: -1)
+            }
+            let instructions = function.blocks[Int(block.index)].instructions
+            guard let last = instructions.last else { throw fail("\(block) is empty") }
+            guard function.instructions[last].opcode.isTerminator else { throw fail("\(block) does not end with a terminator") }
+            for (position, index) in instructions.enumerated() {
+                let inst = function.instructions[index]
+                if inst.opcode.isTerminator && index != last {
+                    throw fail("\(block): terminator \(inst.opcode) before the end of the block")
+                }
+                for value in inst.results { try define(value, in: block, at: position) }
+                for target in inst.targets where !inLayout.contains(target.block) {
+                    throw fail("\(block) branches to \(target.block), which is not in the layout")
+                }
+            }
+        }
+        // Uses.
+        let dominators = DominatorTree(function)
+        for block in function.layout where dominators.isReachable(block) {
+            for (position, index) in function.blocks[Int(block.index)].instructions.enumerated() {
+                let inst = function.instructions[index]
+                for value in inst.operands + inst.targets.flatMap(\.arguments) {
+                    guard Int(value.index) < definedIn.count, let home = definedIn[Int(value.index)] else {
+                        throw fail("\(block): \(inst.opcode) uses undefined \(value)")
+                    }
+                    let dominated = home == block
+                        ? positionInBlock[Int(value.index)] < position
+                        : dominators.dominates(home, block)
+                    if !dominated {
+                        throw fail("\(block): use of \(value) in \(inst.opcode) is not dominated by its definition")
+                    }
+                }
+                try checkTypes(inst, in: block)
+            }
+        }
+    }
+
+    mutating func define(_ value: Value, in block: Block, at position: Int) throws(VerifierError) {
+        guard Int(value.index) < definedIn.count else { throw fail("\(value) out of range") }
+        if definedIn[Int(value.index)] != nil { throw fail("\(value) defined twice") }
+        definedIn[Int(value.index)] = block
+        positionInBlock[Int(value.index)] = position
+    }
+
+    func type(_ value: Value) -> IRType { function.type(of: value) }
+
+    func expect(_ inst: Instruction, _ condition: Bool, _ what: @autoclosure () -> String) throws(VerifierError) {
+        if !condition { throw fail("\(inst.opcode).\(inst.type): \(what())") }
+    }
+
+    func checkTypes(_ inst: Instruction, in block: Block) throws(VerifierError) {
+        let ops = inst.operands
+        let t = inst.type
+        switch inst.opcode.format {
+        case .constant:
+            try expect(inst, ops.isEmpty && inst.results.count == 1, "takes no operands, one result")
+            try expect(inst, inst.opcode == .iconst ? t.isInteger : t.isFloat, "wrong type")
+        case .binary:
+            try expect(inst, ops.count == 2 && type(ops[0]) == t && type(ops[1]) == t, "operands must be \(t)")
+            try expect(inst, inst.opcode.rawValue >= Opcode.fadd.rawValue ? t.isFloat : t.isInteger, "wrong type class")
+        case .unary:
+            try expect(inst, ops.count == 1, "takes one operand")
+            let from = type(ops[0])
+            switch inst.opcode {
+            case .uextend, .sextend: try expect(inst, from == .i32 && t == .i64, "extends i32 to i64")
+            case .ireduce: try expect(inst, from == .i64 && t == .i32, "reduces i64 to i32")
+            case .fpromote: try expect(inst, from == .f32 && t == .f64, "promotes f32 to f64")
+            case .fdemote: try expect(inst, from == .f64 && t == .f32, "demotes f64 to f32")
+            case .fcvtToSint, .fcvtToUint, .fcvtToSintSat, .fcvtToUintSat:
+                try expect(inst, from.isFloat && t.isInteger, "converts float to integer")
+            case .fcvtFromSint, .fcvtFromUint:
+                try expect(inst, from.isInteger && t.isFloat, "converts integer to float")
+            case .bitcast: try expect(inst, from.byteSize == t.byteSize && from != t, "reinterprets same-size types")
+            case .sext32: try expect(inst, from == t && t == .i64, "works on i64")
+            default: try expect(inst, from == t, "operand must be \(t)")
+            }
+        case .compare:
+            try expect(inst, ops.count == 2 && type(ops[0]) == type(ops[1]) && t == .i32, "compares two values of one type")
+            try expect(inst, inst.opcode == .icmp ? type(ops[0]).isInteger : type(ops[0]).isFloat, "wrong type class")
+        case .select:
+            try expect(inst, ops.count == 3 && type(ops[0]) == .i32 && type(ops[1]) == t && type(ops[2]) == t, "select c:i32, a:\(t), b:\(t)")
+        case .memory:
+            let addressType: IRType = (inst.opcode == .load || inst.opcode == .store) ? .i32 : .i64
+            try expect(inst, type(ops[0]) == addressType, "address must be \(addressType)")
+            if inst.opcode == .store || inst.opcode == .pstore {
+                try expect(inst, ops.count == 2 && type(ops[1]) == t, "stored value must be \(t)")
+            }
+        case .call:
+            let signature: Signature
+            var arguments = ops
+            if inst.opcode == .call {
+                guard let index = function.calleeSignatures[inst.immediate] else { throw fail("call of fn\(inst.immediate) without signature") }
+                signature = function.signatures[index]
+            } else {
+                guard Int(inst.immediate) < function.signatures.count else { throw fail("call_ptr with unknown sig\(inst.immediate)") }
+                signature = function.signatures[Int(inst.immediate)]
+                try expect(inst, !ops.isEmpty && type(ops[0]) == .i64, "callee must be an i64 pointer")
+                arguments.removeFirst()
+            }
+            try expect(inst, arguments.map(type) == signature.parameters, "arguments do not match \(signature)")
+            try expect(inst, inst.results.map(type) == signature.results, "results do not match \(signature)")
+        case .jump, .branchIf, .branchTable:
+            if inst.opcode != .jump { try expect(inst, type(ops[0]) == .i32, "condition or index must be i32") }
+            for target in inst.targets {
+                let parameters = function.parameters(of: target.block).map(type)
+                let arguments = target.arguments.map(type)
+                try expect(inst, parameters == arguments, "\(target.block) takes \(parameters), given \(arguments)")
+            }
+        case .ret:
+            try expect(inst, ops.map(type) == function.signature.results, "returns \(ops.map(type)), signature says \(function.signature.results)")
+        case .trap:
+            if inst.opcode != .trap { try expect(inst, ops.count == 1 && type(ops[0]) == .i32, "condition must be i32") }
+        }
+    }
+}
+
+/// Dominators by the iterative algorithm of Cooper, Harvey and Kennedy.
+public struct DominatorTree {
+    var order: [Block] = []
+    var postIndex: [Int]
+    var immediate: [Int]
+
+    public init(_ function: Function) {
+        order = function.reversePostOrder()
+        postIndex = Array(repeating: -1, count: function.blocks.count)
+        immediate = Array(repeating: -1, count: function.blocks.count)
+        for (i, block) in order.enumerated() { postIndex[Int(block.index)] = order.count - 1 - i }
+        var predecessors = [[Int]](repeating: [], count: function.blocks.count)
+        for block in order {
+            for successor in function.successors(of: block) {
+                predecessors[Int(successor.index)].append(Int(block.index))
+            }
+        }
+        guard let entry = order.first else { return }
+        immediate[Int(entry.index)] = Int(entry.index)
+        var changed = true
+        while changed {
+            changed = false
+            for block in order.dropFirst() {
+                var newIdom = -1
+                for p in predecessors[Int(block.index)] where immediate[p] != -1 {
+                    newIdom = newIdom == -1 ? p : intersect(p, newIdom)
+                }
+                if newIdom != -1 && immediate[Int(block.index)] != newIdom {
+                    immediate[Int(block.index)] = newIdom
+                    changed = true
+                }
+            }
+        }
+    }
+
+    func intersect(_ a: Int, _ b: Int) -> Int {
+        var x = a, y = b
+        while x != y {
+            while postIndex[x] < postIndex[y] { x = immediate[x] }
+            while postIndex[y] < postIndex[x] { y = immediate[y] }
+        }
+        return x
+    }
+
+    public func isReachable(_ block: Block) -> Bool { postIndex[Int(block.index)] >= 0 }
+
+    /// True when every path from the entry to `b` passes through `a`.
+    public func dominates(_ a: Block, _ b: Block) -> Bool {
+        guard isReachable(a), isReachable(b) else { return false }
+        var x = Int(b.index)
+        while true {
+            if x == Int(a.index) { return true }
+            let up = immediate[x]
+            if up == x { return false }
+            x = up
+        }
+    }
+
+    public func immediateDominator(of block: Block) -> Block? {
+        let i = immediate[Int(block.index)]
+        return i < 0 || i == Int(block.index) ? nil : Block(UInt32(i))
+    }
+}

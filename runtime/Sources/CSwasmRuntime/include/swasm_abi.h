@@ -1,0 +1,33 @@
+// The parts of the ABI contract (Sources/SwasmABI) that the C and assembly
+// side of the runtime uses, mirrored as #defines. SwasmABI is the source of
+// truth; Tests/SwasmRuntimeTests/ExecutionABITests.swift checks that both agree.
+#pragma once
+
+// VMContextLayout: byte offsets in the VM context header.
+#define SWASM_VMCTX_MEMORY_BASE 0
+#define SWASM_VMCTX_MEMORY_LENGTH 8
+#define SWASM_VMCTX_STACK_LIMIT 16
+#define SWASM_VMCTX_HELPERS 24
+#define SWASM_VMCTX_IMPORTED_FUNCTIONS 32
+#define SWASM_VMCTX_GLOBALS 40
+#define SWASM_VMCTX_TABLES 48
+#define SWASM_VMCTX_SIGNATURE_IDS 56
+#define SWASM_VMCTX_FUNCTION_REFERENCES 64
+#define SWASM_VMCTX_INTERRUPT_FLAG 72
+#define SWASM_VMCTX_INSTANCE 80
+#define SWASM_VMCTX_HEADER_SIZE 96
+
+// HelperID: index of `raiseTrap` in the helper table.
+#define SWASM_HELPER_RAISE_TRAP 10
+
+// TrapCode raw values.
+#define SWASM_TRAP_UNREACHABLE 1
+#define SWASM_TRAP_MEMORY_OUT_OF_BOUNDS 2
+#define SWASM_TRAP_TABLE_OUT_OF_BOUNDS 3
+#define SWASM_TRAP_INDIRECT_CALL_TO_NULL 4
+#define SWASM_TRAP_INDIRECT_CALL_TYPE_MISMATCH 5
+#define SWASM_TRAP_INTEGER_DIVIDE_BY_ZERO 6
+#define SWASM_TRAP_INTEGER_OVERFLOW 7
+#define SWASM_TRAP_INVALID_CONVERSION_TO_INTEGER 8
+#define SWASM_TRAP_CALL_STACK_EXHAUSTED 9
+#define SWASM_TRAP_NULL_REFERENCE 10

@@ -1,1 +1,0 @@
-#include "swasm_runtime.h"
