@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "SwasmSpec", dependencies: ["WasmModel"]),
         // Command-line front ends as a library, so each executable is one small file.
         .target(name: "SwasmCLI", dependencies: [
-            "WasmModel", "WasmText", "SwasmABI", "SwasmRuntime", "SwasmSpec",
+            "WasmModel", "WasmText", "SwasmABI", "SwasmRuntime", "SwasmSpec", "SwasmCompiler",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "swasmc", dependencies: ["SwasmCLI"]),

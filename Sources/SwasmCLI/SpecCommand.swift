@@ -3,6 +3,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import SwasmCompiler
 import SwasmSpec
 import WasmModel
 
@@ -10,7 +11,7 @@ public struct SpecCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "swasm-spec",
         abstract: "Run the WebAssembly spec testsuite through swasm.",
-        subcommands: [Run.self, Fuzz.self],
+        subcommands: [Run.self, Fuzz.self, CompileAll.self],
         defaultSubcommand: Run.self)
 
     public init() {}
@@ -113,6 +114,46 @@ public struct SpecCommand: ParsableCommand {
             }
             progress.stop()
             print("fuzz: \(count) inputs (seed \(seed)): \(malformed) malformed, \(invalid) invalid, \(valid) valid; no crash, no hang")
+        }
+    }
+}
+
+extension SpecCommand {
+    struct CompileAll: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "compile-all",
+            abstract: "Compile every valid spec module (lowering, optimizer with verification, backend); report failures.")
+
+        @Option(help: "Folder holding the spec's .wasm files.")
+        var specDirectory = "../shared/spec/wasm-2.0/json"
+
+        @Option(name: .customShort("O"), help: "Optimization level.")
+        var level = 2
+
+        func run() throws {
+            let directory = URL(fileURLWithPath: specDirectory)
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+                .filter { $0.hasSuffix(".wasm") }.sorted()
+            var compiled = 0, unsupported = 0, invalid = 0
+            var failures: [String: Int] = [:]
+            for name in names {
+                let bytes = [UInt8](try Data(contentsOf: directory.appendingPathComponent(name)))
+                guard let module = try? Validator.decodeAndValidate(bytes) else { invalid += 1; continue }
+                do {
+                    _ = try Compiler.compileToMachineCode(module, options: CompilerOptions(optimizationLevel: level, jobs: 1, verify: true))
+                    compiled += 1
+                } catch {
+                    let text = "\(error)"
+                    if text.contains("not supported yet") {
+                        unsupported += 1
+                    } else {
+                        failures[name, default: 0] += 1
+                        print("\(name): \(text)")
+                    }
+                }
+            }
+            print("compile-all: \(compiled) compiled, \(unsupported) unsupported (SIMD), \(failures.count) failed, \(invalid) invalid skipped")
+            if !failures.isEmpty { throw ExitCode(1) }
         }
     }
 }

@@ -260,16 +260,28 @@ struct TokenStream {
         var resultTypes: [IRType] = []
         let function = builder.function
         if let width = MemoryWidth.allCases.first(where: { $0.loadName == name || "p" + $0.loadName == name }) {
+            var operands: [Value] = []
+            if !name.hasPrefix("p") {
+                operands.append(try value())
+                try expect(",")
+            }
             let (base, offset) = try address()
-            inst = Instruction(name.hasPrefix("p") ? .pload : .load, type: type, operands: [base], immediate: offset, subcode: width.rawValue)
+            operands.append(base)
+            inst = Instruction(name.hasPrefix("p") ? .pload : .load, type: type, operands: operands, immediate: offset, subcode: width.rawValue)
             resultTypes = [type]
         } else if let width = MemoryWidth.allCases.first(where: { $0.storeName == name || "p" + $0.storeName == name }) {
+            var operands: [Value] = []
+            if !name.hasPrefix("p") {
+                operands.append(try value())
+                try expect(",")
+            }
             let (base, offset) = try address()
+            operands.append(base)
             try expect(",")
-            let stored = try value()
+            operands.append(try value())
             // store8 etc. name the narrow width; the unsigned variant stands for it.
             let narrow: MemoryWidth = width == .s8 ? .u8 : width == .s16 ? .u16 : width == .s32 ? .u32 : width
-            inst = Instruction(name.hasPrefix("p") ? .pstore : .store, type: type, operands: [base, stored], immediate: offset, subcode: narrow.rawValue)
+            inst = Instruction(name.hasPrefix("p") ? .pstore : .store, type: type, operands: operands, immediate: offset, subcode: narrow.rawValue)
         } else {
             guard let opcode = Opcode.byName[String(name)] else { throw error("unknown opcode '\(mnemonic)'") }
             inst = Instruction(opcode, type: type)

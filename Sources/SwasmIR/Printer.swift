@@ -6,7 +6,7 @@
 //   block0(v0: i64, v1: i32):
 //       v2 = iconst.i32 5
 //       v3 = iadd.i32 v1, v2
-//   @1f v4 = load.i32 v3+8
+//   @1f v4 = load.i32 v9, v3+8      (memory base, 32-bit index + offset)
 //       brif v4, block1(v3), block2
 //   ...
 //   }
@@ -79,8 +79,8 @@ public enum Printer {
             line += "select.\(t) \(ops[0]), \(ops[1]), \(ops[2])"
         case .memory:
             switch inst.opcode {
-            case .load: line += "\(inst.width.loadName).\(t) \(ops[0])\(offset(inst.immediate))"
-            case .store: line += "\(inst.width.storeName).\(t) \(ops[0])\(offset(inst.immediate)), \(ops[1])"
+            case .load: line += "\(inst.width.loadName).\(t) \(ops[0]), \(ops[1])\(offset(inst.immediate))"
+            case .store: line += "\(inst.width.storeName).\(t) \(ops[0]), \(ops[1])\(offset(inst.immediate)), \(ops[2])"
             case .pload: line += "p\(inst.width.loadName).\(t) \(ops[0])\(offset(inst.immediate))"
             default: line += "p\(inst.width.storeName).\(t) \(ops[0])\(offset(inst.immediate)), \(ops[1])"
             }

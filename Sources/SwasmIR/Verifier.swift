@@ -9,6 +9,11 @@ public struct VerifierError: Error, CustomStringConvertible {
     public var function: String
     public var message: String
     public var description: String { "IR verifier: function %\(function): \(message)" }
+
+    public init(function: String, message: String) {
+        self.function = function
+        self.message = message
+    }
 }
 
 public enum Verifier {
@@ -126,10 +131,16 @@ struct VerifierState {
         case .select:
             try expect(inst, ops.count == 3 && type(ops[0]) == .i32 && type(ops[1]) == t && type(ops[2]) == t, "select c:i32, a:\(t), b:\(t)")
         case .memory:
-            let addressType: IRType = (inst.opcode == .load || inst.opcode == .store) ? .i32 : .i64
-            try expect(inst, type(ops[0]) == addressType, "address must be \(addressType)")
-            if inst.opcode == .store || inst.opcode == .pstore {
-                try expect(inst, ops.count == 2 && type(ops[1]) == t, "stored value must be \(t)")
+            let heap = inst.opcode == .load || inst.opcode == .store
+            let isStore = inst.opcode == .store || inst.opcode == .pstore
+            try expect(inst, ops.count == (heap ? 2 : 1) + (isStore ? 1 : 0), "wrong operand count")
+            if heap {
+                try expect(inst, type(ops[0]) == .i64 && type(ops[1]) == .i32, "heap access takes an i64 base and an i32 index")
+            } else {
+                try expect(inst, type(ops[0]) == .i64, "pointer must be i64")
+            }
+            if isStore {
+                try expect(inst, type(ops[ops.count - 1]) == t, "stored value must be \(t)")
             }
         case .call:
             let signature: Signature

@@ -459,6 +459,15 @@ struct SectionDecoder {
     }
 
     func skipImmediate(_ immediate: Immediate, _ r: inout ByteReader) throws(WasmError) {
+        try r.skipImmediate(immediate)
+    }
+}
+
+extension ByteReader {
+    /// Steps over the immediates of an instruction whose opcode was just read.
+    public mutating func skipImmediate(_ immediate: Immediate) throws(WasmError) {
+        var r = self
+        defer { self = r }
         switch immediate {
         case .none: break
         case .blockType: _ = try r.readS33()
@@ -475,8 +484,8 @@ struct SectionDecoder {
         case .f32: _ = try r.readBytes(4)
         case .f64: _ = try r.readBytes(8)
         case .selectTypes:
-            for _ in 0..<(try r.readCount()) { _ = try readValueType(&r) }
-        case .referenceType: _ = try readReferenceType(&r)
+            for _ in 0..<(try r.readCount()) { _ = try r.readByte() }
+        case .referenceType: _ = try r.readByte()
         case .memoryInit: _ = try r.readU32(); _ = try r.readByte()
         case .memoryCopy: _ = try r.readByte(); _ = try r.readByte()
         case .v128, .shuffle: _ = try r.readBytes(16)

@@ -1,0 +1,225 @@
+// Register allocation by linear scan over live intervals (Poletto & Sarkar),
+// target-neutral: a target supplies its register classes.
+//
+//   IR in code order ─ liveness (per block, iterated to a fixed point)
+//   ─ one interval per value [definition, last use], widened across blocks
+//   ─ scan in start order: a free register, else spill the interval that ends last
+//
+// Values live across a call may only get registers the call preserves.
+// Constants (iconst/fconst) get no interval: they are rematerialized at
+// each use, as immediates where the target allows.
+import SwasmIR
+
+/// Where a value lives for its whole life.
+public enum Location: Hashable, Sendable {
+    case register(UInt8)
+    /// Spill slot number (the frame layout turns it into an offset).
+    case slot(Int)
+    /// Rematerialized constant bits.
+    case constant(Int64)
+    /// Never used: no location needed.
+    case none
+}
+
+public struct RegisterClass: Sendable {
+    /// Registers in preference order.
+    public var allocatable: [UInt8]
+    /// The subset preserved across calls.
+    public var calleeSaved: Set<UInt8>
+
+    public init(allocatable: [UInt8], calleeSaved: Set<UInt8>) {
+        self.allocatable = allocatable
+        self.calleeSaved = calleeSaved
+    }
+}
+
+public struct Allocation: Sendable {
+    public var locations: [Location]
+    public var slotCount: Int
+    /// Callee-saved registers of each class that the function writes.
+    public var usedCalleeSaved: Set<UInt8>
+    public var usedCalleeSavedFloat: Set<UInt8>
+    /// Code order of blocks, and the linear position of each instruction.
+    public var order: [Block]
+}
+
+public struct LinearScan {
+    let function: Function
+    let integers: RegisterClass
+    let floats: RegisterClass
+
+    public init(function: Function, integers: RegisterClass, floats: RegisterClass) {
+        self.function = function
+        self.integers = integers
+        self.floats = floats
+    }
+
+    struct Interval {
+        var value: Value
+        var start: Int
+        var end: Int
+        var crossesCall: Bool
+        var isFloat: Bool
+    }
+
+    public func allocate() -> Allocation {
+        let order = function.reversePostOrder()
+        // Number positions: block b's parameters are defined at blockStart[b];
+        // its instruction k reads operands at blockStart[b]+1+2k and defines
+        // results one later.
+        var blockStart = [Int](repeating: 0, count: function.blocks.count)
+        var blockEnd = [Int](repeating: 0, count: function.blocks.count)
+        var position = 0
+        var callPositions: [Int] = []
+        var isConstant = [Bool](repeating: false, count: function.values.count)
+        var constantBits = [Int64](repeating: 0, count: function.values.count)
+        for block in order {
+            blockStart[Int(block.index)] = position
+            position += 1
+            for index in function.blocks[Int(block.index)].instructions {
+                let inst = function.instructions[index]
+                // A value crosses a call if it is live before and after this position.
+                if inst.opcode == .call || inst.opcode == .callPtr { callPositions.append(position) }
+                if inst.opcode == .iconst || inst.opcode == .fconst {
+                    isConstant[Int(inst.result.index)] = true
+                    constantBits[Int(inst.result.index)] = inst.immediate
+                }
+                position += 2
+            }
+            blockEnd[Int(block.index)] = position
+        }
+
+        let liveIn = liveness(order: order, isConstant: isConstant)
+        var start = [Int](repeating: Int.max, count: function.values.count)
+        var end = [Int](repeating: -1, count: function.values.count)
+        func extend(_ value: Value, _ from: Int, _ to: Int) {
+            let i = Int(value.index)
+            if isConstant[i] { return }
+            start[i] = min(start[i], from)
+            end[i] = max(end[i], to)
+        }
+        for block in order {
+            let b = Int(block.index)
+            for value in function.parameters(of: block) { extend(value, blockStart[b], blockStart[b]) }
+            // Live into a block: covers the whole block... and live out of each
+            // predecessor: covered by the successors' live-in plus branch uses.
+            for value in liveIn[b] { extend(value, blockStart[b], blockStart[b]) }
+            var p = blockStart[b] + 1
+            for index in function.blocks[b].instructions {
+                let inst = function.instructions[index]
+                for operand in inst.operands { extend(operand, p, p) }
+                for target in inst.targets {
+                    for argument in target.arguments { extend(argument, p, p) }
+                    for value in liveIn[Int(target.block.index)] { extend(value, p, p) }
+                }
+                for result in inst.results { extend(result, p + 1, p + 1) }
+                p += 2
+            }
+            // Values live-in here stay live to the end of the block if a
+            // successor needs them.
+            for successor in function.successors(of: block) {
+                for value in liveIn[Int(successor.index)] { extend(value, blockStart[b], blockEnd[b]) }
+            }
+        }
+        // Loops: a value live into a loop header must survive the whole loop
+        // body (up to the back edge), which the per-block extension covers
+        // when blocks are visited in order; widen across back edges.
+        for block in order {
+            let b = Int(block.index)
+            for successor in function.successors(of: block) where blockStart[Int(successor.index)] <= blockStart[b] {
+                for value in liveIn[Int(successor.index)] { extend(value, blockStart[Int(successor.index)], blockEnd[b]) }
+            }
+        }
+
+        var intervals: [Interval] = []
+        for (i, data) in function.values.enumerated() where end[i] >= 0 && !isConstant[i] {
+            let s = start[i], e = end[i]
+            let crosses = callPositions.contains { $0 > s && $0 < e }
+            intervals.append(Interval(value: Value(UInt32(i)), start: s, end: e, crossesCall: crosses, isFloat: data.type.isFloat || data.type == .v128))
+        }
+        intervals.sort { $0.start != $1.start ? $0.start < $1.start : $0.value < $1.value }
+
+        var locations = [Location](repeating: .none, count: function.values.count)
+        for i in 0..<function.values.count where isConstant[i] { locations[i] = .constant(constantBits[i]) }
+        var slotCount = 0
+        var usedCallee = Set<UInt8>()
+        var usedCalleeFloat = Set<UInt8>()
+        for isFloat in [false, true] {
+            let registerClass = isFloat ? floats : integers
+            var free = registerClass.allocatable
+            var active: [(end: Int, register: UInt8, value: Value)] = []
+            for interval in intervals where interval.isFloat == isFloat {
+                // Expire.
+                active.removeAll { entry in
+                    if entry.end < interval.start {
+                        free.append(entry.register)
+                        return true
+                    }
+                    return false
+                }
+                let candidates = free.filter { !interval.crossesCall || registerClass.calleeSaved.contains($0) }
+                let preferred = registerClass.allocatable.first { candidates.contains($0) }
+                if let register = preferred {
+                    free.removeAll { $0 == register }
+                    active.append((interval.end, register, interval.value))
+                    locations[Int(interval.value.index)] = .register(register)
+                    if registerClass.calleeSaved.contains(register) {
+                        if isFloat { usedCalleeFloat.insert(register) } else { usedCallee.insert(register) }
+                    }
+                    continue
+                }
+                // Spill whichever ends last (this one, or an active one whose
+                // register suits this interval).
+                if let victimIndex = active.indices.filter({ !interval.crossesCall || registerClass.calleeSaved.contains(active[$0].register) })
+                    .max(by: { active[$0].end < active[$1].end }),
+                   active[victimIndex].end > interval.end {
+                    let victim = active[victimIndex]
+                    locations[Int(victim.value.index)] = .slot(slotCount)
+                    slotCount += 1
+                    locations[Int(interval.value.index)] = .register(victim.register)
+                    active[victimIndex] = (interval.end, victim.register, interval.value)
+                } else {
+                    locations[Int(interval.value.index)] = .slot(slotCount)
+                    slotCount += 1
+                }
+            }
+        }
+        return Allocation(locations: locations, slotCount: slotCount, usedCalleeSaved: usedCallee,
+                          usedCalleeSavedFloat: usedCalleeFloat, order: order)
+    }
+
+    /// Live-in sets per block (constants excluded), by backward dataflow.
+    func liveness(order: [Block], isConstant: [Bool]) -> [Set<Value>] {
+        let count = function.blocks.count
+        var uses = [Set<Value>](repeating: [], count: count)
+        var defs = [Set<Value>](repeating: [], count: count)
+        for block in order {
+            let b = Int(block.index)
+            for value in function.parameters(of: block) { defs[b].insert(value) }
+            for index in function.blocks[b].instructions {
+                let inst = function.instructions[index]
+                for operand in inst.operands + inst.targets.flatMap(\.arguments)
+                where !isConstant[Int(operand.index)] && !defs[b].contains(operand) {
+                    uses[b].insert(operand)
+                }
+                for result in inst.results { defs[b].insert(result) }
+            }
+        }
+        var liveIn = uses
+        var changed = true
+        while changed {
+            changed = false
+            for block in order.reversed() {
+                let b = Int(block.index)
+                var out = Set<Value>()
+                for successor in function.successors(of: block) { out.formUnion(liveIn[Int(successor.index)]) }
+                let newIn = uses[b].union(out.subtracting(defs[b]))
+                if newIn.count != liveIn[b].count {
+                    liveIn[b] = newIn
+                    changed = true
+                }
+            }
+        }
+        return liveIn
+    }
+}

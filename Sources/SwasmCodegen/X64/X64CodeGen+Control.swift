@@ -1,0 +1,139 @@
+// Branches, calls and returns.
+import SwasmABI
+import SwasmIR
+
+extension X64CodeGen {
+    func needsMoves(_ target: BlockCall) -> Bool {
+        zip(function.parameters(of: target.block), target.arguments).contains { parameter, argument in
+            let destination = location(parameter)
+            return destination != .none && destination != location(argument)
+        }
+    }
+
+    mutating func jump(_ target: BlockCall) throws {
+        try moveArguments(target)
+        if target.block != nextBlock { asm.jmp(blockLabels[Int(target.block.index)]) }
+    }
+
+    /// The label to jump to for `target`: the block itself, or an out-of-line
+    /// edge that first moves the arguments.
+    mutating func edgeLabel(_ target: BlockCall) -> X64Label {
+        if !needsMoves(target) { return blockLabels[Int(target.block.index)] }
+        let label = asm.newLabel()
+        pendingEdges.append((label, target))
+        return label
+    }
+
+    mutating func branchIf(_ inst: Instruction, previous: Instruction?) throws {
+        let condition = conditionFlags(inst.operands[0], fusedWith: previous)
+        let (taken, notTaken) = (inst.targets[0], inst.targets[1])
+        if taken.block == nextBlock && !needsMoves(taken) {
+            asm.jcc(condition.inverted, edgeLabel(notTaken))
+            return
+        }
+        asm.jcc(condition, edgeLabel(taken))
+        try jump(notTaken)
+    }
+
+    /// Bounds check to the default, then an indexed jump into a table of
+    /// `jmp rel32` entries (5 bytes each).
+    mutating func branchTable(_ inst: Instruction) throws {
+        let index = gpr(inst.operands[0], .rax)
+        let targets = Array(inst.targets.dropFirst())
+        let defaultLabel = edgeLabel(inst.targets[0])
+        asm.cmp(.s32, index, Int32(truncatingIfNeeded: targets.count))
+        asm.jcc(.ae, defaultLabel)
+        let table = asm.newLabel()
+        asm.lea(.s64, .r11, X64Mem.label(table))
+        asm.lea(.s64, .rcx, X64Mem(index, index, scale: 4, 0))
+        asm.add(.s64, .r11, .rcx)
+        asm.jmp(.r11)
+        asm.bind(table)
+        let labels = targets.map { edgeLabel($0) }
+        for label in labels { asm.jmp(label) }
+    }
+
+    mutating func returnInstruction(_ inst: Instruction) throws {
+        var moves: [Move] = []
+        for (i, value) in inst.operands.enumerated() where i == 0 {
+            let isFloat = function.type(of: value).isFloat
+            let register = isFloat ? XmmReg.xmm0.rawValue : X64Reg.rax.rawValue
+            moves.append(Move(destination: .register(register), source: moveSource(value), isFloat: isFloat))
+        }
+        if inst.operands.count > 1, let slot = resultPointerSlot {
+            asm.mov(.s64, .rdx, slotAddress(slot))
+            for (i, value) in inst.operands.enumerated().dropFirst() {
+                let address = X64Mem(.rdx, Int32((i - 1) * 8))
+                if function.type(of: value).isFloat {
+                    asm.movsd(address, xmm(value, .xmm15))
+                } else {
+                    asm.mov(.s64, address, gpr(value, .rcx))
+                }
+            }
+        }
+        try parallelMove(moves)
+        if frameSize > 0 { asm.add(.s64, .rsp, Int32(frameSize)) }
+        for register in saved.reversed() { asm.pop(register) }
+        asm.ret()
+    }
+
+    mutating func call(_ inst: Instruction) throws {
+        let signature = callSignature(inst)
+        var arguments = inst.operands
+        var calleePointer: Value?
+        if inst.opcode == .callPtr { calleePointer = arguments.removeFirst() }
+        let (places, resultPointer, _) = Self.argumentPlaces(signature)
+        // Stack arguments first (their sources may sit in argument registers).
+        for (value, place) in zip(arguments, places) {
+            guard case .stack(let i) = place else { continue }
+            let address = X64Mem(.rsp, Int32(i * 8))
+            if function.type(of: value).isFloat {
+                asm.movsd(address, xmm(value, .xmm15))
+            } else {
+                asm.mov(.s64, address, gpr(value, .rax))
+            }
+        }
+        var moves: [Move] = []
+        for (value, place) in zip(arguments, places) {
+            switch place {
+            case .gpr(let r): moves.append(Move(destination: .register(r.rawValue), source: moveSource(value), isFloat: false))
+            case .xmm(let x): moves.append(Move(destination: .register(x.rawValue), source: moveSource(value), isFloat: true))
+            case .stack: break
+            }
+        }
+        if let calleePointer {
+            // Park the callee in its frame slot before the argument moves
+            // overwrite registers; call through memory afterwards.
+            let pointer = gpr(calleePointer, .rax)
+            asm.mov(.s64, slotAddress(calleeParkingSlot), pointer)
+        }
+        if let resultPointer, case .gpr(let r) = resultPointer {
+            // rax is never an argument register nor a move temporary here.
+            asm.lea(.s64, .rax, X64Mem(.rsp, Int32(outgoingSize)))
+            moves.append(Move(destination: .register(r.rawValue), source: .register(X64Reg.rax.rawValue), isFloat: false))
+        }
+        try parallelMove(moves)
+        if calleePointer != nil {
+            asm.call(slotAddress(calleeParkingSlot))
+        } else {
+            asm.emit(bytes: [0xE8, 0, 0, 0, 0])
+            callSites.append(CallSite(offset: asm.offset - 4, callee: Int(inst.immediate)))
+        }
+        // Results: the first in rax/xmm0, the rest in the result area.
+        for (i, result) in inst.results.enumerated() {
+            let isFloat = function.type(of: result).isFloat
+            if i == 0 {
+                if isFloat { finish(result, XmmReg.xmm0) } else { finish(result, X64Reg.rax) }
+            } else {
+                let address = X64Mem(.rsp, Int32(outgoingSize + (i - 1) * 8))
+                if isFloat {
+                    asm.movsd(.xmm15, address)
+                    finish(result, XmmReg.xmm15)
+                } else {
+                    asm.mov(.s64, .rcx, address)
+                    finish(result, X64Reg.rcx)
+                }
+            }
+        }
+    }
+}

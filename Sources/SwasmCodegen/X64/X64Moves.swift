@@ -1,0 +1,148 @@
+// Parallel moves: block arguments into block parameters, call arguments into
+// ABI registers, incoming parameters into their homes. All moves happen "at
+// once": a move runs only when no pending move still reads its destination;
+// a cycle is broken through r11 (integers) or xmm15 (floats).
+import SwasmIR
+
+enum MoveSource: Equatable {
+    case register(UInt8)
+    case slot(Int)
+    case constant(Int64, IRType)
+    /// An incoming stack argument at this offset from rsp.
+    case incoming(Int)
+    /// An outgoing/absolute frame address (rsp + offset) — used for results.
+    case frame(Int)
+}
+
+struct Move {
+    var destination: Location
+    var source: MoveSource
+    var isFloat: Bool
+
+    init(destination: Location, source: MoveSource, isFloat: Bool) {
+        self.destination = destination
+        self.source = source
+        self.isFloat = isFloat
+    }
+}
+
+extension X64CodeGen {
+    func moveSource(_ value: Value) -> MoveSource {
+        switch location(value) {
+        case .register(let r): return .register(r)
+        case .slot(let s): return .slot(s)
+        case .constant(let bits): return .constant(bits, function.type(of: value))
+        case .none: return .constant(0, function.type(of: value))
+        }
+    }
+
+    /// Moves the arguments of a branch into the target's parameters.
+    mutating func moveArguments(_ target: BlockCall) throws {
+        let parameters = function.parameters(of: target.block)
+        var moves: [Move] = []
+        for (parameter, argument) in zip(parameters, target.arguments) {
+            let destination = location(parameter)
+            if destination == .none { continue }
+            moves.append(Move(destination: destination, source: moveSource(argument), isFloat: function.type(of: parameter).isFloat))
+        }
+        try parallelMove(moves)
+    }
+
+    func sourceReads(_ source: MoveSource, _ destination: Location) -> Bool {
+        switch (source, destination) {
+        case (.register(let a), .register(let b)): return a == b
+        case (.slot(let a), .slot(let b)): return a == b
+        default: return false
+        }
+    }
+
+    mutating func parallelMove(_ input: [Move]) throws {
+        var pending = input.filter { move in
+            // Drop moves onto themselves.
+            !sourceReads(move.source, move.destination) || !sameKind(move)
+        }
+        while !pending.isEmpty {
+            if let ready = pending.firstIndex(where: { move in
+                !pending.contains { other in sourceReads(other.source, move.destination) && other.isFloat == move.isFloat }
+            }) {
+                emitMove(pending.remove(at: ready))
+                continue
+            }
+            // Every destination is still read: a cycle. Park one source in scratch.
+            let move = pending[0]
+            let scratch: UInt8 = move.isFloat ? XmmReg.xmm15.rawValue : X64Reg.r11.rawValue
+            emitMove(Move(destination: .register(scratch), source: move.source, isFloat: move.isFloat))
+            for i in pending.indices where pending[i].source == move.source && pending[i].isFloat == move.isFloat {
+                pending[i].source = .register(scratch)
+            }
+        }
+    }
+
+    func sameKind(_ move: Move) -> Bool { true }
+
+    mutating func emitMove(_ move: Move) {
+        if move.isFloat {
+            switch move.destination {
+            case .register(let d):
+                let dst = XmmReg(rawValue: d)!
+                switch move.source {
+                case .register(let s): if s != d { asm.sse(.movaps, dst, XmmReg(rawValue: s)!) }
+                case .slot(let s): asm.movsd(dst, slotAddress(s))
+                case .incoming(let offset), .frame(let offset): asm.movsd(dst, X64Mem(.rsp, Int32(offset)))
+                case .constant(let bits, let type):
+                    materialize(.rax, bits, type)
+                    asm.movGprToXmm(X64CodeGen.size(type), dst, .rax)
+                }
+            case .slot(let s):
+                let src = floatSourceRegister(move.source)
+                asm.movsd(slotAddress(s), src)
+            default: break
+            }
+            return
+        }
+        switch move.destination {
+        case .register(let d):
+            let dst = X64Reg(rawValue: d)!
+            switch move.source {
+            case .register(let s): if s != d { asm.mov(.s64, dst, X64Reg(rawValue: s)!) }
+            case .slot(let s): asm.mov(.s64, dst, slotAddress(s))
+            case .incoming(let offset), .frame(let offset): asm.mov(.s64, dst, X64Mem(.rsp, Int32(offset)))
+            case .constant(let bits, let type): materialize(dst, bits, type)
+            }
+        case .slot(let s):
+            switch move.source {
+            case .register(let r): asm.mov(.s64, slotAddress(s), X64Reg(rawValue: r)!)
+            case .constant(let bits, let type):
+                let normalized = type == .i32 ? Int64(UInt32(truncatingIfNeeded: bits)) : bits
+                if let imm = Int32(exactly: normalized) {
+                    asm.mov(.s64, slotAddress(s), imm)
+                } else {
+                    materialize(.rax, bits, type)
+                    asm.mov(.s64, slotAddress(s), .rax)
+                }
+            case .slot(let from):
+                // rax, not r11: r11 may hold a value parked by a cycle.
+                asm.mov(.s64, .rax, slotAddress(from))
+                asm.mov(.s64, slotAddress(s), .rax)
+            case .incoming(let offset), .frame(let offset):
+                asm.mov(.s64, .rax, X64Mem(.rsp, Int32(offset)))
+                asm.mov(.s64, slotAddress(s), .rax)
+            }
+        default: break
+        }
+    }
+
+    mutating func floatSourceRegister(_ source: MoveSource) -> XmmReg {
+        switch source {
+        case .register(let s): return XmmReg(rawValue: s)!
+        case .slot(let s):
+            asm.movsd(.xmm14, slotAddress(s))
+        case .incoming(let offset), .frame(let offset):
+            asm.movsd(.xmm14, X64Mem(.rsp, Int32(offset)))
+        case .constant(let bits, let type):
+            materialize(.rax, bits, type)
+            asm.movGprToXmm(X64CodeGen.size(type), .xmm14, .rax)
+        }
+        return .xmm14
+    }
+}

@@ -1,0 +1,56 @@
+// Machine code for a whole module: every function compiled by the backend,
+// laid out in index order at 16-byte boundaries, direct calls patched to
+// PC-relative displacements, plus one array-call trampoline per exported or
+// host-callable signature. `.text` needs no relocations.
+import SwasmABI
+import SwasmCodegen
+import SwasmIR
+import SwasmOpt
+import WasmModel
+
+public struct ModuleCode: Sendable {
+    public var text: [UInt8]
+    /// Offset and size of each defined function (index - imported count).
+    public var functionRanges: [Range<Int>]
+    /// Trap sites with offsets from the start of `text`, sorted.
+    public var trapSites: [(codeOffset: Int, code: TrapCode, wasmOffset: UInt32, functionIndex: Int)]
+    public var listings: [[String]]
+}
+
+extension Compiler {
+    /// Lowers, optimizes and compiles every function; links direct calls.
+    public static func compileToMachineCode(_ module: Module, options: CompilerOptions, listing: Bool = false) throws -> ModuleCode {
+        let environment = ModuleEnvironment(module)
+        let compiled: [CompiledFunction] = try parallelMap(module.bodies.count, jobs: options.jobs) { i in
+            let index = environment.importedFunctionCount + i
+            let function = try FunctionLowering.lower(environment, functionIndex: index)
+            try Pipeline.run(function, options: Pipeline.Options(
+                level: options.optimizationLevel, verify: options.verify, observer: options.passObserver))
+            return try X64Backend.compile(function, listing: listing)
+        }
+        var text: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        var traps: [(codeOffset: Int, code: TrapCode, wasmOffset: UInt32, functionIndex: Int)] = []
+        for (i, function) in compiled.enumerated() {
+            while text.count % 16 != 0 { text.append(0xCC) }
+            let start = text.count
+            text.append(contentsOf: function.code)
+            ranges.append(start..<text.count)
+            for site in function.trapSites {
+                traps.append((start + site.codeOffset, site.code, site.wasmOffset, environment.importedFunctionCount + i))
+            }
+        }
+        for (i, function) in compiled.enumerated() {
+            for site in function.callSites {
+                let at = ranges[i].lowerBound + site.offset
+                let target = ranges[site.callee - environment.importedFunctionCount].lowerBound
+                let displacement = Int32(target - (at + 4))
+                withUnsafeBytes(of: displacement.littleEndian) { bytes in
+                    for k in 0..<4 { text[at + k] = bytes[k] }
+                }
+            }
+        }
+        traps.sort { $0.codeOffset < $1.codeOffset }
+        return ModuleCode(text: text, functionRanges: ranges, trapSites: traps, listings: compiled.map(\.listing))
+    }
+}

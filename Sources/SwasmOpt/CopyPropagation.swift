@@ -1,0 +1,50 @@
+// Copy propagation over block parameters: a parameter whose incoming
+// arguments are all one value (or the parameter itself, around a loop) is a
+// copy of that value. It is removed, with its argument in every branch, and
+// its uses renamed. Repeats until nothing changes, since removing one
+// parameter can make another trivial.
+import SwasmIR
+
+public enum CopyPropagation {
+    public static func run(_ function: Function) {
+        var replacements: [Value: Value] = [:]
+        var changed = true
+        while changed {
+            changed = false
+            let edges = function.incomingEdges()
+            for block in function.layout where block != function.entry {
+                var parameters = function.blocks[Int(block.index)].parameters
+                var position = 0
+                while position < parameters.count {
+                    let parameter = parameters[position]
+                    var unique: Value?
+                    var trivial = true
+                    for (instruction, slot) in edges[Int(block.index)] {
+                        var argument = function.instructions[instruction].targets[slot].arguments[position]
+                        while let next = replacements[argument] { argument = next }
+                        if argument == parameter { continue }
+                        if unique == nil { unique = argument } else if unique != argument { trivial = false; break }
+                    }
+                    guard trivial, let replacement = unique else {
+                        position += 1
+                        continue
+                    }
+                    replacements[parameter] = replacement
+                    parameters.remove(at: position)
+                    for (instruction, slot) in edges[Int(block.index)] {
+                        function.instructions[instruction].targets[slot].arguments.remove(at: position)
+                    }
+                    changed = true
+                }
+                function.blocks[Int(block.index)].parameters = parameters
+            }
+        }
+        // Parameter positions moved: renumber their definitions.
+        for block in function.layout {
+            for (i, value) in function.blocks[Int(block.index)].parameters.enumerated() {
+                function.values[Int(value.index)].definition = .parameter(block, i)
+            }
+        }
+        function.replaceUses(replacements)
+    }
+}

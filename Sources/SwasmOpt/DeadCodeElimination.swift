@@ -1,0 +1,36 @@
+// Dead code elimination: removes blocks the entry cannot reach, then
+// instructions without side effects whose results are never used (found by
+// marking from the roots: side-effecting instructions and branch arguments).
+import SwasmIR
+
+public enum DeadCodeElimination {
+    public static func run(_ function: Function) {
+        function.removeUnreachableBlocks()
+        var live = [Bool](repeating: false, count: function.values.count)
+        var worklist: [Int] = []
+        var definingInstruction = [Int](repeating: -1, count: function.values.count)
+        for block in function.layout {
+            for index in function.blocks[Int(block.index)].instructions {
+                let inst = function.instructions[index]
+                for result in inst.results { definingInstruction[Int(result.index)] = index }
+                if inst.opcode.hasSideEffects { worklist.append(index) }
+            }
+        }
+        var marked = Set<Int>()
+        func markValue(_ value: Value) {
+            if live[Int(value.index)] { return }
+            live[Int(value.index)] = true
+            let definer = definingInstruction[Int(value.index)]
+            if definer >= 0 && !marked.contains(definer) { worklist.append(definer) }
+        }
+        while let index = worklist.popLast() {
+            guard marked.insert(index).inserted else { continue }
+            let inst = function.instructions[index]
+            inst.operands.forEach(markValue)
+            inst.targets.forEach { $0.arguments.forEach(markValue) }
+        }
+        for block in function.layout {
+            function.blocks[Int(block.index)].instructions.removeAll { !marked.contains($0) }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import CSwasmRuntime
+import SwasmABI
+import Testing
+
+/// The C side mirrors parts of SwasmABI as #defines (swasm_abi.h); they must agree.
+@Suite struct ExecutionABITests {
+    @Test func vmContextOffsetsMatch() {
+        #expect(Int(SWASM_VMCTX_MEMORY_BASE) == VMContextLayout.memoryBase)
+        #expect(Int(SWASM_VMCTX_MEMORY_LENGTH) == VMContextLayout.memoryLength)
+        #expect(Int(SWASM_VMCTX_STACK_LIMIT) == VMContextLayout.stackLimit)
+        #expect(Int(SWASM_VMCTX_HELPERS) == VMContextLayout.helpers)
+        #expect(Int(SWASM_VMCTX_IMPORTED_FUNCTIONS) == VMContextLayout.importedFunctions)
+        #expect(Int(SWASM_VMCTX_GLOBALS) == VMContextLayout.globals)
+        #expect(Int(SWASM_VMCTX_TABLES) == VMContextLayout.tables)
+        #expect(Int(SWASM_VMCTX_SIGNATURE_IDS) == VMContextLayout.signatureIDs)
+        #expect(Int(SWASM_VMCTX_FUNCTION_REFERENCES) == VMContextLayout.functionReferences)
+        #expect(Int(SWASM_VMCTX_INTERRUPT_FLAG) == VMContextLayout.interruptFlag)
+        #expect(Int(SWASM_VMCTX_INSTANCE) == VMContextLayout.instance)
+        #expect(Int(SWASM_VMCTX_HEADER_SIZE) == VMContextLayout.headerSize)
+        #expect(Int(SWASM_HELPER_RAISE_TRAP) == HelperID.raiseTrap.rawValue)
+    }
+
+    @Test func trapCodesMatch() {
+        let mirrored: [TrapCode: Int32] = [
+            .unreachable: SWASM_TRAP_UNREACHABLE,
+            .memoryOutOfBounds: SWASM_TRAP_MEMORY_OUT_OF_BOUNDS,
+            .tableOutOfBounds: SWASM_TRAP_TABLE_OUT_OF_BOUNDS,
+            .indirectCallToNull: SWASM_TRAP_INDIRECT_CALL_TO_NULL,
+            .indirectCallTypeMismatch: SWASM_TRAP_INDIRECT_CALL_TYPE_MISMATCH,
+            .integerDivideByZero: SWASM_TRAP_INTEGER_DIVIDE_BY_ZERO,
+            .integerOverflow: SWASM_TRAP_INTEGER_OVERFLOW,
+            .invalidConversionToInteger: SWASM_TRAP_INVALID_CONVERSION_TO_INTEGER,
+            .callStackExhausted: SWASM_TRAP_CALL_STACK_EXHAUSTED,
+            .nullReference: SWASM_TRAP_NULL_REFERENCE,
+        ]
+        #expect(mirrored.count == TrapCode.allCases.count)
+        for code in TrapCode.allCases {
+            #expect(mirrored[code].map(UInt32.init) == code.rawValue, "\(code)")
+        }
+    }
+}

@@ -1,0 +1,112 @@
+// Activations: the per-thread list of host -> wasm entries, the stack limit
+// compiled code checks, and traps raised by runtime helpers.
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "internal.h"
+
+_Static_assert(offsetof(swasm_activation, saved_sp) == SWASM_ACTIVATION_SAVED_SP, "asm offset");
+_Static_assert(offsetof(swasm_activation, trap_code) == SWASM_ACTIVATION_TRAP_CODE, "asm offset");
+
+__thread swasm_thread_state swasm_tls __attribute__((tls_model("initial-exec")));
+
+static _Atomic size_t default_max_stack = SWASM_DEFAULT_MAX_STACK_SIZE;
+
+void swasm_set_default_max_stack_size(size_t bytes) {
+    atomic_store_explicit(&default_max_stack, bytes, memory_order_relaxed);
+}
+
+size_t swasm_default_max_stack_size(void) {
+    return atomic_load_explicit(&default_max_stack, memory_order_relaxed);
+}
+
+swasm_activation *swasm_current_activation(void) { return swasm_tls.current; }
+
+/// Finds the lowest address of the calling thread's stack once per thread.
+static void learn_stack_bounds(swasm_thread_state *ts) {
+    ts->stack_known = true;
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
+    void *low = NULL;
+    size_t size = 0;
+    if (pthread_attr_getstack(&attr, &low, &size) == 0) ts->stack_low = (uint64_t)(uintptr_t)low;
+    pthread_attr_destroy(&attr);
+}
+
+void swasm_activation_begin(swasm_activation *act, void *vmctx, uint64_t sp) {
+    swasm_thread_state *ts = &swasm_tls;
+    if (!ts->altstack_ready && swasm_signal_handlers_installed()) swasm_ensure_altstack(ts);
+    if (!ts->stack_known) learn_stack_bounds(ts);
+
+    swasm_activation *outer = ts->current;
+    uint64_t budget = act->max_stack_size ? act->max_stack_size : swasm_default_max_stack_size();
+    uint64_t limit = sp > budget ? sp - budget : 0;
+    if (outer && outer->stack_limit > limit) limit = outer->stack_limit;
+    if (ts->stack_low && ts->stack_low + SWASM_STACK_HEADROOM > limit)
+        limit = ts->stack_low + SWASM_STACK_HEADROOM;
+
+    act->previous = outer;
+    act->vmctx = vmctx;
+    act->stack_limit = limit;
+    act->trap_code = 0;
+    act->function_index = SWASM_UNKNOWN_LOCATION;
+    act->wasm_offset = SWASM_UNKNOWN_LOCATION;
+    act->trap_signal = 0;
+    act->trap_pc = 0;
+    act->fault_address = 0;
+    act->lookup_context = NULL;
+    if (vmctx) {
+        uint64_t *slot = (uint64_t *)((char *)vmctx + SWASM_VMCTX_STACK_LIMIT);
+        act->saved_stack_limit = *slot;
+        *slot = limit;
+    }
+    atomic_signal_fence(memory_order_seq_cst);
+    ts->current = act;
+    atomic_signal_fence(memory_order_seq_cst);
+}
+
+void swasm_activation_end(swasm_activation *act) {
+    swasm_thread_state *ts = &swasm_tls;
+    atomic_signal_fence(memory_order_seq_cst);
+    ts->current = act->previous;
+    atomic_signal_fence(memory_order_seq_cst);
+    if (act->vmctx)
+        *(uint64_t *)((char *)act->vmctx + SWASM_VMCTX_STACK_LIMIT) = act->saved_stack_limit;
+}
+
+void swasm_record_trap(swasm_activation *act, uint32_t code, uintptr_t pc, int signal,
+                       uintptr_t fault_address) {
+    act->trap_code = code;
+    act->trap_signal = signal;
+    act->trap_pc = pc;
+    act->fault_address = fault_address;
+    act->function_index = SWASM_UNKNOWN_LOCATION;
+    act->wasm_offset = SWASM_UNKNOWN_LOCATION;
+    act->lookup_context = NULL;
+    swasm_code_info info;
+    if (swasm_registry_find(pc, &info)) {
+        act->lookup_context = info.lookup_context;
+        if (info.has_entry) {
+            act->function_index = info.entry.function_index;
+            act->wasm_offset = info.entry.wasm_offset;
+        }
+    }
+}
+
+void swasm_raise_trap(void *vmctx, uint32_t code) {
+    (void)vmctx;
+    swasm_activation *act = swasm_tls.current;
+    if (!act) {
+        static const char message[] = "swasm: trap raised outside any wasm activation\n";
+        (void)!write(2, message, sizeof message - 1);
+        abort();
+    }
+    if (code == 0) code = SWASM_TRAP_UNREACHABLE;   // 0 would read as "returned"
+    swasm_record_trap(act, code, (uintptr_t)__builtin_return_address(0), 0, 0);
+    swasm_unwind_to_activation(act);
+}
+
+const void *swasm_raise_trap_address(void) { return (const void *)&swasm_raise_trap; }

@@ -1,0 +1,96 @@
+// Telling the runtime where compiled code lives, so that its signal handler
+// recognizes faults in it and finds the trap kind and wasm location.
+import CSwasmRuntime
+import SwasmABI
+import Synchronization
+
+/// One entry of a module's trap table.
+public struct TrapSite: Sendable, Equatable {
+    /// Offset from the start of the registered code: of the faulting
+    /// instruction (`ud2` stubs, guarded loads and stores, divisions), or of
+    /// the return address of a call to the `raiseTrap` helper.
+    public var codeOffset: UInt32
+    public var code: TrapCode
+    public var bytecodeOffset: UInt32
+    public var functionIndex: UInt32
+
+    public init(codeOffset: UInt32, code: TrapCode, bytecodeOffset: UInt32, functionIndex: UInt32) {
+        self.codeOffset = codeOffset
+        self.code = code
+        self.bytecodeOffset = bytecodeOffset
+        self.functionIndex = functionIndex
+    }
+}
+
+public struct CodeRegistrationError: Error, Sendable, CustomStringConvertible {
+    public var description: String {
+        "cannot register compiled code: the range is empty, overlaps registered code, or the registry (\(swasm_code_registry_capacity()) regions) is full"
+    }
+}
+
+/// Registered compiled code. The region stays registered until this object
+/// is released; the code itself must stay mapped at least that long.
+public final class CodeRegistration: @unchecked Sendable {
+    public let start: UnsafeRawPointer
+    public let length: Int
+    private let table: UnsafeMutableBufferPointer<swasm_trap_entry>
+    private let context: UnsafeMutableRawPointer
+    private var registered = false
+
+    /// Name resolvers of live registrations, by lookup context.
+    private static let resolvers = Mutex<[UInt: @Sendable (UInt32) -> String?]>([:])
+
+    /// Registers `[start, start + length)` with its trap sites (any order).
+    /// `functionName` names functions in traps thrown from this code.
+    public init(start: UnsafeRawPointer, length: Int, trapSites: [TrapSite],
+                functionName: (@Sendable (UInt32) -> String?)? = nil) throws(CodeRegistrationError) {
+        self.start = start
+        self.length = length
+        let sorted = trapSites.sorted { $0.codeOffset < $1.codeOffset }
+        table = .allocate(capacity: max(sorted.count, 1))
+        for (index, site) in sorted.enumerated() {
+            table[index] = swasm_trap_entry(code_offset: site.codeOffset, trap_code: site.code.rawValue,
+                                            wasm_offset: site.bytecodeOffset, function_index: site.functionIndex)
+        }
+        // A unique token (not a pointer to self, which could be read while
+        // this object is being destroyed).
+        context = .allocate(byteCount: 1, alignment: 1)
+        if let functionName {
+            let key = UInt(bitPattern: context)
+            Self.resolvers.withLock { $0[key] = functionName }
+        }
+        // (Throwing from here still runs deinit, which cleans up.)
+        guard length > 0,
+              swasm_register_code(start, length, table.baseAddress, sorted.count, context) == 0 else {
+            throw CodeRegistrationError()
+        }
+        registered = true
+    }
+
+    deinit {
+        if registered { swasm_unregister_code(start) }
+        Self.resolvers.withLock { _ = $0.removeValue(forKey: UInt(bitPattern: context)) }
+        table.deallocate()
+        context.deallocate()
+    }
+
+    static func functionName(context: UnsafeMutableRawPointer, index: UInt32) -> String? {
+        let resolver = resolvers.withLock { $0[UInt(bitPattern: context)] }
+        return resolver?(index)
+    }
+
+    /// The trap site at `address`, if the address is in registered code and
+    /// has an entry in its table.
+    public static func trapSite(at address: UnsafeRawPointer) -> TrapSite? {
+        var info = swasm_code_info()
+        guard swasm_lookup_code(address, &info), info.has_entry,
+              let code = TrapCode(rawValue: info.entry.trap_code) else { return nil }
+        return TrapSite(codeOffset: info.entry.code_offset, code: code,
+                        bytecodeOffset: info.entry.wasm_offset, functionIndex: info.entry.function_index)
+    }
+
+    /// True when `address` lies in registered compiled code.
+    public static func isCompiledCode(_ address: UnsafeRawPointer) -> Bool {
+        swasm_lookup_code(address, nil)
+    }
+}
