@@ -10,7 +10,7 @@ DEBUG_BIN   = .build/debug
 RELEASE_BIN = .build/release
 DEB_PACKAGES = libelf-dev
 
-.PHONY: all deps build release demo test unit spec fuzz soak bench-validate clean
+.PHONY: all deps build release demo test unit spec fuzz soak bench-validate bless clean
 
 all: build
 
@@ -45,6 +45,10 @@ spec: build
 
 fuzz: build
 	$(DEBUG_BIN)/swasm-spec fuzz --spec-directory $(SPEC_DIR) --count 100000 --seed 1
+
+# Regenerate the golden files of Tests/filetests; review the diff like code.
+bless:
+	SWASM_BLESS=1 $(SWIFT) test --filter 'FileTests'
 
 # Longer robustness run on a release build with a fresh seed.
 soak: release

@@ -39,9 +39,9 @@ let package = Package(
         // The runtime's C and assembly side: host entry trampoline, signal handling, trap unwinding.
         .target(name: "CSwasmRuntime", path: "runtime/Sources/CSwasmRuntime"),
         // Runtime library: loader, memories, tables, traps, instances, embedding API.
-        .target(name: "SwasmRuntime", dependencies: ["SwasmABI", "CSwasmRuntime"], path: "runtime/Sources/SwasmRuntime"),
+        .target(name: "SwasmRuntime", dependencies: ["SwasmABI", "CSwasmRuntime", "WasmModel"], path: "runtime/Sources/SwasmRuntime"),
         // Spec testsuite harness, shared by `swasm-spec` and the tests.
-        .target(name: "SwasmSpec", dependencies: ["WasmModel"]),
+        .target(name: "SwasmSpec", dependencies: ["WasmModel", "SwasmCompiler", "SwasmRuntime"]),
         // Command-line front ends as a library, so each executable is one small file.
         .target(name: "SwasmCLI", dependencies: [
             "WasmModel", "WasmText", "SwasmABI", "SwasmRuntime", "SwasmSpec", "SwasmCompiler",
@@ -55,6 +55,7 @@ let package = Package(
         .testTarget(name: "SwasmIRTests", dependencies: ["SwasmIR", "SwasmOpt"]),
         .testTarget(name: "SwasmCodegenTests", dependencies: ["SwasmCodegen", "SwasmIR"]),
         .testTarget(name: "SwasmObjectTests", dependencies: ["SwasmObject"]),
-        .testTarget(name: "SwasmCLITests", dependencies: ["SwasmCLI", "WasmText", "WasmModel"]),
+        .testTarget(name: "SwasmCLITests", dependencies: ["SwasmCLI", "WasmText", "WasmModel", "SwasmCompiler", "SwasmIR", "SwasmOpt"],
+                    exclude: []),
     ]
 )

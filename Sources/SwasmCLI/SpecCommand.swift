@@ -4,6 +4,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import SwasmCompiler
+import SwasmRuntime
 import SwasmSpec
 import WasmModel
 
@@ -31,6 +32,9 @@ public struct SpecCommand: ParsableCommand {
         @Argument(help: "Script names to run (e.g. i32 or i32.json); all when empty.")
         var only: [String] = []
 
+        @Flag(help: "Only decode and validate modules; skip everything that needs execution.")
+        var validateOnly = false
+
         func run() throws {
             let directory = URL(fileURLWithPath: specDirectory)
             var names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
@@ -44,7 +48,11 @@ public struct SpecCommand: ParsableCommand {
                 ? try ExpectedFailures(contentsOf: URL(fileURLWithPath: expectedFailures))
                 : ExpectedFailures()
 
-            let runner = SpecRunner()
+            _ = CodeExecutor.installSignalHandlers()
+            let work = FileManager.default.temporaryDirectory.appendingPathComponent("swasm-spec-\(getpid())")
+            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: work) }
+            let runner = SpecRunner(execute: !validateOnly, workDirectory: work)
             let scripts = names
             let collected = ResultBox(count: scripts.count)
             DispatchQueue.concurrentPerform(iterations: scripts.count) { i in

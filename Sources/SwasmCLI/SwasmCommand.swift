@@ -1,14 +1,17 @@
-// `swasm`: the runner. Running modules arrives with the backend and runtime;
-// today it validates and describes modules.
+// `swasm`: the runner. `swasm run` loads a precompiled object (mapped with
+// mmap) or compiles a .wasm/.wat in-process, instantiates it and calls an
+// export; `inspect` and `validate` describe and check modules.
 import ArgumentParser
 import Foundation
+import SwasmCompiler
+import SwasmRuntime
 import WasmModel
 
 public struct SwasmCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "swasm",
         abstract: "Run and inspect WebAssembly modules.",
-        subcommands: [Inspect.self, Validate.self])
+        subcommands: [Run.self, Inspect.self, Validate.self])
 
     public init() {}
 
@@ -83,5 +86,103 @@ public enum ModuleSummary {
     static func limits(_ limits: Limits) -> String {
         if let max = limits.max { return "\(limits.min)..\(max)" }
         return "\(limits.min).."
+    }
+}
+
+extension SwasmCommand {
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a module: a swasmc object (.o) or a .wasm/.wat compiled in-process.",
+            discussion: "Prints each result of the invoked function on its own line. A trap exits with status 1.")
+
+        @Argument(help: "The module (.o, .wasm or .wat).") var input: String
+
+        @Option(help: "The exported function to call (default: _start).") var invoke: String?
+
+        @Option(name: .customShort("O", allowingJoined: true), help: "Optimization level for in-process compilation.")
+        var optimization: Int = 2
+
+        @Flag(help: "After the results, print `time_ns T`: the time of the call alone (for benchmark harnesses).")
+        var printTime = false
+
+        @Argument(help: "Arguments of the invoked function (put -- before negative numbers).") var arguments: [String] = []
+
+        func run() throws {
+            do {
+                try runChecked()
+            } catch let error as ExitCode {
+                throw error
+            } catch {
+                reportError("swasm", "\(error)")
+                throw ExitCode(1)
+            }
+        }
+
+        func runChecked() throws {
+            _ = CodeExecutor.installSignalHandlers()
+            let compiled: CompiledModule
+            if input.hasSuffix(".o") {
+                compiled = try CompiledModule(image: ObjectImage(path: input))
+            } else {
+                let module = try ModuleInput.validatedModule(atPath: input)
+                let object = try Compiler.compileObject(module, options: CompilerOptions(optimizationLevel: optimization), prefix: "")
+                compiled = try CompiledModule(text: object.code.text, metadata: object.metadata)
+            }
+            if let unresolved = compiled.module.imports.first {
+                throw InputError(path: input, detail: "unresolved import \(unresolved.module).\(unresolved.name): swasm run provides no imports yet")
+            }
+            let instance = try Instance(module: compiled, imports: [])
+            let name = invoke ?? "_start"
+            guard case .function(let function)? = instance.export(named: name) else {
+                throw InputError(path: input, detail: "no exported function \"\(name)\"")
+            }
+            let parameters = function.type.parameters
+            let passed = arguments.first == "--" ? Array(arguments.dropFirst()) : arguments
+            guard passed.count == parameters.count else {
+                throw InputError(path: input, detail: "\(name) takes \(parameters.count) arguments (\(function.type)), \(passed.count) given")
+            }
+            let values = try zip(parameters, passed).map { type, text in try Self.parse(text, as: type) }
+            let clock = ContinuousClock()
+            let start = clock.now
+            let results = try instance.call(function, values)
+            let elapsed = clock.now - start
+            for result in results {
+                print(Self.format(result))
+            }
+            if printTime {
+                print("time_ns \(Int64(elapsed / .nanoseconds(1)))")
+            }
+        }
+
+        static func parse(_ text: String, as type: ValueType) throws -> Value {
+            func fail() -> Error { InputError(path: text, detail: "not a valid \(type) argument") }
+            switch type {
+            case .i32:
+                if let v = Int32(text) { return .i32(UInt32(bitPattern: v)) }
+                if let v = UInt32(text) { return .i32(v) }
+            case .i64:
+                if let v = Int64(text) { return .i64(UInt64(bitPattern: v)) }
+                if let v = UInt64(text) { return .i64(v) }
+            case .f32:
+                if let v = Float(text) { return .f32(v.bitPattern) }
+            case .f64:
+                if let v = Double(text) { return .f64(v.bitPattern) }
+            default:
+                break
+            }
+            throw fail()
+        }
+
+        /// Results as wasmtime prints them: integers signed, floats as decimals.
+        static func format(_ value: Value) -> String {
+            switch value {
+            case .i32(let v): return String(Int32(bitPattern: v))
+            case .i64(let v): return String(Int64(bitPattern: v))
+            case .f32(let bits): return "\(Float(bitPattern: bits))"
+            case .f64(let bits): return "\(Double(bitPattern: bits))"
+            case .funcref(let p): return p == nil ? "null" : "<funcref>"
+            case .externref(let v): return v == 0 ? "null" : "<externref>"
+            }
+        }
     }
 }

@@ -1,21 +1,47 @@
-// `swasmc`: the compiler driver. Today it checks modules (`--validate`);
-// code generation arrives with the backend.
+// `swasmc`: the compiler driver.
 import ArgumentParser
 import Foundation
+import SwasmCompiler
+import SwasmIR
 import WasmModel
 
 public struct SwasmcCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "swasmc",
-        abstract: "Compile WebAssembly modules ahead of time.",
+        abstract: "Compile WebAssembly modules ahead of time into native objects.",
         discussion: """
-            Reads a binary (.wasm) or text (.wat) module. With --validate, decodes and \
-            validates it (WebAssembly 2.0) and exits 0 if it is valid, 1 if it is \
-            malformed or invalid, printing where and why.
+            Reads a binary (.wasm) or text (.wat) module, validates it (WebAssembly 2.0) \
+            and compiles it to a relocatable x86-64 ELF object. With --validate, only \
+            checks the module: exit 0 if valid, 1 if malformed or invalid.
             """)
+
+    public enum Emit: String, ExpressibleByArgument, Sendable {
+        case obj, asm, ir
+    }
 
     @Argument(help: "The module to read (.wasm or .wat).")
     public var input: String
+
+    @Option(name: .customShort("o"), help: "Output file (default: the input name with .o; '-' for stdout with --emit asm/ir).")
+    public var output: String?
+
+    @Option(help: "What to write: obj (ELF object), asm (disassembly with function names), ir (SSA IR after optimization).")
+    public var emit: Emit = .obj
+
+    @Option(name: .customShort("O", allowingJoined: true), help: "Optimization level: 0, 1 or 2.")
+    public var optimization: Int = 2
+
+    @Option(help: "Prefix of the global symbols of exports (default: the input's base name).")
+    public var prefix: String?
+
+    @Option(name: .customShort("j"), help: "Compile with this many threads (default: all cores).")
+    public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "With --emit ir: print the IR after this pass (or 'all'), not only at the end.")
+    public var printAfter: String?
+
+    @Flag(help: "Verify the IR after every pass (always on in debug builds).")
+    public var verify = false
 
     @Flag(name: .long, help: "Only decode and validate the module.")
     public var validate = false
@@ -29,48 +55,113 @@ public struct SwasmcCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
-        guard validate else {
-            reportError("swasmc", "code generation is not implemented yet; use --validate")
-            throw ExitCode(2)
-        }
         do {
-            let clock = ContinuousClock()
-            var start = clock.now
-            let bytes = try ModuleInput.binary(atPath: input)
-            let readTime = clock.now - start
-            start = clock.now
-            let module: Module
-            do {
-                module = try Decoder.decode(bytes)
-            } catch {
-                throw InputError(path: input, detail: error.description)
-            }
-            let decodeTime = clock.now - start
-            start = clock.now
-            do {
-                try Validator.validate(module)
-            } catch {
-                throw InputError(path: input, detail: error.description)
-            }
-            let validateTime = clock.now - start
-            if stats {
-                let codeBytes = module.bodies.reduce(0) { $0 + $1.code.count }
-                let seconds = Double((decodeTime + validateTime).components.attoseconds) / 1e18
-                    + Double((decodeTime + validateTime).components.seconds)
-                print("read \(milliseconds(readTime)) ms, decode \(milliseconds(decodeTime)) ms, validate \(milliseconds(validateTime)) ms"
-                      + " (\(bytes.count) bytes, \(codeBytes) bytes of function bodies; decode+validate \(Int(Double(bytes.count) / seconds / 1e6)) MB/s)")
-            }
-            if !quiet {
-                print("\(input): valid (\(module.types.count) types, \(module.imports.count) imports, \(module.bodies.count) functions, \(module.exports.count) exports)")
-            }
+            try runChecked()
+        } catch let error as ExitCode {
+            throw error
         } catch {
             reportError("swasmc", "\(error)")
             throw ExitCode(1)
         }
     }
 
+    func runChecked() throws {
+        let clock = ContinuousClock()
+        var start = clock.now
+        let bytes = try ModuleInput.binary(atPath: input)
+        let readTime = clock.now - start
+        start = clock.now
+        let module: Module
+        do {
+            module = try Decoder.decode(bytes)
+        } catch {
+            throw InputError(path: input, detail: error.description)
+        }
+        let decodeTime = clock.now - start
+        start = clock.now
+        do {
+            try Validator.validate(module)
+        } catch {
+            throw InputError(path: input, detail: error.description)
+        }
+        let validateTime = clock.now - start
+        if validate {
+            if stats {
+                let codeBytes = module.bodies.reduce(0) { $0 + $1.code.count }
+                let seconds = (decodeTime + validateTime) / .seconds(1)
+                print("read \(milliseconds(readTime)) ms, decode \(milliseconds(decodeTime)) ms, validate \(milliseconds(validateTime)) ms"
+                      + " (\(bytes.count) bytes, \(codeBytes) bytes of function bodies; decode+validate \(Int(Double(bytes.count) / seconds / 1e6)) MB/s)")
+            }
+            if !quiet {
+                print("\(input): valid (\(module.types.count) types, \(module.imports.count) imports, \(module.bodies.count) functions, \(module.exports.count) exports)")
+            }
+            return
+        }
+        guard (0...2).contains(optimization) else { throw ValidationError("-O takes 0, 1 or 2") }
+        var options = CompilerOptions(optimizationLevel: optimization, jobs: jobs)
+        if verify { options.verify = true }
+        start = clock.now
+        switch emit {
+        case .ir:
+            if let printAfter {
+                let lock = NSLock()
+                options.passObserver = { pass, function in
+                    guard printAfter == "all" || printAfter == pass else { return }
+                    lock.lock()
+                    print("; after \(pass)\n\(Printer.print(function))")
+                    lock.unlock()
+                }
+                options.jobs = 1
+            }
+            let text = try Compiler.irText(for: module, options: options)
+            try write(text, defaultExtension: "ir")
+        case .asm:
+            let object = try Compiler.compileObject(module, options: options, prefix: symbolPrefix, listing: true)
+            var text = ""
+            let imported = module.importedFunctionCount
+            for (i, listing) in object.code.listings.enumerated() {
+                text += "\(module.functionName(UInt32(imported + i))):  ; offset 0x\(String(object.code.functionRanges[i].lowerBound, radix: 16))\n"
+                text += listing.map { $0.hasSuffix(":") ? $0 : "    " + $0 }.joined(separator: "\n") + "\n\n"
+            }
+            for (typeIndex, listing) in object.code.trampolineListings.enumerated() {
+                text += "swasm_trampoline[\(typeIndex)]:  ; \(module.types[typeIndex])\n"
+                text += listing.map { "    " + $0 }.joined(separator: "\n") + "\n\n"
+            }
+            try write(text, defaultExtension: "s")
+        case .obj:
+            let object = try Compiler.compileObject(module, options: options, prefix: symbolPrefix)
+            let path = output ?? defaultOutput("o")
+            guard FileManager.default.createFile(atPath: path, contents: Data(object.bytes)) else {
+                throw InputError(path: path, detail: "cannot write the object file")
+            }
+            if stats {
+                let seconds = (clock.now - start) / .seconds(1)
+                let codeBytes = module.bodies.reduce(0) { $0 + $1.code.count }
+                print("compiled \(module.bodies.count) functions (\(codeBytes) bytes of code) in \(milliseconds(clock.now - start)) ms: "
+                      + String(format: "%.2f MB/s", Double(codeBytes) / seconds / 1e6) + "; \(object.code.text.count) bytes of machine code")
+            }
+        }
+    }
+
+    var symbolPrefix: String {
+        if let prefix { return prefix }
+        let base = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
+        return String(base.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+    }
+
+    func defaultOutput(_ ext: String) -> String {
+        URL(fileURLWithPath: input).deletingPathExtension().appendingPathExtension(ext).lastPathComponent
+    }
+
+    func write(_ text: String, defaultExtension: String) throws {
+        guard let output, output != "-" else {
+            print(text, terminator: "")
+            return
+        }
+        try text.write(toFile: output, atomically: true, encoding: .utf8)
+    }
+
     func milliseconds(_ duration: Duration) -> String {
-        let ms = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-        return String(format: "%.1f", ms)
+        String(format: "%.1f", duration / .milliseconds(1))
     }
 }

@@ -15,6 +15,9 @@ public struct ModuleCode: Sendable {
     /// Trap sites with offsets from the start of `text`, sorted.
     public var trapSites: [(codeOffset: Int, code: TrapCode, wasmOffset: UInt32, functionIndex: Int)]
     public var listings: [[String]]
+    /// Array-call trampoline offset per type index.
+    public var trampolineOffsets: [Int]
+    public var trampolineListings: [[String]]
 }
 
 extension Compiler {
@@ -50,7 +53,17 @@ extension Compiler {
                 }
             }
         }
+        var trampolineOffsets: [Int] = []
+        var trampolineListings: [[String]] = []
+        for typeIndex in module.types.indices {
+            while text.count % 16 != 0 { text.append(0xCC) }
+            trampolineOffsets.append(text.count)
+            let trampoline = X64Backend.arrayCallTrampoline(environment.signature(ofType: typeIndex), listing: listing)
+            text.append(contentsOf: trampoline.code)
+            trampolineListings.append(trampoline.listing)
+        }
         traps.sort { $0.codeOffset < $1.codeOffset }
-        return ModuleCode(text: text, functionRanges: ranges, trapSites: traps, listings: compiled.map(\.listing))
+        return ModuleCode(text: text, functionRanges: ranges, trapSites: traps, listings: compiled.map(\.listing),
+                          trampolineOffsets: trampolineOffsets, trampolineListings: trampolineListings)
     }
 }

@@ -39,7 +39,16 @@ public struct SpecFileResult: Sendable {
 }
 
 public struct SpecRunner: Sendable {
-    public init() {}
+    /// Execute modules (compile to objects, load, instantiate, run), or only
+    /// decode and validate them.
+    public var execute: Bool
+    /// Where object files are written.
+    public var workDirectory: URL
+
+    public init(execute: Bool = true, workDirectory: URL = FileManager.default.temporaryDirectory) {
+        self.execute = execute
+        self.workDirectory = workDirectory
+    }
 
     /// Runs one script.
     public func run(scriptAt url: URL) -> SpecFileResult {
@@ -52,63 +61,11 @@ public struct SpecRunner: Sendable {
             result.fail(0, "cannot read script: \(error)")
             return result
         }
+        let state = ScriptState(runner: self, directory: directory, script: url.deletingPathExtension().lastPathComponent)
         for command in script.commands {
-            run(command, in: directory, result: &result)
+            state.run(command, result: &result)
         }
         return result
-    }
-
-    func load(_ filename: String?, in directory: URL) throws -> [UInt8] {
-        guard let filename else { throw SpecHarnessError("command names no module file") }
-        return [UInt8](try Data(contentsOf: directory.appendingPathComponent(filename)))
-    }
-
-    func run(_ command: SpecCommand, in directory: URL, result: inout SpecFileResult) {
-        let line = command.line
-        switch command.type {
-        case "module":
-            do {
-                _ = try Validator.decodeAndValidate(try load(command.filename, in: directory))
-                result.pass()
-            } catch {
-                result.fail(line, "module rejected: \(error)")
-            }
-        case "assert_malformed", "assert_invalid":
-            if command.moduleType == "text" {
-                result.skip()
-                return
-            }
-            let expectedKind: WasmError.Kind = command.type == "assert_malformed" ? .malformed : .invalid
-            let bytes: [UInt8]
-            do {
-                bytes = try load(command.filename, in: directory)
-            } catch {
-                result.fail(line, "\(error)")
-                return
-            }
-            do throws(WasmError) {
-                _ = try Validator.decodeAndValidate(bytes)
-                result.fail(line, "\(command.type) accepted (expected \"\(command.text ?? "")\")")
-            } catch {
-                if error.kind == expectedKind {
-                    result.pass()
-                } else {
-                    result.fail(line, "rejected as \(error.kind), expected \(expectedKind) (\"\(command.text ?? "")\"): \(error)")
-                }
-            }
-        case "assert_unlinkable", "assert_uninstantiable":
-            // The module itself must be valid; linking and instantiation come
-            // with the runtime.
-            do {
-                _ = try Validator.decodeAndValidate(try load(command.filename, in: directory))
-                result.skip()
-            } catch {
-                result.fail(line, "module rejected: \(error)")
-            }
-        default:
-            // register, action, assert_return, assert_trap, assert_exhaustion.
-            result.skip()
-        }
     }
 }
 

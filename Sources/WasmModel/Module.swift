@@ -213,7 +213,7 @@ public struct Module: Sendable {
 
     /// A display name for function `index`: its name-section name or `func[N]`.
     public func functionName(_ index: UInt32) -> String {
-        if let name = names.functionNames[index] { return name }
+        if let name = names.functionNames[index], !name.isEmpty, !name.utf8.contains(0) { return name }
         return "func[\(index)]"
     }
 }

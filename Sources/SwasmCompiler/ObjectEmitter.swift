@@ -1,0 +1,119 @@
+// Objects: machine code + metadata → a relocatable ELF file.
+//
+//   .text            functions (local symbols: name-section names or func[N]),
+//                    array-call trampolines, exports as global symbols
+//   .swasm_metadata  ModuleMetadata, behind the global metadata symbol
+import SwasmABI
+import SwasmObject
+import WasmModel
+
+public struct CompiledObject: Sendable {
+    public var bytes: [UInt8]
+    public var code: ModuleCode
+    public var metadata: [UInt8]
+}
+
+extension Compiler {
+    /// Compiles a validated module into object file bytes.
+    public static func compileObject(_ module: Module, options: CompilerOptions, prefix: String, listing: Bool = false) throws -> CompiledObject {
+        let code = try compileToMachineCode(module, options: options, listing: listing)
+        let metadata = ModuleMetadata(
+            machine: ObjectTarget.x86_64.elfMachine,
+            moduleBytes: strippedModuleBytes(module),
+            functionOffsets: code.functionRanges.map { UInt32($0.lowerBound) },
+            functionSizes: code.functionRanges.map { UInt32($0.count) },
+            trampolineOffsets: code.trampolineOffsets.map(UInt32.init),
+            trapSites: code.trapSites.map {
+                TrapSiteRecord(codeOffset: UInt32($0.codeOffset), trapCode: $0.code.rawValue,
+                               wasmOffset: $0.wasmOffset, functionIndex: UInt32($0.functionIndex))
+            },
+            textSize: UInt32(code.text.count)).encoded()
+
+        var symbols: [ObjectSymbol] = []
+        let imported = module.importedFunctionCount
+        for (i, range) in code.functionRanges.enumerated() {
+            symbols.append(ObjectSymbol(name: module.functionName(UInt32(imported + i)), section: .text,
+                                        offset: range.lowerBound, size: range.count, isGlobal: false, isFunction: true))
+        }
+        for (typeIndex, offset) in code.trampolineOffsets.enumerated() {
+            let end = typeIndex + 1 < code.trampolineOffsets.count ? code.trampolineOffsets[typeIndex + 1] : code.text.count
+            symbols.append(ObjectSymbol(name: "swasm_trampoline[\(typeIndex)]", section: .text, offset: offset,
+                                        size: end - offset, isGlobal: false, isFunction: true))
+        }
+        var exported = Set<String>()
+        for export in module.exports where export.kind == .function && Int(export.index) >= imported {
+            let name = SwasmABI.exportSymbol(prefix: prefix, name: export.name)
+            guard exported.insert(name).inserted else { continue }
+            let range = code.functionRanges[Int(export.index) - imported]
+            symbols.append(ObjectSymbol(name: name, section: .text, offset: range.lowerBound, size: range.count,
+                                        isGlobal: true, isFunction: true))
+        }
+        let metadataName = prefix.isEmpty ? SwasmABI.metadataSymbol : "\(prefix)_\(SwasmABI.metadataSymbol)"
+        symbols.append(ObjectSymbol(name: metadataName, section: .metadata, offset: 0, size: metadata.count,
+                                    isGlobal: true, isFunction: false))
+        let bytes = try ObjectWriter.write(ObjectFileDescription(target: .x86_64, text: code.text, metadata: metadata, symbols: symbols))
+        return CompiledObject(bytes: bytes, code: code, metadata: metadata)
+    }
+
+    /// The module's binary with every function body replaced by an empty one
+    /// and custom sections other than `name` dropped: what the runtime needs
+    /// to instantiate, without the code it no longer runs.
+    public static func strippedModuleBytes(_ module: Module) -> [UInt8] {
+        let bytes = module.bytes
+        var out = Array(bytes[0..<8])
+        var position = 8
+        func readU32() -> Int {
+            var result = 0, shift = 0
+            while position < bytes.count {
+                let byte = bytes[position]
+                position += 1
+                result |= Int(byte & 0x7F) << shift
+                shift += 7
+                if byte & 0x80 == 0 { break }
+            }
+            return result
+        }
+        func appendU32(_ value: Int, to buffer: inout [UInt8]) {
+            var v = value
+            repeat {
+                var byte = UInt8(v & 0x7F)
+                v >>= 7
+                if v != 0 { byte |= 0x80 }
+                buffer.append(byte)
+            } while v != 0
+        }
+        while position < bytes.count {
+            let start = position
+            let id = bytes[position]
+            position += 1
+            let size = readU32()
+            let contentStart = position
+            position += size
+            switch id {
+            case 10:
+                var content: [UInt8] = []
+                appendU32(module.bodies.count, to: &content)
+                for _ in module.bodies { content.append(contentsOf: [0x02, 0x00, 0x0B]) }
+                out.append(10)
+                appendU32(content.count, to: &out)
+                out.append(contentsOf: content)
+            case 0:
+                var nameReader = contentStart
+                var nameLength = 0, shift = 0
+                while nameReader < position {
+                    let byte = bytes[nameReader]
+                    nameReader += 1
+                    nameLength |= Int(byte & 0x7F) << shift
+                    shift += 7
+                    if byte & 0x80 == 0 { break }
+                }
+                if nameLength == 4 && nameReader + 4 <= position && Array(bytes[nameReader..<(nameReader + 4)]) == Array("name".utf8) {
+                    out.append(contentsOf: bytes[start..<position])
+                }
+            default:
+                out.append(contentsOf: bytes[start..<position])
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,187 @@
+// Compiled code ready to instantiate: the mapped `.text`, its metadata and
+// the decoded module, with the code registered for trap handling.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import SwasmABI
+import WasmModel
+
+/// What a module imports, in import order.
+public struct ImportDescription: Sendable, Hashable {
+    public var module: String
+    public var name: String
+    public var type: ExternType
+}
+
+/// What a module exports, in export order.
+public struct ExportDescription: Sendable, Hashable {
+    public var name: String
+    public var type: ExternType
+}
+
+/// Why compiled code could not be turned into a `CompiledModule`.
+public struct CompiledModuleError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A compiled module: immutable, shareable between threads, instantiable any
+/// number of times. Its code stays mapped and registered as long as this
+/// object lives; every instance (and every `Function` of one) keeps it alive.
+public final class CompiledModule: @unchecked Sendable {
+    public let module: WasmModel.Module
+    public let metadata: ModuleMetadata
+    /// Start of the code; metadata offsets are relative to it.
+    public let textBase: UnsafeRawPointer
+    public let imports: [ImportDescription]
+    public let exports: [ExportDescription]
+    /// Canonical signature id of each type index.
+    public let signatureIDs: [UInt64]
+
+    private let image: ObjectImage?
+    private let mapping: (base: UnsafeMutableRawPointer, size: Int)?
+    private var registration: CodeRegistration?
+
+    /// A module loaded from a swasm object (code mapped by the loader).
+    public convenience init(image: ObjectImage) throws {
+        let metadata = try ModuleMetadata.decode(image.metadata)
+        guard let base = image.text.baseAddress ?? (metadata.textSize == 0 ? UnsafeRawPointer(bitPattern: 0x1000) : nil) else {
+            throw CompiledModuleError("object has no code")
+        }
+        guard image.text.count >= Int(metadata.textSize) else {
+            throw CompiledModuleError(".text is \(image.text.count) bytes, metadata says \(metadata.textSize)")
+        }
+        try self.init(metadata: metadata, textBase: base, image: image, mapping: nil)
+    }
+
+    /// A module compiled in-process: `text` is copied into a fresh
+    /// read+execute mapping.
+    public convenience init(text: [UInt8], metadata bytes: [UInt8]) throws {
+        let metadata = try bytes.withUnsafeBytes { buffer throws(MetadataError) in try ModuleMetadata.decode(buffer) }
+        guard metadata.machine == ObjectImage.hostMachine else {
+            throw CompiledModuleError("code is for \(ObjectImage.machineName(metadata.machine)), this host is \(ObjectImage.machineName(ObjectImage.hostMachine))")
+        }
+        guard text.count >= Int(metadata.textSize) else {
+            throw CompiledModuleError("code is \(text.count) bytes, metadata says \(metadata.textSize)")
+        }
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let size = max(1, (text.count + pageSize - 1) / pageSize) * pageSize
+        guard let base = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), base != MAP_FAILED else {
+            throw CompiledModuleError("cannot map \(size) bytes for code (errno \(errno))")
+        }
+        text.withUnsafeBytes { if let source = $0.baseAddress { base.copyMemory(from: source, byteCount: $0.count) } }
+        guard mprotect(base, size, PROT_READ | PROT_EXEC) == 0 else {
+            let code = errno
+            munmap(base, size)
+            throw CompiledModuleError("cannot make code executable (errno \(code))")
+        }
+        do {
+            try self.init(metadata: metadata, textBase: UnsafeRawPointer(base), image: nil, mapping: (base, size))
+        } catch {
+            // init(metadata:) failed before taking ownership of the mapping.
+            munmap(base, size)
+            throw error
+        }
+    }
+
+    private init(metadata: ModuleMetadata, textBase: UnsafeRawPointer, image: ObjectImage?,
+                 mapping: (base: UnsafeMutableRawPointer, size: Int)?) throws {
+        let module = try Decoder.decode(metadata.moduleBytes)
+        guard metadata.functionOffsets.count == module.functions.count else {
+            throw CompiledModuleError("metadata has code for \(metadata.functionOffsets.count) functions, the module defines \(module.functions.count)")
+        }
+        guard metadata.trampolineOffsets.count <= module.types.count else {
+            throw CompiledModuleError("metadata has \(metadata.trampolineOffsets.count) trampolines for \(module.types.count) types")
+        }
+        guard module.bodies.count == module.functions.count else {
+            throw CompiledModuleError("module has \(module.bodies.count) bodies for \(module.functions.count) functions")
+        }
+        // The module comes from an untrusted file and is not validated: check
+        // the indices the runtime follows.
+        let typeIndices = module.allFunctionTypeIndices
+        guard typeIndices.allSatisfy({ Int($0) < module.types.count }) else {
+            throw CompiledModuleError("a function refers to a type index out of range")
+        }
+        let spaces: [ExternalKind: Int] = [.function: typeIndices.count, .table: module.allTables.count,
+                                           .memory: module.allMemories.count, .global: module.allGlobalTypes.count]
+        for entry in module.exports where Int(entry.index) >= spaces[entry.kind]! {
+            throw CompiledModuleError("export \"\(entry.name)\" refers to \(entry.kind) \(entry.index), out of range")
+        }
+        if let start = module.start, Int(start) >= typeIndices.count {
+            throw CompiledModuleError("start function \(start) is out of range")
+        }
+        var sites: [TrapSite] = []
+        sites.reserveCapacity(metadata.trapSites.count)
+        for record in metadata.trapSites {
+            guard let code = TrapCode(rawValue: record.trapCode) else {
+                throw CompiledModuleError("trap site at 0x\(String(record.codeOffset, radix: 16)) has unknown trap code \(record.trapCode)")
+            }
+            sites.append(TrapSite(codeOffset: record.codeOffset, code: code, bytecodeOffset: record.wasmOffset,
+                                  functionIndex: record.functionIndex))
+        }
+        CodeExecutor.installSignalHandlers()
+        var registration: CodeRegistration? = nil
+        if metadata.textSize > 0 {
+            let names = module.names.functionNames
+            registration = try CodeRegistration(start: textBase, length: Int(metadata.textSize), trapSites: sites,
+                                                functionName: { names[$0] })
+        }
+
+        self.module = module
+        self.metadata = metadata
+        self.textBase = textBase
+        self.image = image
+        self.mapping = mapping
+        self.registration = registration
+        signatureIDs = module.types.map(SignatureRegistry.id(of:))
+        let functionTypes = module.allFunctionTypeIndices.map { module.types[Int($0)] }
+        let globalTypes = module.allGlobalTypes
+        let tables = module.allTables
+        let memories = module.allMemories
+        imports = module.imports.map { entry in
+            let type: ExternType
+            switch entry.descriptor {
+            case .function(let index): type = .function(module.types[Int(index)])
+            case .table(let t): type = .table(t)
+            case .memory(let m): type = .memory(m)
+            case .global(let g): type = .global(g)
+            }
+            return ImportDescription(module: entry.module, name: entry.name, type: type)
+        }
+        exports = module.exports.map { entry in
+            let index = Int(entry.index)
+            let type: ExternType
+            switch entry.kind {
+            case .function: type = .function(functionTypes[index])
+            case .table: type = .table(tables[index])
+            case .memory: type = .memory(memories[index])
+            case .global: type = .global(globalTypes[index])
+            }
+            return ExportDescription(name: entry.name, type: type)
+        }
+    }
+
+    deinit {
+        registration = nil
+        if let mapping { munmap(mapping.base, mapping.size) }
+    }
+
+    /// The array-call trampoline for type `index`, if the compiler emitted one.
+    public func trampoline(forType index: Int) -> UnsafeRawPointer? {
+        guard index >= 0, index < metadata.trampolineOffsets.count else { return nil }
+        let offset = metadata.trampolineOffsets[index]
+        guard offset != ModuleMetadata.noTrampoline else { return nil }
+        return textBase + Int(offset)
+    }
+
+    /// The code of defined function `index` (counting imports), nil for imports.
+    public func code(ofFunction index: Int) -> UnsafeRawPointer? {
+        let defined = index - module.importedFunctionCount
+        guard defined >= 0, defined < metadata.functionOffsets.count else { return nil }
+        return textBase + Int(metadata.functionOffsets[defined])
+    }
+}
