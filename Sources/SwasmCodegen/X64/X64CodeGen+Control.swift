@@ -108,9 +108,7 @@ extension X64CodeGen {
             asm.mov(.s64, slotAddress(calleeParkingSlot), pointer)
         }
         if let resultPointer, case .gpr(let r) = resultPointer {
-            // rax is never an argument register nor a move temporary here.
-            asm.lea(.s64, .rax, X64Mem(.rsp, Int32(outgoingSize)))
-            moves.append(Move(destination: .register(r.rawValue), source: .register(X64Reg.rax.rawValue), isFloat: false))
+            moves.append(Move(destination: .register(r.rawValue), source: .frameAddress(outgoingSize), isFloat: false))
         }
         try parallelMove(moves)
         if calleePointer != nil {

@@ -10,8 +10,10 @@ enum MoveSource: Equatable {
     case constant(Int64, IRType)
     /// An incoming stack argument at this offset from rsp.
     case incoming(Int)
-    /// An outgoing/absolute frame address (rsp + offset) — used for results.
+    /// The 8 bytes at rsp + offset.
     case frame(Int)
+    /// The address rsp + offset itself (a result area).
+    case frameAddress(Int)
 }
 
 struct Move {
@@ -92,6 +94,7 @@ extension X64CodeGen {
                 case .constant(let bits, let type):
                     materialize(.rax, bits, type)
                     asm.movGprToXmm(X64CodeGen.size(type), dst, .rax)
+                case .frameAddress: break
                 }
             case .slot(let s):
                 let src = floatSourceRegister(move.source)
@@ -108,6 +111,7 @@ extension X64CodeGen {
             case .slot(let s): asm.mov(.s64, dst, slotAddress(s))
             case .incoming(let offset), .frame(let offset): asm.mov(.s64, dst, X64Mem(.rsp, Int32(offset)))
             case .constant(let bits, let type): materialize(dst, bits, type)
+            case .frameAddress(let offset): asm.lea(.s64, dst, X64Mem(.rsp, Int32(offset)))
             }
         case .slot(let s):
             switch move.source {
@@ -127,6 +131,9 @@ extension X64CodeGen {
             case .incoming(let offset), .frame(let offset):
                 asm.mov(.s64, .rax, X64Mem(.rsp, Int32(offset)))
                 asm.mov(.s64, slotAddress(s), .rax)
+            case .frameAddress(let offset):
+                asm.lea(.s64, .rax, X64Mem(.rsp, Int32(offset)))
+                asm.mov(.s64, slotAddress(s), .rax)
             }
         default: break
         }
@@ -142,6 +149,7 @@ extension X64CodeGen {
         case .constant(let bits, let type):
             materialize(.rax, bits, type)
             asm.movGprToXmm(X64CodeGen.size(type), .xmm14, .rax)
+        case .frameAddress: break
         }
         return .xmm14
     }

@@ -273,7 +273,8 @@ public final class Instance {
 
     /// The export called `name`.
     public func export(named name: String) -> ExternValue? {
-        guard let entry = module.module.exports.first(where: { $0.name == name }) else { return nil }
+        // Byte comparison: canonically equivalent spellings are distinct names in wasm.
+        guard let entry = module.module.exports.first(where: { $0.name.utf8.elementsEqual(name.utf8) }) else { return nil }
         return externValue(entry.kind, Int(entry.index))
     }
 

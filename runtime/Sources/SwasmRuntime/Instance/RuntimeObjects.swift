@@ -104,7 +104,7 @@ public final class Table {
     var retainedOwners: [AnyObject] = []
 
     public init(type: TableType, initialValue: Value? = nil) throws {
-        precondition(type.elementType.isReference, "table element type must be a reference type")
+        guard type.elementType.isReference else { throw InstanceError.unsupported("table of \(type.elementType)") }
         guard type.limits.min <= Self.implementationLimit else { throw InstanceError.tableTooLarge(type.limits.min) }
         let fill = initialValue ?? Value.null(type.elementType)!
         guard fill.type == type.elementType else { throw InstanceError.typeMismatch(expected: type.elementType, found: fill.type) }
