@@ -64,20 +64,10 @@ public enum Opcode: UInt8, Sendable, CaseIterable, CustomStringConvertible {
 
     public var description: String { name }
 
-    public var name: String {
-        switch self {
-        case .fcvtToSint: return "fcvt_to_sint"
-        case .fcvtToUint: return "fcvt_to_uint"
-        case .fcvtToSintSat: return "fcvt_to_sint_sat"
-        case .fcvtToUintSat: return "fcvt_to_uint_sat"
-        case .fcvtFromSint: return "fcvt_from_sint"
-        case .fcvtFromUint: return "fcvt_from_uint"
-        case .callPtr: return "call_ptr"
-        case .brTable: return "br_table"
-        case .ret: return "return"
-        default: return String(describing: self)
-        }
-    }
+    /// Text names, in declaration order (the IR's text form uses these).
+    static let names: [String] = ["iconst", "fconst", "iadd", "isub", "imul", "sdiv", "udiv", "srem", "urem", "band", "bor", "bxor", "ishl", "ushr", "sshr", "rotl", "rotr", "clz", "ctz", "popcnt", "icmp", "uextend", "sextend", "ireduce", "sext8", "sext16", "sext32", "fadd", "fsub", "fmul", "fdiv", "fmin", "fmax", "fcopysign", "fabs", "fneg", "fsqrt", "fceil", "ffloor", "ftrunc", "fnearest", "fcmp", "fpromote", "fdemote", "fcvt_to_sint", "fcvt_to_uint", "fcvt_to_sint_sat", "fcvt_to_uint_sat", "fcvt_from_sint", "fcvt_from_uint", "bitcast", "select", "load", "store", "pload", "pstore", "call", "call_ptr", "jump", "brif", "br_table", "return", "trap", "trapnz", "trapz"]
+
+    public var name: String { Self.names[Int(rawValue)] }
 
     public static let byName: [String: Opcode] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })
 
