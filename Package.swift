@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "SwasmIRTests", dependencies: ["SwasmIR", "SwasmOpt"]),
         .testTarget(name: "SwasmCodegenTests", dependencies: ["SwasmCodegen", "SwasmIR"]),
         .testTarget(name: "SwasmObjectTests", dependencies: ["SwasmObject"]),
-        .testTarget(name: "SwasmCLITests", dependencies: ["SwasmCLI", "WasmText", "WasmModel", "SwasmCompiler", "SwasmIR", "SwasmOpt"],
+        .testTarget(name: "SwasmCLITests", dependencies: ["SwasmCLI", "WasmText", "WasmModel", "SwasmCompiler", "SwasmIR", "SwasmOpt", "SwasmRuntime"],
                     exclude: []),
     ]
 )

@@ -21,6 +21,14 @@ public enum ModuleInput {
         return !(bytes.count >= 4 && bytes[0] == 0 && bytes[1] == 0x61 && bytes[2] == 0x73 && bytes[3] == 0x6D)
     }
 
+    /// True when the file starts with the ELF magic: a swasmc object.
+    public static func isObjectFile(atPath path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let magic = (try? handle.read(upToCount: 4)) ?? Data()
+        return magic == Data([0x7F, 0x45, 0x4C, 0x46])
+    }
+
     /// The binary encoding of the module at `path`.
     public static func binary(atPath path: String) throws(InputError) -> [UInt8] {
         guard let bytes = readFile(path) else {

@@ -121,7 +121,7 @@ extension SwasmCommand {
         func runChecked() throws {
             _ = CodeExecutor.installSignalHandlers()
             let compiled: CompiledModule
-            if input.hasSuffix(".o") {
+            if ModuleInput.isObjectFile(atPath: input) {
                 compiled = try CompiledModule(image: ObjectImage(path: input))
             } else {
                 let module = try ModuleInput.validatedModule(atPath: input)
