@@ -34,7 +34,7 @@ public struct SwasmcCommand: ParsableCommand {
     @Option(help: "Prefix of the global symbols of exports (default: the input's base name).")
     public var prefix: String?
 
-    @Option(name: .customShort("j"), help: "Compile with this many threads (default: all cores).")
+    @Option(name: .customShort("j", allowingJoined: true), help: "Compile with this many threads (default: all cores).")
     public var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "With --emit ir: print the IR after this pass (or 'all'), not only at the end.")

@@ -17,7 +17,9 @@ public struct Pass: Sendable {
 
 public enum Pipeline {
     public static let passes: [Pass] = [
-        Pass(name: "copy-prop", level: 1, run: CopyPropagation.run),
+        // Required: SSA construction leaves trivial block parameters, and
+        // removing them makes every later stage faster, -O0 included.
+        Pass(name: "copy-prop", level: 0, run: CopyPropagation.run),
         Pass(name: "const-fold", level: 1, run: ConstantFolding.run),
         Pass(name: "copy-prop", level: 1, run: CopyPropagation.run),
         Pass(name: "dce", level: 0, run: DeadCodeElimination.run),

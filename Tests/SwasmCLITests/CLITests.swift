@@ -260,13 +260,19 @@ struct SwasmcTests {
         #expect(lines[0].hasPrefix("swasmc: error: \(path): cannot read file"), "\(lines[0])")
     }
 
-    @Test func compilingIsNotImplementedYet() throws {
+    @Test func compilingWritesARunnableObject() throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write("good.wasm", try WasmText.assemble(goodWat))
-        let result = try run("swasmc", [path], in: directory)
-        #expect(result.status == 2)
-        #expect(result.stderrLines.count == 1)
-        #expect(result.stderr.hasPrefix("swasmc: error: "))
+        let object = directory.url.appendingPathComponent("good.o").path
+        let result = try run("swasmc", [path, "-o", object], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let bytes = try #require(FileManager.default.contents(atPath: object))
+        #expect(bytes.prefix(4) == Data([0x7F, 0x45, 0x4C, 0x46]))
+        let invalid = try directory.write("bad.wasm", [0x00, 0x61, 0x73, 0x6D, 0x02, 0x00, 0x00, 0x00])
+        let failure = try run("swasmc", [invalid, "-o", object], in: directory)
+        #expect(failure.status == 1)
+        #expect(failure.stderrLines.count == 1)
+        #expect(failure.stderr.hasPrefix("swasmc: error: "))
     }
 }
 
