@@ -10,6 +10,9 @@ let package = Package(
         .executable(name: "swasm-spec", targets: ["swasm-spec"]),
         .library(name: "WasmModel", targets: ["WasmModel"]),
         .library(name: "SwasmRuntime", targets: ["SwasmRuntime"]),
+        // The runtime with its C API, for C programs: libswasmrt.a (docs/c-api.md).
+        .library(name: "swasmrt", type: .static, targets: ["SwasmCAPI"]),
+        .executable(name: "swasm-config", targets: ["swasm-config"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -40,6 +43,11 @@ let package = Package(
         .target(name: "CSwasmRuntime", path: "runtime/Sources/CSwasmRuntime"),
         // Runtime library: loader, memories, tables, traps, instances, embedding API.
         .target(name: "SwasmRuntime", dependencies: ["SwasmABI", "CSwasmRuntime", "WasmModel"], path: "runtime/Sources/SwasmRuntime"),
+        // The C API (swasm.h): its header, and the C half (per-thread last trap).
+        .target(name: "CSwasmCAPI", path: "runtime/Sources/CSwasmCAPI"),
+        // The C API's implementation over SwasmRuntime (@_cdecl functions).
+        .target(name: "SwasmCAPI", dependencies: ["CSwasmCAPI", "SwasmRuntime", "SwasmABI", "WasmModel"],
+                path: "runtime/Sources/SwasmCAPI"),
         // Spec testsuite harness, shared by `swasm-spec` and the tests.
         .target(name: "SwasmSpec", dependencies: ["WasmModel", "SwasmCompiler", "SwasmRuntime"]),
         // Command-line front ends as a library, so each executable is one small file.
@@ -50,6 +58,8 @@ let package = Package(
         .executableTarget(name: "swasmc", dependencies: ["SwasmCLI"]),
         .executableTarget(name: "swasm", dependencies: ["SwasmCLI"]),
         .executableTarget(name: "swasm-spec", dependencies: ["SwasmCLI"]),
+        // Prints the flags for compiling and linking C programs with the runtime.
+        .executableTarget(name: "swasm-config", dependencies: ["SwasmCLI"]),
         .testTarget(name: "WasmModelTests", dependencies: ["WasmModel", "SwasmSpec", "WasmText"]),
         .testTarget(name: "SwasmRuntimeTests", dependencies: ["SwasmRuntime", "SwasmABI", "CSwasmRuntime"]),
         .testTarget(name: "SwasmIRTests", dependencies: ["SwasmIR", "SwasmOpt"]),

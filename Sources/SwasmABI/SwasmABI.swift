@@ -8,8 +8,11 @@ public enum SwasmABI {
     /// objects whose metadata carries another value.
     public static let objectFormatVersion: UInt32 = 1
 
-    /// The one global symbol that points at a module's metadata.
+    /// The global symbol that points at a module's metadata (after `PREFIX_`).
     public static let metadataSymbol = "swasm_module_metadata"
+
+    /// The global symbol at the start of a module's `.text` (after `PREFIX_`).
+    public static let textSymbol = "swasm_text"
 
     /// Bytes in a WebAssembly page.
     public static let pageSize = 65536

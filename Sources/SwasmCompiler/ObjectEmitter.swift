@@ -51,6 +51,11 @@ extension Compiler {
         let metadataName = prefix.isEmpty ? SwasmABI.metadataSymbol : "\(prefix)_\(SwasmABI.metadataSymbol)"
         symbols.append(ObjectSymbol(name: metadataName, section: .metadata, offset: 0, size: metadata.count,
                                     isGlobal: true, isFunction: false))
+        // The start of .text: metadata offsets are relative to it, so a
+        // program that links the object statically finds its code here.
+        let textName = prefix.isEmpty ? SwasmABI.textSymbol : "\(prefix)_\(SwasmABI.textSymbol)"
+        symbols.append(ObjectSymbol(name: textName, section: .text, offset: 0, size: code.text.count,
+                                    isGlobal: true, isFunction: false))
         let bytes = try ObjectWriter.write(ObjectFileDescription(target: .x86_64, text: code.text, metadata: metadata, symbols: symbols))
         return CompiledObject(bytes: bytes, code: code, metadata: metadata)
     }

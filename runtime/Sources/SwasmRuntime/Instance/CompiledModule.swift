@@ -88,7 +88,7 @@ public final class CompiledModule: @unchecked Sendable {
         }
     }
 
-    private init(metadata: ModuleMetadata, textBase: UnsafeRawPointer, image: ObjectImage?,
+    init(metadata: ModuleMetadata, textBase: UnsafeRawPointer, image: ObjectImage?,
                  mapping: (base: UnsafeMutableRawPointer, size: Int)?) throws {
         let module = try Decoder.decode(metadata.moduleBytes)
         guard metadata.functionOffsets.count == module.functions.count else {

@@ -1,0 +1,99 @@
+// Where the runtime library, its C header and the Swift static libraries
+// are, and the flags that link a C program with them: shared by
+// `swasm-config` and `swasmc --exe`.
+import Foundation
+
+public struct RuntimeLinking: Sendable {
+    /// Directory of libswasmrt.a.
+    public var libraryDirectory: String
+    /// Directory of swasm.h.
+    public var includeDirectory: String
+    /// The toolchain's `swift_static/linux` (libswiftCore.a, x86_64/swiftrt.o).
+    public var swiftStaticDirectory: String
+
+    public static let libraryName = "libswasmrt.a"
+
+    public struct NotFound: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public var library: String { libraryDirectory + "/" + Self.libraryName }
+
+    /// `-I` for swasm.h.
+    public var cflags: [String] { ["-I" + includeDirectory] }
+
+    /// Everything after the program's own objects: the runtime and the Swift
+    /// runtime, linked statically (the program needs no Swift installation;
+    /// glibc stays dynamic).
+    public var libs: [String] {
+        [library, swiftStaticDirectory + "/x86_64/swiftrt.o", "-L" + swiftStaticDirectory] + Self.swiftLibraries
+    }
+
+    /// The Swift libraries the runtime uses (Synchronization for its locks;
+    /// SwiftOnoneSupport when the library is a debug build; _Concurrency and
+    /// _StringProcessing are implicit imports), then what they need.
+    public static let swiftLibraries = [
+        "-lswiftSynchronization", "-lswiftSwiftOnoneSupport", "-lswift_StringProcessing", "-lswift_RegexParser",
+        "-lswift_Concurrency", "-lswiftCore", "-ldispatch", "-lBlocksRuntime",
+        "-lstdc++", "-lm", "-lpthread", "-ldl",
+    ]
+
+    /// Finds the files. Order: $SWASM_LIBDIR / $SWASM_INCLUDEDIR; next to
+    /// the running executable (a build tree: .build/debug/libswasmrt.a, the
+    /// header in the source tree); an install prefix (bin/.. with lib/ and
+    /// include/). The Swift static libraries: $SWASM_SWIFT_STATIC_DIR, then
+    /// the toolchain of `swiftc` in PATH, then /opt/swift and /usr.
+    public static func locate() throws(NotFound) -> RuntimeLinking {
+        let environment = ProcessInfo.processInfo.environment
+        let fm = FileManager.default
+        func exists(_ path: String) -> Bool { fm.fileExists(atPath: path) }
+        let executableDirectory = URL(fileURLWithPath: CommandLine.executablePath).resolvingSymlinksInPath()
+            .deletingLastPathComponent().path
+
+        var libraryCandidates: [String] = []
+        if let dir = environment["SWASM_LIBDIR"] { libraryCandidates.append(dir) }
+        libraryCandidates += [executableDirectory, executableDirectory + "/../lib"]
+        guard let libraryDirectory = libraryCandidates.first(where: { exists($0 + "/" + libraryName) }) else {
+            throw NotFound(description: "cannot find \(libraryName) (looked in \(libraryCandidates.joined(separator: ", "))): build it with `swift build --product swasmrt` (or `make runtime-lib`), or set SWASM_LIBDIR")
+        }
+
+        var includeCandidates: [String] = []
+        if let dir = environment["SWASM_INCLUDEDIR"] { includeCandidates.append(dir) }
+        includeCandidates.append(executableDirectory + "/../include")
+        // A build tree: the source tree's header (.build/<triple>/<config>/ -> root).
+        var directory = URL(fileURLWithPath: executableDirectory)
+        for _ in 0..<4 {
+            directory.deleteLastPathComponent()
+            includeCandidates.append(directory.path + "/runtime/Sources/CSwasmCAPI/include")
+        }
+        // The sources this tool was built from.
+        let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        includeCandidates.append(sourceRoot + "/runtime/Sources/CSwasmCAPI/include")
+        guard let includeDirectory = includeCandidates.first(where: { exists($0 + "/swasm.h") }) else {
+            throw NotFound(description: "cannot find swasm.h (looked in \(includeCandidates.joined(separator: ", "))): set SWASM_INCLUDEDIR")
+        }
+
+        var swiftCandidates: [String] = []
+        if let dir = environment["SWASM_SWIFT_STATIC_DIR"] { swiftCandidates.append(dir) }
+        for entry in (environment["PATH"] ?? "").split(separator: ":") where exists("\(entry)/swiftc") {
+            let swiftc = URL(fileURLWithPath: "\(entry)/swiftc").resolvingSymlinksInPath()
+            swiftCandidates.append(swiftc.deletingLastPathComponent().deletingLastPathComponent().path + "/lib/swift_static/linux")
+        }
+        swiftCandidates += [executableDirectory + "/../lib/swasm/swift_static/linux",
+                            "/opt/swift/usr/lib/swift_static/linux", "/usr/lib/swift_static/linux"]
+        guard let swiftStaticDirectory = swiftCandidates.first(where: { exists($0 + "/libswiftCore.a") && exists($0 + "/x86_64/swiftrt.o") }) else {
+            throw NotFound(description: "cannot find the Swift static libraries (libswiftCore.a, x86_64/swiftrt.o; looked in \(swiftCandidates.joined(separator: ", "))): set SWASM_SWIFT_STATIC_DIR")
+        }
+        func normalized(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+        return RuntimeLinking(libraryDirectory: normalized(libraryDirectory), includeDirectory: normalized(includeDirectory),
+                              swiftStaticDirectory: normalized(swiftStaticDirectory))
+    }
+}
+
+extension CommandLine {
+    /// The running executable (/proc/self/exe), or argv[0].
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? arguments[0]
+    }
+}

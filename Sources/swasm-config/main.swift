@@ -1,0 +1,4 @@
+import Foundation
+import SwasmCLI
+
+exit(ConfigCommand.main(Array(CommandLine.arguments.dropFirst())))
