@@ -117,8 +117,10 @@ public struct LinearScan {
             }
             // Values live-in here stay live to the end of the block if a
             // successor needs them.
+            // Live out: to the end of the block (from its definition, or from
+            // the block's start when it is also live in, handled above).
             for successor in function.successors(of: block) {
-                for value in liveIn[Int(successor.index)] { extend(value, blockStart[b], blockEnd[b]) }
+                for value in liveIn[Int(successor.index)] { extend(value, blockEnd[b], blockEnd[b]) }
             }
         }
         // Loops: a value live into a loop header must survive the whole loop
@@ -139,6 +141,25 @@ public struct LinearScan {
         }
         intervals.sort { $0.start != $1.start ? $0.start < $1.start : $0.value < $1.value }
 
+        // Hints: a branch argument prefers its parameter's register (the
+        // move disappears), a two-address result its first operand's.
+        var hints = [Value?](repeating: nil, count: function.values.count)
+        for block in order {
+            for index in function.blocks[Int(block.index)].instructions {
+                let inst = function.instructions[index]
+                for target in inst.targets {
+                    for (argument, parameter) in zip(target.arguments, function.parameters(of: target.block))
+                    where hints[Int(argument.index)] == nil {
+                        hints[Int(argument.index)] = parameter
+                    }
+                }
+                if let result = inst.results.first, let operand = inst.operands.first,
+                   inst.opcode != .load && inst.opcode != .store && inst.opcode != .pload && inst.opcode != .call && inst.opcode != .callPtr {
+                    hints[Int(result.index)] = operand
+                }
+            }
+        }
+
         var locations = [Location](repeating: .none, count: function.values.count)
         for i in 0..<function.values.count where isConstant[i] { locations[i] = .constant(constantBits[i]) }
         var slotCount = 0
@@ -158,7 +179,11 @@ public struct LinearScan {
                     return false
                 }
                 let candidates = free.filter { !interval.crossesCall || registerClass.calleeSaved.contains($0) }
-                let preferred = registerClass.allocatable.first { candidates.contains($0) }
+                var preferred = registerClass.allocatable.first { candidates.contains($0) }
+                if let hint = hints[Int(interval.value.index)], case .register(let r) = locations[Int(hint.index)],
+                   candidates.contains(r) {
+                    preferred = r
+                }
                 if let register = preferred {
                     free.removeAll { $0 == register }
                     active.append((interval.end, register, interval.value))

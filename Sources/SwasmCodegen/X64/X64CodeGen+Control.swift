@@ -31,6 +31,13 @@ extension X64CodeGen {
             asm.jcc(condition.inverted, edgeLabel(notTaken))
             return
         }
+        if needsMoves(taken) && !needsMoves(notTaken) {
+            // Moves inline on the taken path (typically a loop back edge)
+            // instead of an out-of-line edge and a second jump.
+            asm.jcc(condition.inverted, blockLabels[Int(notTaken.block.index)])
+            try jump(taken)
+            return
+        }
         asm.jcc(condition, edgeLabel(taken))
         try jump(notTaken)
     }
