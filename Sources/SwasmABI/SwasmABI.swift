@@ -60,6 +60,9 @@ public enum TrapCode: UInt32, Sendable, CaseIterable, CustomStringConvertible {
     case invalidConversionToInteger = 8
     case callStackExhausted = 9
     case nullReference = 10
+    /// Not a fault: the guest asked to end (WASI `proc_exit`); the exit
+    /// code is in the host context that raised it.
+    case exit = 11
 
     /// The spec testsuite's wording for each trap.
     public var description: String {
@@ -74,6 +77,7 @@ public enum TrapCode: UInt32, Sendable, CaseIterable, CustomStringConvertible {
         case .invalidConversionToInteger: return "invalid conversion to integer"
         case .callStackExhausted: return "call stack exhausted"
         case .nullReference: return "null reference"
+        case .exit: return "exit"
         }
     }
 }

@@ -93,11 +93,22 @@ extension SwasmCommand {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a module: a swasmc object (.o) or a .wasm/.wat compiled in-process.",
-            discussion: "Prints each result of the invoked function on its own line. A trap exits with status 1.")
+            discussion: """
+                A module importing wasi_snapshot_preview1 gets WASI: its arguments are the module's path and \
+                the ARGS after `--`, and its exit status is the guest's exit code (0 when _start returns). \
+                With --invoke, prints each result of the function on its own line (the ARGS are its arguments). \
+                A trap exits with status 1.
+                """)
 
         @Argument(help: "The module (.o, .wasm or .wat).") var input: String
 
         @Option(help: "The exported function to call (default: _start).") var invoke: String?
+
+        @Option(name: .customLong("dir"), help: ArgumentHelp("A directory the guest may use, as HOST or HOST::GUEST.", valueName: "HOST[::GUEST]"))
+        var directories: [String] = []
+
+        @Option(name: .customLong("env"), help: ArgumentHelp("An environment variable for the guest.", valueName: "NAME=VALUE"))
+        var environment: [String] = []
 
         @Option(name: .customShort("O", allowingJoined: true), help: "Optimization level for in-process compilation.")
         var optimization: Int = 2
@@ -105,7 +116,7 @@ extension SwasmCommand {
         @Flag(help: "After the results, print `time_ns T`: the time of the call alone (for benchmark harnesses).")
         var printTime = false
 
-        @Argument(help: "Arguments of the invoked function (put -- before negative numbers).") var arguments: [String] = []
+        @Argument(help: "Arguments of the invoked function, or of a WASI program (put -- before them).") var arguments: [String] = []
 
         func run() throws {
             do {
@@ -128,23 +139,51 @@ extension SwasmCommand {
                 let object = try Compiler.compileObject(module, options: CompilerOptions(optimizationLevel: optimization), prefix: "")
                 compiled = try CompiledModule(text: object.code.text, metadata: object.metadata)
             }
-            if let unresolved = compiled.module.imports.first {
-                throw InputError(path: input, detail: "unresolved import \(unresolved.module).\(unresolved.name): swasm run provides no imports yet")
+            let passed = arguments.first == "--" ? Array(arguments.dropFirst()) : arguments
+            let usesWASI = compiled.module.imports.contains { $0.module == WASI.moduleName }
+            if !usesWASI, let unresolved = compiled.module.imports.first {
+                throw InputError(path: input, detail: "unresolved import \(unresolved.module).\(unresolved.name): swasm run provides only wasi_snapshot_preview1")
             }
-            let instance = try Instance(module: compiled, imports: [])
+            if !usesWASI && (!directories.isEmpty || !environment.isEmpty) {
+                throw InputError(path: input, detail: "--dir and --env need a module that imports \(WASI.moduleName)")
+            }
+            var wasi: WASI?
+            let instance: Instance
+            if usesWASI {
+                let context = try WASI(try wasiConfiguration(guestArguments: invoke == nil ? passed : []))
+                wasi = context
+                var created: Instance?
+                if let code = try context.exitStatus({ created = try context.instantiate(compiled) }) {
+                    throw ExitCode(code)
+                }
+                instance = created!
+            } else {
+                instance = try Instance(module: compiled, imports: [])
+            }
             let name = invoke ?? "_start"
             guard case .function(let function)? = instance.export(named: name) else {
                 throw InputError(path: input, detail: "no exported function \"\(name)\"")
             }
             let parameters = function.type.parameters
-            let passed = arguments.first == "--" ? Array(arguments.dropFirst()) : arguments
-            guard passed.count == parameters.count else {
-                throw InputError(path: input, detail: "\(name) takes \(parameters.count) arguments (\(function.type)), \(passed.count) given")
+            let functionArguments = invoke == nil && usesWASI ? [] : passed
+            guard functionArguments.count == parameters.count else {
+                throw InputError(path: input, detail: "\(name) takes \(parameters.count) arguments (\(function.type)), \(functionArguments.count) given")
             }
-            let values = try zip(parameters, passed).map { type, text in try Self.parse(text, as: type) }
+            let values = try zip(parameters, functionArguments).map { type, text in try Self.parse(text, as: type) }
             let clock = ContinuousClock()
             let start = clock.now
-            let results = try instance.call(function, values)
+            var results: [Value] = []
+            if let wasi {
+                if invoke != nil, name != "_initialize", case .function(let initialize)? = instance.export(named: "_initialize"),
+                   initialize.type.parameters.isEmpty {
+                    if let code = try wasi.exitStatus({ _ = try instance.call(initialize, []) }) { throw ExitCode(code) }
+                }
+                if let code = try wasi.exitStatus({ results = try instance.call(function, values) }) {
+                    throw ExitCode(code)
+                }
+            } else {
+                results = try instance.call(function, values)
+            }
             let elapsed = clock.now - start
             for result in results {
                 print(Self.format(result))
@@ -152,6 +191,25 @@ extension SwasmCommand {
             if printTime {
                 print("time_ns \(Int64(elapsed / .nanoseconds(1)))")
             }
+        }
+
+        /// argv[0] is the module's path as given (as wasmtime does), then the guest arguments.
+        func wasiConfiguration(guestArguments: [String]) throws -> WASIConfiguration {
+            var configuration = WASIConfiguration(arguments: [input] + guestArguments)
+            for item in environment {
+                guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+                    throw InputError(path: item, detail: "--env wants NAME=VALUE")
+                }
+                configuration.environment.append((String(item[..<equals]), String(item[item.index(after: equals)...])))
+            }
+            for item in directories {
+                if let range = item.range(of: "::") {
+                    configuration.preopens.append((String(item[..<range.lowerBound]), String(item[range.upperBound...])))
+                } else {
+                    configuration.preopens.append((item, item))
+                }
+            }
+            return configuration
         }
 
         static func parse(_ text: String, as type: ValueType) throws -> Value {

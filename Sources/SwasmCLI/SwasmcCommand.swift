@@ -52,6 +52,12 @@ public struct SwasmcCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the time taken by each stage.")
     public var stats = false
 
+    @Option(name: .long, help: ArgumentHelp("Also write a C header for the object: its descriptor, typed wrappers that call exports through the runtime, raw prototypes (docs/c-api.md).", valueName: "path"))
+    public var header: String?
+
+    @Flag(name: .long, help: "Link a native executable (default output: the input's base name) that runs the module as a WASI command, statically linked with the runtime; $CC (default cc) links (docs/c-api.md).")
+    public var exe = false
+
     public init() {}
 
     public func run() throws {
@@ -130,6 +136,18 @@ public struct SwasmcCommand: ParsableCommand {
             try write(text, defaultExtension: "s")
         case .obj:
             let object = try Compiler.compileObject(module, options: options, prefix: symbolPrefix)
+            if let header {
+                let text = HeaderEmitter.header(for: module, prefix: symbolPrefix, metadataSize: object.metadata.count,
+                                                source: URL(fileURLWithPath: input).lastPathComponent)
+                do { try text.write(toFile: header, atomically: true, encoding: .utf8) } catch {
+                    throw InputError(path: header, detail: "cannot write the header")
+                }
+            }
+            if exe {
+                try ExecutableLinker.link(object: object.bytes, prefix: symbolPrefix, metadataSize: object.metadata.count,
+                                          output: output ?? URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent)
+                return
+            }
             let path = output ?? defaultOutput("o")
             guard FileManager.default.createFile(atPath: path, contents: Data(object.bytes)) else {
                 throw InputError(path: path, detail: "cannot write the object file")

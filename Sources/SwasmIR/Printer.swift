@@ -120,6 +120,7 @@ public enum Printer {
         case .invalidConversionToInteger: return "bad_toint"
         case .callStackExhausted: return "stk_ovf"
         case .nullReference: return "null_ref"
+        case .exit: return "exit"
         }
     }
 }

@@ -32,6 +32,7 @@ import Testing
             .invalidConversionToInteger: SWASM_TRAP_INVALID_CONVERSION_TO_INTEGER,
             .callStackExhausted: SWASM_TRAP_CALL_STACK_EXHAUSTED,
             .nullReference: SWASM_TRAP_NULL_REFERENCE,
+            .exit: SWASM_TRAP_EXIT,
         ]
         #expect(mirrored.count == TrapCode.allCases.count)
         for code in TrapCode.allCases {

@@ -18,20 +18,20 @@ struct CommandOptions {
     var preopenedDirectories: [String]
 }
 
-enum CommandExit: Error {
-    case code(Int32)
-}
-
-/// TO BE WIRED: run `module` with WASI preview 1 and return its exit code.
-/// WASI (runtime/Sources/SwasmRuntime/WASI/) was not in the runtime when the
-/// C API was written; until it is wired here, a command that imports
-/// wasi_snapshot_preview1 fails with SWASM_ERROR_UNSUPPORTED.
+/// Runs `module` with WASI preview 1 (SwasmRuntime's `WASI`) and returns
+/// its exit code.
 func runWASICommand(_ module: CompiledModule, options: CommandOptions) throws -> Int32 {
-    throw InstanceError.unsupported("WASI preview 1 (this runtime was built without it)")
+    let environment = options.environment.compactMap { entry -> (name: String, value: String)? in
+        guard let equals = entry.firstIndex(of: "=") else { return nil }
+        return (String(entry[..<equals]), String(entry[entry.index(after: equals)...]))
+    }
+    let configuration = WASIConfiguration(arguments: options.arguments, environment: environment,
+                                          preopens: options.preopenedDirectories.map { (host: $0, guest: $0) })
+    return try WASI(configuration).run(module)
 }
 
 func runCommand(_ module: CompiledModule, options: CommandOptions) throws -> Int32 {
-    if module.imports.contains(where: { $0.module == "wasi_snapshot_preview1" || $0.module == "wasi_unstable" }) {
+    if module.imports.contains(where: { $0.module == WASI.moduleName }) {
         return try runWASICommand(module, options: options)
     }
     let instance = try Instance(module: module, imports: [])
@@ -56,16 +56,20 @@ func capiRunCommand(_ descriptor: UnsafePointer<swasm_module_descriptor>?, _ arg
     }
     let name = arguments.first.map { String($0.split(separator: "/").last ?? Substring($0)) } ?? "wasm"
     func report(_ message: String) {
-        fputs("\(name): error: \(message)\n", stderr)
+        let line = Array("\(name): error: \(message)\n".utf8)
+        _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
     guard let handle = capiModuleLoad(descriptor), let box = moduleBox(handle) else {
         report(lastMessage())
         return 1
     }
     var environment: [String] = []
-    if var entry = environ {
+    let table: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = environ
+    if var entry = table {
         while let pointer = entry.pointee {
-            environment.append(String(cString: pointer))
+            let text = String(cString: pointer)
+            // The host's own settings are not the guest's business.
+            if !text.hasPrefix("SWASM_DIRS=") { environment.append(text) }
             entry += 1
         }
     }
@@ -76,8 +80,11 @@ func capiRunCommand(_ descriptor: UnsafePointer<swasm_module_descriptor>?, _ arg
     let options = CommandOptions(arguments: arguments, environment: environment, preopenedDirectories: directories)
     do {
         return try runCommand(box.module, options: options)
-    } catch CommandExit.code(let code) {
-        return code
+    } catch let trap as Trap {
+        // Like wasmtime: the status of a process stopped by SIGABRT.
+        fail(trap)
+        report("\(trap)")
+        return 134
     } catch {
         fail(error)
         report("\(error)")

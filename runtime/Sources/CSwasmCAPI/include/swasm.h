@@ -22,12 +22,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Result of every call: SWASM_OK, a trap of the wasm code (1..10, the values
+/* Result of every call: SWASM_OK, a trap of the wasm code (1..11, the values
    of SwasmABI.TrapCode), or an error of the host's use of the API (>= 64). */
 typedef enum swasm_trap_code {
     SWASM_OK = 0,
@@ -41,6 +42,8 @@ typedef enum swasm_trap_code {
     SWASM_TRAP_INVALID_CONVERSION_TO_INTEGER = 8,
     SWASM_TRAP_CALL_STACK_EXHAUSTED = 9,
     SWASM_TRAP_NULL_REFERENCE = 10,
+    /* Not a fault: a WASI guest called proc_exit. */
+    SWASM_TRAP_EXIT = 11,
     /* An import is missing or does not match its declaration. */
     SWASM_ERROR_LINK = 64,
     /* Unknown export, wrong kind, wrong number or types of values, NULL handle,
@@ -224,17 +227,33 @@ swasm_extern *swasm_instance_export_at(swasm_instance *instance, size_t index);
 swasm_trap_code swasm_call(swasm_instance *instance, const char *name, uint64_t *slots, size_t slot_count);
 swasm_trap_code swasm_call_index(swasm_instance *instance, size_t export_index, uint64_t *slots, size_t slot_count);
 
+/* Slots (8 bytes per value) from and to C values. */
+static inline uint64_t swasm_slot_i32(int32_t v) { return (uint64_t)(uint32_t)v; }
+static inline uint64_t swasm_slot_i64(int64_t v) { return (uint64_t)v; }
+static inline uint64_t swasm_slot_f32(float v) { uint32_t b; memcpy(&b, &v, 4); return b; }
+static inline uint64_t swasm_slot_f64(double v) { uint64_t b; memcpy(&b, &v, 8); return b; }
+static inline uint64_t swasm_slot_ref(void *v) { return (uint64_t)(uintptr_t)v; }
+static inline int32_t swasm_slot_to_i32(uint64_t s) { return (int32_t)(uint32_t)s; }
+static inline int64_t swasm_slot_to_i64(uint64_t s) { return (int64_t)s; }
+static inline float swasm_slot_to_f32(uint64_t s) { uint32_t b = (uint32_t)s; float v; memcpy(&v, &b, 4); return v; }
+static inline double swasm_slot_to_f64(uint64_t s) { double v; memcpy(&v, &s, 8); return v; }
+static inline void *swasm_slot_to_ref(uint64_t s) { return (void *)(uintptr_t)s; }
+
 /* ------------------------------------------------------------------------
  * Commands (`swasmc --exe`)
  * ------------------------------------------------------------------------ */
 
 /* Runs a linked module as a WASI command: instantiates it (with WASI preview 1
    when it imports wasi_snapshot_preview1), calls `_start` and returns the
-   exit code: the guest's proc_exit code, 0 when _start returns, 1 after a
-   trap or an error (reported on stderr as "NAME: error: ..."). `argv[0]` is
-   the program name the guest sees. Host options, read from the environment:
-   SWASM_DIRS (colon-separated directories to preopen; default "."), and the
-   guest's environment is the host's. docs/c-api.md has the details. */
+   exit code: the guest's proc_exit code, 0 when _start returns, 134 after a
+   trap, 1 when the module cannot be loaded or linked (both reported on
+   stderr as "NAME: error: ..."). A module without WASI imports may export
+   `main` (no parameters) instead of `_start`: its i32 result is the exit
+   code. All of argv goes to the guest (argv[0]: the program name it sees).
+   Host settings come from the environment: SWASM_DIRS, colon-separated
+   directories to preopen (each under its own name; default "."; empty: none).
+   The guest's environment is the host's without SWASM_DIRS.
+   docs/c-api.md has the details. */
 int swasm_run_command(const swasm_module_descriptor *descriptor, int argc, char **argv);
 
 #ifdef __cplusplus

@@ -25,13 +25,17 @@ public final class Instance {
     var elementSegments: [[UInt64]]
     /// Data segments' byte ranges in the module's bytes; emptied by data.drop.
     var dataSegments: [Range<Int>]
+    /// The embedder's state for host functions that receive this instance's
+    /// VM context (`Function(hostCode:type:)`), e.g. a WASI context. Set
+    /// before the start function runs when given to `init`.
+    public var hostContext: AnyObject?
 
     /// Instantiates `module` with `imports` given in the module's import
     /// order. Throws `LinkError` for a missing or mismatched import, `Trap`
     /// when a segment is out of bounds or the start function traps (effects
     /// on imported memories and tables stay, as the spec requires), and
     /// `MemoryError`/`InstanceError` when resources cannot be had.
-    public init(module: CompiledModule, imports: [ExternValue]) throws {
+    public init(module: CompiledModule, imports: [ExternValue], hostContext: AnyObject? = nil) throws {
         let wasm = module.module
         try Self.link(module, imports)
 
@@ -58,7 +62,8 @@ public final class Instance {
         for (index, id) in module.signatureIDs.enumerated() { native.signatureIDs[index] = id }
         for (index, function) in importedFunctions.enumerated() {
             let code = function.code
-            let context = function.vmctx
+            // Host functions that act on their caller get this instance's context.
+            let context = function.receivesCallerContext ? vmctx : function.vmctx
             let imported = native.importedFunctions + index * ImportedFunctionLayout.size
             imported.storeBytes(of: code, toByteOffset: ImportedFunctionLayout.code, as: UnsafeRawPointer?.self)
             imported.storeBytes(of: context, toByteOffset: ImportedFunctionLayout.vmctx, as: UnsafeMutableRawPointer?.self)
@@ -127,6 +132,7 @@ public final class Instance {
         self.native = native
         self.elementSegments = elementSegments
         self.dataSegments = wasm.data.map(\.range)
+        self.hostContext = hostContext
 
         // The VM context.
         vmctx.storeBytes(of: UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque()),

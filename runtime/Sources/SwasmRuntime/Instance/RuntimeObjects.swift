@@ -234,12 +234,30 @@ public final class Function {
     /// Nil for host functions, which compiled code calls directly.
     public let trampoline: UnsafeRawPointer?
     let owner: AnyObject
+    /// True for host functions called with the importing instance's VM
+    /// context (see `init(hostCode:type:)`).
+    public let receivesCallerContext: Bool
 
-    init(reference: UnsafeRawPointer, type: FunctionType, trampoline: UnsafeRawPointer?, owner: AnyObject) {
+    init(reference: UnsafeRawPointer, type: FunctionType, trampoline: UnsafeRawPointer?, owner: AnyObject,
+         receivesCallerContext: Bool = false) {
         self.reference = reference
         self.type = type
         self.trampoline = trampoline
         self.owner = owner
+        self.receivesCallerContext = receivesCallerContext
+    }
+
+    /// A host function: native code with the signature compiled code calls
+    /// imports with (SysV: the caller's VM context first, then the wasm
+    /// parameters as C types, the result in rax/xmm0), e.g. a Swift
+    /// `@convention(c) (UnsafeMutableRawPointer?, Int32, Int32) -> Int32`.
+    /// Each instance importing it fills its import record (and its funcref
+    /// record) with its *own* VM context, so the code reaches the caller's
+    /// memory (vmctx+0, +8) and `Instance.hostContext`. It is not callable
+    /// from the host through `call` (there is no trampoline).
+    public convenience init(hostCode: UnsafeRawPointer, type: FunctionType) {
+        let storage = FunctionRecordStorage(code: hostCode, vmctx: nil, signatureID: SignatureRegistry.id(of: type))
+        self.init(reference: storage.record, type: type, trampoline: nil, owner: storage, receivesCallerContext: true)
     }
 
     public var code: UnsafeRawPointer? {

@@ -1,0 +1,122 @@
+// WASI: path resolution and guest memory checks in-process, and the
+// end-to-end conformance run of Tests/wasi (C programs under swasm and
+// wasmtime) when the tools it needs are there.
+import Foundation
+import SwasmABI
+import Testing
+@testable import SwasmRuntime
+
+@Suite struct WASITests {
+    /// sandbox/{file, sub/, in -> file, out -> ../outside, abs -> /etc} beside outside/.
+    func makeTree() throws -> (root: String, sandbox: Int32) {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("swasm-wasi-unit-\(getpid())-\(UUID().uuidString)").path
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: root + "/sandbox/sub", withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: root + "/outside", withIntermediateDirectories: true)
+        fm.createFile(atPath: root + "/sandbox/file", contents: Data("x".utf8))
+        try fm.createSymbolicLink(atPath: root + "/sandbox/in", withDestinationPath: "sub/../file")
+        try fm.createSymbolicLink(atPath: root + "/sandbox/out", withDestinationPath: "../outside")
+        try fm.createSymbolicLink(atPath: root + "/sandbox/abs", withDestinationPath: "/etc")
+        let fd = open(root + "/sandbox", O_RDONLY | O_DIRECTORY)
+        #expect(fd >= 0)
+        return (root, fd)
+    }
+
+    func resolve(_ base: Int32, _ path: String, follow: Bool = true) -> Result<String, WASIErrno> {
+        do {
+            let resolved = try WASIPaths.resolve(base, Array(path.utf8), followFinal: follow)
+            defer { resolved.close() }
+            return .success(resolved.name)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    @Test func pathsStayInsideTheirDirectory() throws {
+        let (root, base) = try makeTree()
+        defer { close(base); try? FileManager.default.removeItem(atPath: root) }
+        #expect(resolve(base, "file") == .success("file"))
+        #expect(resolve(base, "sub/../file") == .success("file"))
+        #expect(resolve(base, "in") == .success("file"))
+        #expect(resolve(base, "in", follow: false) == .success("in"))
+        #expect(resolve(base, "sub/new") == .success("new"))
+        #expect(resolve(base, ".") == .success("."))
+        #expect(resolve(base, "sub/..") == .success("."))
+        for escape in ["..", "../outside", "sub/../../outside", "/etc/passwd", "/", "out", "out/x", "abs", "abs/passwd"] {
+            #expect(resolve(base, escape) == .failure(WASIPaths.escape), "\(escape)")
+        }
+        #expect(resolve(base, "out", follow: false) == .success("out"))
+        #expect(resolve(base, "") == .failure(.noent))
+        #expect(resolve(base, "missing/x") == .failure(.noent))
+        #expect(resolve(base, "file/x") == .failure(.notdir))
+    }
+
+    @Test func guestMemoryChecksEveryRange() throws {
+        let vmctx = UnsafeMutableRawPointer.allocate(byteCount: VMContextLayout.headerSize, alignment: 16)
+        defer { vmctx.deallocate() }
+        let memory = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 16)
+        defer { memory.deallocate() }
+        vmctx.storeBytes(of: memory, toByteOffset: VMContextLayout.memoryBase, as: UnsafeMutableRawPointer.self)
+        vmctx.storeBytes(of: UInt64(64), toByteOffset: VMContextLayout.memoryLength, as: UInt64.self)
+        let guest = GuestMemory(vmctx)
+        #expect(throws: Never.self) { try guest.store(UInt32(7), 60) }
+        #expect(try guest.load(60, as: UInt32.self) == 7)
+        #expect(throws: WASIErrno.fault) { try guest.store(UInt32(7), 61) }
+        #expect(throws: WASIErrno.fault) { try guest.buffer(1, -1) }
+        #expect(throws: WASIErrno.fault) { try guest.buffer(-1, 2) }
+        #expect(throws: WASIErrno.fault) { try guest.check(65, 0) }
+        #expect(throws: Never.self) { try guest.check(64, 0) }
+        // iovecs {buf, len}: the table and every buffer are checked.
+        memory.storeBytes(of: UInt32(8), toByteOffset: 0, as: UInt32.self)
+        memory.storeBytes(of: UInt32(57), toByteOffset: 4, as: UInt32.self)
+        #expect(throws: WASIErrno.fault) { try guest.iovecs(0, 1) }
+        memory.storeBytes(of: UInt32(56), toByteOffset: 4, as: UInt32.self)
+        #expect(try guest.iovecs(0, 1).count == 1)
+        #expect(throws: WASIErrno.fault) { try guest.iovecs(60, 1) }
+        #expect(throws: WASIErrno.fault) { try guest.iovecs(0, 0x2000_0000) }
+    }
+
+    @Test func configurationOpensPreopensAndRejectsMissingOnes() throws {
+        let (root, base) = try makeTree()
+        defer { close(base); try? FileManager.default.removeItem(atPath: root) }
+        let wasi = try WASI(WASIConfiguration(arguments: ["a"], preopens: [(root + "/sandbox", "/sandbox")]))
+        #expect(wasi.descriptors[3]?.preopenName == "/sandbox")
+        #expect(wasi.descriptors[3]?.isDirectory == true)
+        #expect(throws: WASIError.self) { try WASI(WASIConfiguration(preopens: [(root + "/missing", "m")])) }
+        #expect(WASIFunctions.table.count == 46)
+    }
+
+    // MARK: End to end
+
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The conformance run needs the built tools and `pip install ziglang wasmtime`.
+    static var conformanceToolsAvailable: Bool {
+        let bin = packageRoot.appendingPathComponent(".build/debug")
+        guard FileManager.default.isExecutableFile(atPath: bin.appendingPathComponent("swasm").path),
+              FileManager.default.isExecutableFile(atPath: bin.appendingPathComponent("swasmc").path) else { return false }
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "import ziglang, wasmtime"]
+        probe.standardOutput = FileHandle.nullDevice
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return false }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0
+    }
+
+    @Test(.enabled(if: conformanceToolsAvailable, "needs .build/debug/swasm{,c} and `pip install ziglang wasmtime`"),
+          .timeLimit(.minutes(5)))
+    func conformanceAgainstWasmtime() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Self.packageRoot.appendingPathComponent("Tests/wasi/run.py").path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "Tests/wasi/run.py:\n\(output)")
+    }
+}
