@@ -42,10 +42,12 @@ release: deps
 demo: build
 	$(DEBUG_BIN)/swasmc --validate samples/fib.wat
 	$(DEBUG_BIN)/swasm inspect samples/fib.wat
+	$(DEBUG_BIN)/swasmc -O2 samples/fib.wat -o $(DEBUG_BIN)/fib.o
+	$(DEBUG_BIN)/swasm run $(DEBUG_BIN)/fib.o --invoke fib 90
 	@echo "--- an invalid module is rejected with its offset, function and reason:"
 	@if $(DEBUG_BIN)/swasmc --validate samples/invalid-add.wat; then echo "expected a validation error"; exit 1; fi
 
-test: build unit fuzz yosys spec
+test: build unit fuzz yosys samples spec
 
 unit:
 	$(SWIFT) test
@@ -77,6 +79,9 @@ bench-validate: release
 # with the runtime library (debug build) and run.
 samples: build
 	$(MAKE) -C samples/c-host SWASM_BIN=$(CURDIR)/$(DEBUG_BIN)
+	$(MAKE) -C samples/hello SWASM_BIN=$(CURDIR)/$(DEBUG_BIN)
+	$(MAKE) -C samples/files SWASM_BIN=$(CURDIR)/$(DEBUG_BIN)
+	$(DEBUG_BIN)/swasm-embed-sample
 
 # The optimized runtime library for C programs, with the tools that link it.
 runtime-lib: deps
@@ -94,3 +99,5 @@ install: release runtime-lib
 clean:
 	rm -rf .build results
 	$(MAKE) -C samples/c-host clean
+	$(MAKE) -C samples/hello clean
+	$(MAKE) -C samples/files clean

@@ -60,6 +60,8 @@ let package = Package(
         .executableTarget(name: "swasm-spec", dependencies: ["SwasmCLI"]),
         // Prints the flags for compiling and linking C programs with the runtime.
         .executableTarget(name: "swasm-config", dependencies: ["SwasmCLI"]),
+        .executableTarget(name: "swasm-embed-sample", dependencies: ["SwasmCompiler", "SwasmRuntime", "WasmModel", "WasmText"],
+                          path: "samples/swift-embed"),
         .testTarget(name: "WasmModelTests", dependencies: ["WasmModel", "SwasmSpec", "WasmText"]),
         .testTarget(name: "SwasmRuntimeTests", dependencies: ["SwasmRuntime", "SwasmABI", "CSwasmRuntime"]),
         .testTarget(name: "SwasmIRTests", dependencies: ["SwasmIR", "SwasmOpt"]),
