@@ -106,6 +106,7 @@ public struct SwasmcCommand: ParsableCommand {
         guard (0...2).contains(optimization) else { throw ValidationError("-O takes 0, 1 or 2") }
         var options = CompilerOptions(optimizationLevel: optimization, jobs: jobs)
         if verify { options.verify = true }
+        options.progress = Self.terminalProgress(functionCount: module.bodies.count)
         start = clock.now
         switch emit {
         case .ir:
@@ -177,6 +178,17 @@ public struct SwasmcCommand: ParsableCommand {
             return
         }
         try text.write(toFile: output, atomically: true, encoding: .utf8)
+    }
+
+    /// On a terminal, long compiles show "functions done of total" on stderr.
+    static func terminalProgress(functionCount: Int) -> (@Sendable (Int, Int) -> Void)? {
+        guard functionCount >= 500, isatty(STDERR_FILENO) != 0 else { return nil }
+        let step = max(1, functionCount / 100)
+        return { done, total in
+            guard done % step == 0 || done == total else { return }
+            let line = "\rswasmc: compiled \(done) of \(total) functions" + (done == total ? "\n" : "")
+            FileHandle.standardError.write(Data(line.utf8))
+        }
     }
 
     func milliseconds(_ duration: Duration) -> String {

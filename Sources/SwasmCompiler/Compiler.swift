@@ -14,6 +14,8 @@ public struct CompilerOptions: Sendable {
     public var verify: Bool
     /// Called after each pass of each function (for --print-after).
     public var passObserver: (@Sendable (String, Function) -> Void)?
+    /// Called as functions finish: (done, total), from any thread.
+    public var progress: (@Sendable (Int, Int) -> Void)?
 
     public init(optimizationLevel: Int = 2, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
                 verify: Bool = Pipeline.verifyByDefault, passObserver: (@Sendable (String, Function) -> Void)? = nil) {
@@ -55,11 +57,13 @@ public enum Compiler {
 final class ParallelResults<T>: @unchecked Sendable {
     let lock = NSLock()
     var next = 0
+    var done = 0
     var results: [Result<T, Error>?]
     init(_ count: Int) { results = Array(repeating: nil, count: count) }
 }
 
-func parallelMap<T>(_ count: Int, jobs: Int, _ body: @escaping @Sendable (Int) throws -> T) throws -> [T] {
+func parallelMap<T>(_ count: Int, jobs: Int, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                    _ body: @escaping @Sendable (Int) throws -> T) throws -> [T] {
     let shared = ParallelResults<T>(count)
     let work: @Sendable () -> Void = {
         while true {
@@ -71,7 +75,10 @@ func parallelMap<T>(_ count: Int, jobs: Int, _ body: @escaping @Sendable (Int) t
             let result = Result { try body(i) }
             shared.lock.lock()
             shared.results[i] = result
+            shared.done += 1
+            let done = shared.done
             shared.lock.unlock()
+            progress?(done, count)
         }
     }
     let threads = min(jobs, max(count, 1))

@@ -24,7 +24,7 @@ extension Compiler {
     /// Lowers, optimizes and compiles every function; links direct calls.
     public static func compileToMachineCode(_ module: Module, options: CompilerOptions, listing: Bool = false) throws -> ModuleCode {
         let environment = ModuleEnvironment(module)
-        let compiled: [CompiledFunction] = try parallelMap(module.bodies.count, jobs: options.jobs) { i in
+        let compiled: [CompiledFunction] = try parallelMap(module.bodies.count, jobs: options.jobs, progress: options.progress) { i in
             let index = environment.importedFunctionCount + i
             let function = try FunctionLowering.lower(environment, functionIndex: index)
             try Pipeline.run(function, options: Pipeline.Options(
