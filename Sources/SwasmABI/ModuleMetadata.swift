@@ -8,6 +8,7 @@
 //   u32 count + u32[]   code offset of each defined function in .text
 //   u32 count + u32[]   code size of each defined function
 //   u32 count + u32[]   array-call trampoline offset per type index (0xFFFFFFFF: none)
+//   u32 count + u32[]   host-call trampoline offset per type index (0xFFFFFFFF: none)
 //   u32 count + 16-byte trap sites, sorted by code offset:
 //                       u32 code offset, u32 trap code, u32 wasm offset, u32 function index
 //   u32 .text size
@@ -44,6 +45,9 @@ public struct ModuleMetadata: Sendable {
     public var functionOffsets: [UInt32]
     public var functionSizes: [UInt32]
     public var trampolineOffsets: [UInt32]
+    /// Per type index: the trampoline through which compiled code calls a
+    /// host function of that type (see `X64Backend.hostCallTrampoline`).
+    public var hostCallOffsets: [UInt32] = []
     public var trapSites: [TrapSiteRecord]
     public var textSize: UInt32
 
@@ -68,7 +72,7 @@ public struct ModuleMetadata: Sendable {
         u32(UInt32(moduleBytes.count))
         out.append(contentsOf: moduleBytes)
         while out.count % 4 != 0 { out.append(0) }
-        for list in [functionOffsets, functionSizes, trampolineOffsets] {
+        for list in [functionOffsets, functionSizes, trampolineOffsets, hostCallOffsets] {
             u32(UInt32(list.count))
             list.forEach(u32)
         }
@@ -131,6 +135,7 @@ public struct ModuleMetadata: Sendable {
         let offsets = try list()
         let sizes = try list()
         let trampolines = try list()
+        let hostCalls = try list()
         let siteCount = Int(try u32())
         try need(siteCount * 16)
         var sites: [TrapSiteRecord] = []
@@ -143,13 +148,15 @@ public struct ModuleMetadata: Sendable {
         for (offset, size) in zip(offsets, sizes) where UInt64(offset) + UInt64(size) > UInt64(textSize) {
             throw MetadataError("function at 0x\(String(offset, radix: 16)) extends past the end of .text")
         }
-        for offset in trampolines where offset != noTrampoline && offset >= textSize {
+        for offset in trampolines + hostCalls where offset != noTrampoline && offset >= textSize {
             throw MetadataError("trampoline offset 0x\(String(offset, radix: 16)) is outside .text")
         }
         for site in sites where site.codeOffset >= textSize {
             throw MetadataError("trap site 0x\(String(site.codeOffset, radix: 16)) is outside .text")
         }
-        return ModuleMetadata(machine: machine, moduleBytes: moduleBytes, functionOffsets: offsets, functionSizes: sizes,
-                              trampolineOffsets: trampolines, trapSites: sites, textSize: textSize)
+        var metadata = ModuleMetadata(machine: machine, moduleBytes: moduleBytes, functionOffsets: offsets, functionSizes: sizes,
+                                      trampolineOffsets: trampolines, trapSites: sites, textSize: textSize)
+        metadata.hostCallOffsets = hostCalls
+        return metadata
     }
 }

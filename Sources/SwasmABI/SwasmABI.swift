@@ -6,7 +6,7 @@
 public enum SwasmABI {
     /// Version of the object format and calling contract. The loader refuses
     /// objects whose metadata carries another value.
-    public static let objectFormatVersion: UInt32 = 1
+    public static let objectFormatVersion: UInt32 = 2
 
     /// The global symbol that points at a module's metadata (after `PREFIX_`).
     public static let metadataSymbol = "swasm_module_metadata"
@@ -63,6 +63,8 @@ public enum TrapCode: UInt32, Sendable, CaseIterable, CustomStringConvertible {
     /// Not a fault: the guest asked to end (WASI `proc_exit`); the exit
     /// code is in the host context that raised it.
     case exit = 11
+    /// A host function threw an error that is not itself a trap.
+    case hostError = 12
 
     /// The spec testsuite's wording for each trap.
     public var description: String {
@@ -72,6 +74,7 @@ public enum TrapCode: UInt32, Sendable, CaseIterable, CustomStringConvertible {
         case .tableOutOfBounds: return "out of bounds table access"
         case .indirectCallToNull: return "uninitialized element"
         case .indirectCallTypeMismatch: return "indirect call type mismatch"
+        case .hostError: return "host function error"
         case .integerDivideByZero: return "integer divide by zero"
         case .integerOverflow: return "integer overflow"
         case .invalidConversionToInteger: return "invalid conversion to integer"

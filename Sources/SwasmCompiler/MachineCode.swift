@@ -18,6 +18,8 @@ public struct ModuleCode: Sendable {
     /// Array-call trampoline offset per type index.
     public var trampolineOffsets: [Int]
     public var trampolineListings: [[String]]
+    /// Host-call trampoline offset per type index.
+    public var hostCallOffsets: [Int]
 }
 
 extension Compiler {
@@ -62,8 +64,15 @@ extension Compiler {
             text.append(contentsOf: trampoline.code)
             trampolineListings.append(trampoline.listing)
         }
+        var hostCallOffsets: [Int] = []
+        for typeIndex in module.types.indices {
+            while text.count % 16 != 0 { text.append(0xCC) }
+            hostCallOffsets.append(text.count)
+            text.append(contentsOf: X64Backend.hostCallTrampoline(environment.signature(ofType: typeIndex)).code)
+        }
         traps.sort { $0.codeOffset < $1.codeOffset }
         return ModuleCode(text: text, functionRanges: ranges, trapSites: traps, listings: compiled.map(\.listing),
-                          trampolineOffsets: trampolineOffsets, trampolineListings: trampolineListings)
+                          trampolineOffsets: trampolineOffsets, trampolineListings: trampolineListings,
+                          hostCallOffsets: hostCallOffsets)
     }
 }

@@ -17,7 +17,7 @@ extension Compiler {
     /// Compiles a validated module into object file bytes.
     public static func compileObject(_ module: Module, options: CompilerOptions, prefix: String, listing: Bool = false) throws -> CompiledObject {
         let code = try compileToMachineCode(module, options: options, listing: listing)
-        let metadata = ModuleMetadata(
+        var description = ModuleMetadata(
             machine: ObjectTarget.x86_64.elfMachine,
             moduleBytes: strippedModuleBytes(module),
             functionOffsets: code.functionRanges.map { UInt32($0.lowerBound) },
@@ -27,7 +27,9 @@ extension Compiler {
                 TrapSiteRecord(codeOffset: UInt32($0.codeOffset), trapCode: $0.code.rawValue,
                                wasmOffset: $0.wasmOffset, functionIndex: UInt32($0.functionIndex))
             },
-            textSize: UInt32(code.text.count)).encoded()
+            textSize: UInt32(code.text.count))
+        description.hostCallOffsets = code.hostCallOffsets.map(UInt32.init)
+        let metadata = description.encoded()
 
         var symbols: [ObjectSymbol] = []
         let imported = module.importedFunctionCount

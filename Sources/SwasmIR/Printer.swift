@@ -121,6 +121,7 @@ public enum Printer {
         case .callStackExhausted: return "stk_ovf"
         case .nullReference: return "null_ref"
         case .exit: return "exit"
+        case .hostError: return "host_err"
         }
     }
 }

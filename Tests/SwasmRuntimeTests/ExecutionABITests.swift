@@ -33,6 +33,7 @@ import Testing
             .callStackExhausted: SWASM_TRAP_CALL_STACK_EXHAUSTED,
             .nullReference: SWASM_TRAP_NULL_REFERENCE,
             .exit: SWASM_TRAP_EXIT,
+            .hostError: SWASM_TRAP_HOST_ERROR,
         ]
         #expect(mirrored.count == TrapCode.allCases.count)
         for code in TrapCode.allCases {

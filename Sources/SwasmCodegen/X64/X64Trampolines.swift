@@ -7,6 +7,7 @@
 //
 // One trampoline per signature, so the runtime needs a single Swift function
 // type to call anything.
+import SwasmABI
 import SwasmIR
 
 extension X64Backend {
@@ -47,6 +48,69 @@ extension X64Backend {
         if frame > 0 { asm.add(.s64, .rsp, Int32(frame)) }
         asm.pop(.rbx)
         asm.ret()
+        return (asm.finish(), asm.listing)
+    }
+}
+
+// Host-call trampolines: how compiled code calls a host function of any
+// signature. The import record's vmctx is a host-call block
+//
+//   block[0]  uint32_t entry(void *block, uint64_t *slots)   (C ABI)
+//   block[1]  the calling instance's vmctx (for traps and for the host's Caller)
+//
+// The trampoline spills the wasm arguments into slots (one 8-byte slot per
+// value, as array-call trampolines use), calls the entry, and returns the
+// results it wrote back into the slots. A non-zero entry result is a trap
+// code: the trampoline raises it through the caller's helper table.
+extension X64Backend {
+    public static func hostCallTrampoline(_ signature: Signature, listing: Bool = false) -> (code: [UInt8], listing: [String]) {
+        var asm = X64Assembler(recordsListing: listing)
+        let (places, resultPointer, _) = X64CodeGen.argumentPlaces(signature)
+        let slotCount = max(signature.parameters.count - 1, signature.results.count, 1)
+        var frame = slotCount * 8
+        // Entry rsp ≡ 8 (mod 16); two pushes keep it ≡ 8; the frame makes it 0.
+        if frame % 16 == 0 { frame += 8 }
+        asm.push(.rbx)
+        asm.push(.r12)
+        asm.sub(.s64, .rsp, Int32(frame))
+        asm.mov(.s64, .rbx, .rdi)
+        if let resultPointer, case .gpr(let r) = resultPointer { asm.mov(.s64, .r12, r) }
+        for (i, (type, place)) in zip(signature.parameters, places).enumerated() where i > 0 {
+            let slot = X64Mem(.rsp, Int32((i - 1) * 8))
+            switch place {
+            case .gpr(let r): asm.mov(.s64, slot, r)
+            case .xmm(let x): asm.movsd(slot, x)
+            case .stack(let k):
+                asm.mov(.s64, .rax, X64Mem(.rsp, Int32(frame + 16 + 8 + k * 8)))
+                asm.mov(.s64, slot, .rax)
+            }
+            _ = type
+        }
+        asm.mov(.s64, .rdi, .rbx)
+        asm.mov(.s64, .rsi, .rsp)
+        asm.call(X64Mem(.rbx, 0))
+        let trap = asm.newLabel()
+        asm.test(.s32, .rax, .rax)
+        asm.jcc(.ne, trap)
+        for (i, type) in signature.results.enumerated() {
+            let slot = X64Mem(.rsp, Int32(i * 8))
+            if i == 0 {
+                if type.isFloat { asm.movsd(.xmm0, slot) } else { asm.mov(type == .i32 ? .s32 : .s64, .rax, slot) }
+            } else {
+                asm.mov(.s64, .rcx, slot)
+                asm.mov(.s64, X64Mem(.r12, Int32((i - 1) * 8)), .rcx)
+            }
+        }
+        asm.add(.s64, .rsp, Int32(frame))
+        asm.pop(.r12)
+        asm.pop(.rbx)
+        asm.ret()
+        asm.bind(trap)
+        asm.mov(.s64, .rdi, X64Mem(.rbx, 8))
+        asm.mov(.s32, .rsi, .rax)
+        asm.mov(.s64, .rax, X64Mem(.rdi, Int32(VMContextLayout.helpers)))
+        asm.call(X64Mem(.rax, Int32(HelperID.raiseTrap.rawValue * 8)))
+        asm.ud2()
         return (asm.finish(), asm.listing)
     }
 }

@@ -171,6 +171,15 @@ public final class CompiledModule: @unchecked Sendable {
     }
 
     /// The array-call trampoline for type `index`, if the compiler emitted one.
+    /// The trampoline through which this module's code calls a host
+    /// closure of type `index`.
+    public func hostCallTrampoline(forType index: Int) -> UnsafeRawPointer? {
+        guard index >= 0, index < metadata.hostCallOffsets.count else { return nil }
+        let offset = metadata.hostCallOffsets[index]
+        guard offset != ModuleMetadata.noTrampoline else { return nil }
+        return textBase + Int(offset)
+    }
+
     public func trampoline(forType index: Int) -> UnsafeRawPointer? {
         guard index >= 0, index < metadata.trampolineOffsets.count else { return nil }
         let offset = metadata.trampolineOffsets[index]

@@ -60,7 +60,19 @@ public final class Instance {
 
         // Signature ids and function references (imports: copies of theirs).
         for (index, id) in module.signatureIDs.enumerated() { native.signatureIDs[index] = id }
-        for (index, function) in importedFunctions.enumerated() {
+        for (index, function) in importedFunctions.enumerated() where function.hostClosure != nil {
+            // Swift closures: this module's host-call trampoline for the
+            // import's type, with a block naming the closure and this instance.
+            guard let trampoline = module.hostCallTrampoline(forType: Int(typeIndices[index])) else {
+                throw InstanceError.unsupported("module has no host-call trampoline for import \(index); recompile it")
+            }
+            let block = native.makeHostCallBlock(function.hostClosure!, caller: vmctx)
+            let imported = native.importedFunctions + index * ImportedFunctionLayout.size
+            imported.storeBytes(of: trampoline, toByteOffset: ImportedFunctionLayout.code, as: UnsafeRawPointer?.self)
+            imported.storeBytes(of: block, toByteOffset: ImportedFunctionLayout.vmctx, as: UnsafeMutableRawPointer?.self)
+            native.writeReference(index, code: trampoline, vmctx: block, signatureID: function.signatureID)
+        }
+        for (index, function) in importedFunctions.enumerated() where function.hostClosure == nil {
             let code = function.code
             // Host functions that act on their caller get this instance's context.
             let context = function.receivesCallerContext ? vmctx : function.vmctx
@@ -310,6 +322,10 @@ final class NativeState {
     let tables: UnsafeMutableRawPointer
     let signatureIDs: UnsafeMutablePointer<UInt64>
     let functionReferences: UnsafeMutableRawPointer
+    /// Host-call blocks of closure imports (HostFunctions.swift).
+    var hostCallBlocks: [UnsafeMutableRawPointer] = []
+    /// The closures those blocks name (held here: the blocks do not retain).
+    var hostClosures: [AnyObject] = []
 
     init(functions: Int, globals globalCount: Int, tables tableCount: Int, types: Int) {
         func zeroed(_ bytes: Int) -> UnsafeMutableRawPointer {
@@ -338,6 +354,7 @@ final class NativeState {
         tables.deallocate()
         UnsafeMutableRawPointer(signatureIDs).deallocate()
         functionReferences.deallocate()
+        for block in hostCallBlocks { block.deallocate() }
     }
 
     func tableDescriptor(_ index: Int) -> UnsafeMutableRawPointer { tables + index * TableDescriptorLayout.size }

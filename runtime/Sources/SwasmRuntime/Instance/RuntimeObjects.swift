@@ -237,14 +237,17 @@ public final class Function {
     /// True for host functions called with the importing instance's VM
     /// context (see `init(hostCode:type:)`).
     public let receivesCallerContext: Bool
+    /// For Swift closure host functions (`init(type:_:)`).
+    let hostClosure: HostClosure?
 
     init(reference: UnsafeRawPointer, type: FunctionType, trampoline: UnsafeRawPointer?, owner: AnyObject,
-         receivesCallerContext: Bool = false) {
+         receivesCallerContext: Bool = false, hostClosure: HostClosure? = nil) {
         self.reference = reference
         self.type = type
         self.trampoline = trampoline
         self.owner = owner
         self.receivesCallerContext = receivesCallerContext
+        self.hostClosure = hostClosure
     }
 
     /// A host function: native code with the signature compiled code calls
@@ -282,6 +285,9 @@ public final class Function {
         guard arguments.count == type.parameters.count,
               zip(arguments, type.parameters).allSatisfy({ $0.type == $1 }) else {
             throw InstanceError.argumentMismatch(expected: type.parameters, found: arguments.map(\.type))
+        }
+        if let hostClosure {
+            return try hostClosure.invoke(caller: Caller(instance: nil), arguments)
         }
         guard let trampoline else {
             if type.results.isEmpty { return [] }
