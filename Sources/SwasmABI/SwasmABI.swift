@@ -65,6 +65,9 @@ public enum TrapCode: UInt32, Sendable, CaseIterable, CustomStringConvertible {
     case exit = 11
     /// A host function threw an error that is not itself a trap.
     case hostError = 12
+    /// The host set the instance's interrupt flag (code compiled with
+    /// interruption checks notices it at the next loop iteration).
+    case interrupted = 13
 
     /// The spec testsuite's wording for each trap.
     public var description: String {
@@ -75,6 +78,7 @@ public enum TrapCode: UInt32, Sendable, CaseIterable, CustomStringConvertible {
         case .indirectCallToNull: return "uninitialized element"
         case .indirectCallTypeMismatch: return "indirect call type mismatch"
         case .hostError: return "host function error"
+        case .interrupted: return "interrupted"
         case .integerDivideByZero: return "integer divide by zero"
         case .integerOverflow: return "integer overflow"
         case .invalidConversionToInteger: return "invalid conversion to integer"

@@ -40,6 +40,9 @@ public struct SwasmcCommand: ParsableCommand {
     @Option(help: "With --emit ir: print the IR after this pass (or 'all'), not only at the end.")
     public var printAfter: String?
 
+    @Flag(help: "Check the instance's interrupt flag at every loop head, so the host can stop runaway code.")
+    public var interruptible = false
+
     @Flag(help: "Verify the IR after every pass (always on in debug builds).")
     public var verify = false
 
@@ -106,6 +109,7 @@ public struct SwasmcCommand: ParsableCommand {
         guard (0...2).contains(optimization) else { throw ValidationError("-O takes 0, 1 or 2") }
         var options = CompilerOptions(optimizationLevel: optimization, jobs: jobs)
         if verify { options.verify = true }
+        options.interruptible = interruptible
         options.progress = Self.terminalProgress(functionCount: module.bodies.count)
         start = clock.now
         switch emit {

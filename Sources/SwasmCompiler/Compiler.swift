@@ -16,6 +16,9 @@ public struct CompilerOptions: Sendable {
     public var passObserver: (@Sendable (String, Function) -> Void)?
     /// Called as functions finish: (done, total), from any thread.
     public var progress: (@Sendable (Int, Int) -> Void)?
+    /// Check the instance's interrupt flag at every loop head (see
+    /// `Instance.interrupt()`), so that the host can stop runaway guests.
+    public var interruptible = false
 
     public init(optimizationLevel: Int = 2, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
                 verify: Bool = Pipeline.verifyByDefault, passObserver: (@Sendable (String, Function) -> Void)? = nil) {
@@ -35,7 +38,9 @@ public struct CompileError: Error, CustomStringConvertible {
 public enum Compiler {
     /// Lowers and optimizes every defined function; result in index order.
     public static func optimizedIR(for module: Module, options: CompilerOptions) throws -> [Function] {
-        let environment = ModuleEnvironment(module)
+        var configured = ModuleEnvironment(module)
+        configured.interruptible = options.interruptible
+        let environment = configured
         let count = module.bodies.count
         return try parallelMap(count, jobs: options.jobs) { i in
             let index = environment.importedFunctionCount + i

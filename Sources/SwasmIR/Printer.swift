@@ -122,6 +122,7 @@ public enum Printer {
         case .nullReference: return "null_ref"
         case .exit: return "exit"
         case .hostError: return "host_err"
+        case .interrupted: return "interrupt"
         }
     }
 }

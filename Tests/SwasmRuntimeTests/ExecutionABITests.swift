@@ -34,6 +34,7 @@ import Testing
             .nullReference: SWASM_TRAP_NULL_REFERENCE,
             .exit: SWASM_TRAP_EXIT,
             .hostError: SWASM_TRAP_HOST_ERROR,
+            .interrupted: SWASM_TRAP_INTERRUPTED,
         ]
         #expect(mirrored.count == TrapCode.allCases.count)
         for code in TrapCode.allCases {

@@ -201,6 +201,12 @@ public struct FunctionLowering {
             let arguments = pop(type.parameters.count)
             builder.jump(header, arguments)
             builder.switchTo(header)
+            if environment.interruptible {
+                // One load and branch per iteration: the host may set the flag
+                // from another thread to stop a runaway guest.
+                let flag = builder.pload(.i64, bases.vmctx, offset: VMContextLayout.interruptFlag)
+                builder.trapIf(builder.icmp(.ne, flag, builder.iconst(.i64, 0)), .interrupted, sourceOffset: source)
+            }
             let height = stack.count
             stack.append(contentsOf: function.parameters(of: header))
             let end = makeBlock(parameters: type.results)

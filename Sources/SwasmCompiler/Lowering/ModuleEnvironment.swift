@@ -11,6 +11,8 @@ public struct ModuleEnvironment: Sendable {
     public let globalTypes: [GlobalType]
     public let tableTypes: [TableType]
     public let hasMemory: Bool
+    /// Emit a check of the VM context's interrupt flag at every loop head.
+    public var interruptible = false
 
     public init(_ module: Module) {
         self.module = module

@@ -94,3 +94,18 @@ extension NativeState {
         return block
     }
 }
+
+extension Instance {
+    /// Asks code of this instance that was compiled with interruption checks
+    /// (`swasmc --interruptible`, `CompilerOptions.interruptible`) to stop:
+    /// its next loop iteration traps with `interrupted`. Safe from any thread.
+    public func interrupt() {
+        let flag = vmContext.advanced(by: VMContextLayout.interruptFlag).assumingMemoryBound(to: UInt64.self)
+        UnsafeMutablePointer<UInt64>(flag).pointee = 1
+    }
+
+    /// Clears the interrupt flag, so that the instance can run again.
+    public func clearInterrupt() {
+        vmContext.storeBytes(of: 0, toByteOffset: VMContextLayout.interruptFlag, as: UInt64.self)
+    }
+}

@@ -1,0 +1,128 @@
+// The embedding API's compilation environment: an `Engine` and its `Config`.
+import SwasmABI
+import SwasmCompiler
+import SwasmRuntime
+import WasmModel
+
+/// Re-exported runtime and model types, so that `import Swasm` is enough.
+public typealias Value = SwasmRuntime.Value
+/// A WebAssembly trap: its kind (`code`), the function and the bytecode offset.
+public typealias Trap = SwasmRuntime.Trap
+/// The kinds of traps.
+public typealias TrapCode = SwasmABI.TrapCode
+/// An import that is missing or has the wrong type.
+public typealias LinkError = SwasmRuntime.LinkError
+/// The type of an import or export.
+public typealias ExternType = SwasmRuntime.ExternType
+/// A WebAssembly value type.
+public typealias ValueType = WasmModel.ValueType
+/// A function signature.
+public typealias FunctionType = WasmModel.FunctionType
+/// A global's value type and mutability.
+public typealias GlobalType = WasmModel.GlobalType
+/// A memory's limits in pages.
+public typealias MemoryType = WasmModel.MemoryType
+/// A table's element type and limits.
+public typealias TableType = WasmModel.TableType
+/// Minimum and optional maximum.
+public typealias Limits = WasmModel.Limits
+/// How a WASI guest sees the world (arguments, environment, preopens, stdio).
+public typealias WASIConfiguration = SwasmRuntime.WASIConfiguration
+/// A module's import: module name, name and type.
+public typealias ImportType = SwasmRuntime.ImportDescription
+/// A module's export: name and type.
+public typealias ExportType = SwasmRuntime.ExportDescription
+
+/// Compiles WebAssembly modules with one configuration.
+///
+/// An engine is an immutable value: share it freely between threads and
+/// stores. Every ``Module`` is compiled by (and remembers) an engine.
+///
+/// ```swift
+/// var config = Engine.Config()
+/// config.optimizationLevel = 1
+/// let engine = Engine(config)
+/// ```
+public struct Engine: Sendable {
+    /// The version string that is part of compilation cache keys.
+    public static let version = "swasm-0.1/objfmt-\(SwasmABI.objectFormatVersion)"
+
+    /// How out-of-bounds memory accesses are caught.
+    public enum MemoryStrategy: Sendable, Hashable {
+        /// Reserve the addressable range plus a guard region; hardware faults
+        /// catch out-of-bounds accesses (falls back to explicit checks when
+        /// address space is short).
+        case guardRegion
+        /// Reserve only the maximum size; compiled code checks each access.
+        case explicitBoundsChecks
+    }
+
+    /// Compilation and execution settings.
+    public struct Config: Sendable, Hashable {
+        /// The optimization level (0, 1 or 2; default 2).
+        public var optimizationLevel: Int = 2
+        /// Threads the compiler may use for one module; nil: one per core.
+        public var compilerJobs: Int? = nil
+        /// The most native stack a call into wasm may use, in bytes; nil:
+        /// the runtime's default. Deeper recursion traps with
+        /// `callStackExhausted`.
+        public var maximumStackSize: Int? = nil
+        /// The bounds-check strategy of memories created by the host
+        /// (``Memory/init(_:type:)``). Memories that modules define always
+        /// prefer guard regions (the runtime chooses them; see the report in
+        /// the README's "Embedding API" section).
+        public var memoryStrategy: MemoryStrategy = .guardRegion
+        /// Where compiled objects are cached, keyed by a hash of the wasm
+        /// bytes, this configuration and ``Engine/version``; nil: no cache.
+        public var cacheDirectory: String? = nil
+
+        /// The default configuration.
+        public init() {}
+
+        /// A configuration with the given settings.
+        public init(optimizationLevel: Int = 2, maximumStackSize: Int? = nil,
+                    memoryStrategy: MemoryStrategy = .guardRegion, cacheDirectory: String? = nil) {
+            self.optimizationLevel = optimizationLevel
+            self.maximumStackSize = maximumStackSize
+            self.memoryStrategy = memoryStrategy
+            self.cacheDirectory = cacheDirectory
+        }
+    }
+
+    /// The engine's configuration.
+    public let config: Config
+
+    /// An engine with `config` (default: the default configuration).
+    public init(_ config: Config = Config()) {
+        self.config = config
+    }
+
+    var compilerOptions: CompilerOptions {
+        var options = CompilerOptions(optimizationLevel: config.optimizationLevel)
+        if let jobs = config.compilerJobs { options.jobs = max(1, jobs) }
+        return options
+    }
+
+    var runtimeStrategy: BoundsCheckStrategy {
+        config.memoryStrategy == .guardRegion ? .guardRegion : .explicit
+    }
+
+    /// The cache key of `bytes` compiled with this engine: a 128-bit hex
+    /// hash of the bytes, the code-affecting settings and the version.
+    func cacheKey(for bytes: [UInt8]) -> String {
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325
+        var b: UInt64 = 0x8422_2325_cbf2_9ce4
+        func mix(_ byte: UInt8) {
+            a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            b = (b ^ UInt64(byte) ^ (b >> 29)) &* 0x9e37_79b9_7f4a_7c15
+        }
+        let header = "\(Engine.version)|O\(config.optimizationLevel)|m\(ObjectImage.hostMachine)|n\(bytes.count)|"
+        for byte in header.utf8 { mix(byte) }
+        for byte in bytes { mix(byte) }
+        func hex(_ v: UInt64) -> String {
+            let s = String(v, radix: 16)
+            return String(repeating: "0", count: 16 - s.count) + s
+        }
+        return hex(a) + hex(b)
+    }
+}
