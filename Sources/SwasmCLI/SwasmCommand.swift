@@ -113,7 +113,7 @@ extension SwasmCommand {
         @Option(name: .customShort("O", allowingJoined: true), help: "Optimization level for in-process compilation.")
         var optimization: Int = 2
 
-        @Flag(help: "After the results, print `time_ns T`: the time of the call alone (for benchmark harnesses).")
+        @Flag(help: "After the results, print `time_ns T` (the call alone, for benchmark harnesses), `load_ns` and `instantiate_ns`.")
         var printTime = false
 
         @Argument(help: "Arguments of the invoked function, or of a WASI program (put -- before them).") var arguments: [String] = []
@@ -131,6 +131,7 @@ extension SwasmCommand {
 
         func runChecked() throws {
             _ = CodeExecutor.installSignalHandlers()
+            let loadStart = ContinuousClock.now
             let compiled: CompiledModule
             if ModuleInput.isObjectFile(atPath: input) {
                 compiled = try CompiledModule(image: ObjectImage(path: input))
@@ -139,6 +140,7 @@ extension SwasmCommand {
                 let object = try Compiler.compileObject(module, options: CompilerOptions(optimizationLevel: optimization), prefix: "")
                 compiled = try CompiledModule(text: object.code.text, metadata: object.metadata)
             }
+            let loadTime = ContinuousClock.now - loadStart
             let passed = arguments.first == "--" ? Array(arguments.dropFirst()) : arguments
             let usesWASI = compiled.module.imports.contains { $0.module == WASI.moduleName }
             if !usesWASI, let unresolved = compiled.module.imports.first {
@@ -149,6 +151,7 @@ extension SwasmCommand {
             }
             var wasi: WASI?
             let instance: Instance
+            let instantiateStart = ContinuousClock.now
             if usesWASI {
                 let context = try WASI(try wasiConfiguration(guestArguments: invoke == nil ? passed : []))
                 wasi = context
@@ -160,6 +163,7 @@ extension SwasmCommand {
             } else {
                 instance = try Instance(module: compiled, imports: [])
             }
+            let instantiateTime = ContinuousClock.now - instantiateStart
             let name = invoke ?? "_start"
             guard case .function(let function)? = instance.export(named: name) else {
                 throw InputError(path: input, detail: "no exported function \"\(name)\"")
@@ -173,14 +177,13 @@ extension SwasmCommand {
             let clock = ContinuousClock()
             let start = clock.now
             var results: [Value] = []
+            var exitCode: Int32?
             if let wasi {
                 if invoke != nil, name != "_initialize", case .function(let initialize)? = instance.export(named: "_initialize"),
                    initialize.type.parameters.isEmpty {
                     if let code = try wasi.exitStatus({ _ = try instance.call(initialize, []) }) { throw ExitCode(code) }
                 }
-                if let code = try wasi.exitStatus({ results = try instance.call(function, values) }) {
-                    throw ExitCode(code)
-                }
+                exitCode = try wasi.exitStatus({ results = try instance.call(function, values) })
             } else {
                 results = try instance.call(function, values)
             }
@@ -190,7 +193,12 @@ extension SwasmCommand {
             }
             if printTime {
                 print("time_ns \(Int64(elapsed / .nanoseconds(1)))")
+                // Time to first call: loading (mapping an object, or compiling
+                // a .wasm) and instantiating.
+                print("load_ns \(Int64(loadTime / .nanoseconds(1)))")
+                print("instantiate_ns \(Int64(instantiateTime / .nanoseconds(1)))")
             }
+            if let exitCode { throw ExitCode(exitCode) }
         }
 
         /// argv[0] is the module's path as given (as wasmtime does), then the guest arguments.
