@@ -108,9 +108,9 @@ public struct LinearScan {
             for index in function.blocks[b].instructions {
                 let inst = function.instructions[index]
                 for operand in inst.operands { extend(operand, p, p) }
+                // (Values live into a successor are extended to the block's end below.)
                 for target in inst.targets {
                     for argument in target.arguments { extend(argument, p, p) }
-                    for value in liveIn[Int(target.block.index)] { extend(value, p, p) }
                 }
                 for result in inst.results { extend(result, p + 1, p + 1) }
                 p += 2
@@ -213,38 +213,100 @@ public struct LinearScan {
                           usedCalleeSavedFloat: usedCalleeFloat, order: order)
     }
 
-    /// Live-in sets per block (constants excluded), by backward dataflow.
-    func liveness(order: [Block], isConstant: [Bool]) -> [Set<Value>] {
+    /// Live-in sets per block (constants excluded), by backward dataflow
+    /// over bit sets (hashing dominated the compile time with hash sets).
+    func liveness(order: [Block], isConstant: [Bool]) -> [ValueSet] {
         let count = function.blocks.count
-        var uses = [Set<Value>](repeating: [], count: count)
-        var defs = [Set<Value>](repeating: [], count: count)
+        let capacity = function.values.count
+        var uses = [ValueSet](repeating: ValueSet(capacity: 0), count: count)
+        var defs = uses
         for block in order {
             let b = Int(block.index)
-            for value in function.parameters(of: block) { defs[b].insert(value) }
+            var use = ValueSet(capacity: capacity)
+            var def = ValueSet(capacity: capacity)
+            for value in function.parameters(of: block) { def.insert(value) }
             for index in function.blocks[b].instructions {
                 let inst = function.instructions[index]
-                for operand in inst.operands + inst.targets.flatMap(\.arguments)
-                where !isConstant[Int(operand.index)] && !defs[b].contains(operand) {
-                    uses[b].insert(operand)
+                for operand in inst.operands where !isConstant[Int(operand.index)] && !def.contains(operand) {
+                    use.insert(operand)
                 }
-                for result in inst.results { defs[b].insert(result) }
+                for target in inst.targets {
+                    for operand in target.arguments where !isConstant[Int(operand.index)] && !def.contains(operand) {
+                        use.insert(operand)
+                    }
+                }
+                for result in inst.results { def.insert(result) }
             }
+            uses[b] = use
+            defs[b] = def
         }
         var liveIn = uses
         var changed = true
+        var scratch = ValueSet(capacity: capacity)
         while changed {
             changed = false
             for block in order.reversed() {
                 let b = Int(block.index)
-                var out = Set<Value>()
-                for successor in function.successors(of: block) { out.formUnion(liveIn[Int(successor.index)]) }
-                let newIn = uses[b].union(out.subtracting(defs[b]))
-                if newIn.count != liveIn[b].count {
-                    liveIn[b] = newIn
+                scratch.clear()
+                for successor in function.successors(of: block) { scratch.formUnion(liveIn[Int(successor.index)]) }
+                scratch.subtract(defs[b])
+                scratch.formUnion(uses[b])
+                if scratch != liveIn[b] {
+                    liveIn[b] = scratch
                     changed = true
                 }
             }
         }
         return liveIn
+    }
+}
+
+/// A set of values as a bit vector.
+public struct ValueSet: Sequence, Equatable {
+    var words: [UInt64]
+
+    public init(capacity: Int) { words = Array(repeating: 0, count: (capacity + 63) / 64) }
+
+    public func contains(_ value: Value) -> Bool {
+        let i = Int(value.index)
+        return i >> 6 < words.count && words[i >> 6] & (1 << UInt64(i & 63)) != 0
+    }
+
+    public mutating func insert(_ value: Value) {
+        let i = Int(value.index)
+        words[i >> 6] |= 1 << UInt64(i & 63)
+    }
+
+    mutating func clear() {
+        for i in words.indices { words[i] = 0 }
+    }
+
+    mutating func formUnion(_ other: ValueSet) {
+        for i in 0..<Swift.min(words.count, other.words.count) { words[i] |= other.words[i] }
+    }
+
+    mutating func subtract(_ other: ValueSet) {
+        for i in 0..<Swift.min(words.count, other.words.count) { words[i] &= ~other.words[i] }
+    }
+
+    public struct Iterator: IteratorProtocol {
+        let words: [UInt64]
+        var word = 0
+        var bits: UInt64
+
+        public mutating func next() -> Value? {
+            while bits == 0 {
+                word += 1
+                if word >= words.count { return nil }
+                bits = words[word]
+            }
+            let bit = bits.trailingZeroBitCount
+            bits &= bits - 1
+            return Value(UInt32(word &* 64 &+ bit))
+        }
+    }
+
+    public func makeIterator() -> Iterator {
+        Iterator(words: words, bits: words.first ?? 0)
     }
 }
