@@ -82,6 +82,7 @@ samples: build
 	$(MAKE) -C samples/hello SWASM_BIN=$(CURDIR)/$(DEBUG_BIN)
 	$(MAKE) -C samples/files SWASM_BIN=$(CURDIR)/$(DEBUG_BIN)
 	$(DEBUG_BIN)/swasm-embed-sample
+	$(DEBUG_BIN)/swasm-embedding-sample
 
 # The optimized runtime library for C programs, with the tools that link it.
 runtime-lib: deps

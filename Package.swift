@@ -13,6 +13,8 @@ let package = Package(
         // The runtime with its C API, for C programs: libswasmrt.a (docs/c-api.md).
         .library(name: "swasmrt", type: .static, targets: ["SwasmCAPI"]),
         .executable(name: "swasm-config", targets: ["swasm-config"]),
+        // The Swift embedding API modelled on wasmtime's (Engine, Module, Store, Linker, ...).
+        .library(name: "Swasm", targets: ["Swasm"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -62,6 +64,10 @@ let package = Package(
         .executableTarget(name: "swasm-config", dependencies: ["SwasmCLI"]),
         .executableTarget(name: "swasm-embed-sample", dependencies: ["SwasmCompiler", "SwasmRuntime", "WasmModel", "WasmText"],
                           path: "samples/swift-embed"),
+        // The Swift embedding API: Engine, Module, Store, Linker, Func, Memory... (README "Embedding API").
+        .target(name: "Swasm", dependencies: ["SwasmCompiler", "SwasmRuntime", "WasmModel", "WasmText", "SwasmABI"]),
+        .executableTarget(name: "swasm-embedding-sample", dependencies: ["Swasm"], path: "samples/embedding"),
+        .testTarget(name: "SwasmTests", dependencies: ["Swasm", "SwasmRuntime", "WasmModel"]),
         .testTarget(name: "WasmModelTests", dependencies: ["WasmModel", "SwasmSpec", "WasmText"]),
         .testTarget(name: "SwasmRuntimeTests", dependencies: ["SwasmRuntime", "SwasmABI", "CSwasmRuntime"]),
         .testTarget(name: "SwasmIRTests", dependencies: ["SwasmIR", "SwasmOpt"]),

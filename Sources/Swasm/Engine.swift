@@ -8,8 +8,15 @@ import WasmModel
 public typealias Value = SwasmRuntime.Value
 /// A WebAssembly trap: its kind (`code`), the function and the bytecode offset.
 public typealias Trap = SwasmRuntime.Trap
-/// The kinds of traps.
-public typealias TrapCode = SwasmABI.TrapCode
+
+extension SwasmRuntime.Trap {
+    /// The kinds of traps (`SwasmABI.TrapCode`).
+    public typealias Code = TrapCode
+}
+/// Misuse of runtime objects by the host (wrong argument types, immutable globals...).
+public typealias InstanceError = SwasmRuntime.InstanceError
+/// WASI set-up or linking failed.
+public typealias WASIError = SwasmRuntime.WASIError
 /// An import that is missing or has the wrong type.
 public typealias LinkError = SwasmRuntime.LinkError
 /// The type of an import or export.

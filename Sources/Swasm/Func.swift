@@ -1,0 +1,210 @@
+// Functions: exported wasm functions and host functions written in Swift.
+import SwasmRuntime
+import WasmModel
+
+/// A function of a store: an instance's export or a host function. Call it
+/// with ``call(_:)`` (checked at each call) or get a ``TypedFunc`` (checked
+/// once) with ``typed(_:_:)``.
+public final class Func {
+    /// The runtime's function.
+    public let runtime: SwasmRuntime.Function
+    let maximumStackSize: Int?
+
+    init(_ runtime: SwasmRuntime.Function, maximumStackSize: Int?) {
+        self.runtime = runtime
+        self.maximumStackSize = maximumStackSize
+    }
+
+    /// The function's signature.
+    public var type: FunctionType { runtime.type }
+
+    /// Calls the function with `arguments`, which must match its parameters.
+    /// A trap is thrown as ``Trap``; mismatched arguments throw
+    /// `InstanceError.argumentMismatch`.
+    @discardableResult
+    public func call(_ arguments: [Value] = []) throws -> [Value] {
+        try runtime.call(arguments, maximumStackSize: maximumStackSize)
+    }
+
+    /// Calls the function with `arguments`.
+    @discardableResult
+    public func callAsFunction(_ arguments: Value...) throws -> [Value] { try call(arguments) }
+
+    /// A host function of type `type`, implemented by `body`: it gets the
+    /// caller (the store's data, the calling instance) and the arguments,
+    /// and returns the results. Whatever it throws traps the wasm caller
+    /// (a thrown ``Trap`` keeps its code, anything else is `hostError`).
+    public convenience init<T>(_ store: Store<T>, type: FunctionType,
+                               _ body: @escaping (Caller<T>, [Value]) throws -> [Value]) {
+        let maximumStackSize = store.engine.config.maximumStackSize
+        let function = SwasmRuntime.Function(type: type) { [weak store] runtimeCaller, arguments in
+            guard let store else { throw Trap(.hostError) }
+            return try body(Caller(store: store, runtime: runtimeCaller), arguments)
+        }
+        self.init(function, maximumStackSize: maximumStackSize)
+        store.objects.append(self)
+    }
+
+    /// This function as a ``TypedFunc`` with parameters `P` and result `R`,
+    /// checked now: throws ``ExportError/signatureMismatch(name:expected:found:)``
+    /// when the signature differs.
+    public func typed<each P: WasmValue, R: WasmValue>(_ parameters: (repeat each P).Type, _ result: R.Type) throws -> TypedFunc<repeat each P, R> {
+        let expected = FunctionType(parameters: wasmTypes(repeat (each P).self), results: [R.wasmType])
+        try check(expected)
+        return TypedFunc(func: self) { R(wasmValue: $0[0])! }
+    }
+
+    /// This function as a ``TypedFunc`` with parameters `P` and no results.
+    public func typed<each P: WasmValue>(_ parameters: (repeat each P).Type) throws -> TypedFunc<repeat each P, Void> {
+        let expected = FunctionType(parameters: wasmTypes(repeat (each P).self), results: [])
+        try check(expected)
+        return TypedFunc(func: self) { _ in () }
+    }
+
+    /// This function as a ``TypedFunc`` with one parameter and one result.
+    public func typed<P: WasmValue, R: WasmValue>(_ parameter: P.Type, _ result: R.Type) throws -> TypedFunc<P, R> {
+        try check(FunctionType(parameters: [P.wasmType], results: [R.wasmType]))
+        return TypedFunc(func: self) { R(wasmValue: $0[0])! }
+    }
+
+    /// This function as a ``TypedFunc`` with one parameter and no results.
+    public func typed<P: WasmValue>(_ parameter: P.Type) throws -> TypedFunc<P, Void> {
+        try check(FunctionType(parameters: [P.wasmType], results: []))
+        return TypedFunc(func: self) { _ in () }
+    }
+
+    var name = "function"
+
+    private func check(_ expected: FunctionType) throws {
+        guard type == expected else { throw ExportError.signatureMismatch(name: name, expected: expected, found: type) }
+    }
+}
+
+// MARK: - Typed host functions
+
+extension Func {
+    /// A host function from a Swift closure taking the caller and `Int32`,
+    /// `Int64`, `Float` or `Double` parameters and returning one such value:
+    ///
+    /// ```swift
+    /// let add = Func.wrap(store) { (caller: Caller<Int>, a: Int32, b: Int32) -> Int32 in
+    ///     caller.data += 1
+    ///     return a &+ b
+    /// }
+    /// ```
+    public static func wrap<T, each P: WasmValue, R: WasmValue>(
+        _ store: Store<T>, _ body: @escaping (Caller<T>, repeat each P) throws -> R
+    ) -> Func {
+        let definition = HostDefinition<T>.wrap(body)
+        return Func(store, type: definition.type, definition.body)
+    }
+
+    /// A host function from a Swift closure taking the caller and returning nothing.
+    public static func wrap<T, each P: WasmValue>(
+        _ store: Store<T>, _ body: @escaping (Caller<T>, repeat each P) throws -> Void
+    ) -> Func {
+        let definition = HostDefinition<T>.wrap(body)
+        return Func(store, type: definition.type, definition.body)
+    }
+
+    /// A host function from a Swift closure without the caller.
+    public static func wrap<T, each P: WasmValue, R: WasmValue>(
+        _ store: Store<T>, _ body: @escaping (repeat each P) throws -> R
+    ) -> Func {
+        let definition = HostDefinition<T>.wrap(body)
+        return Func(store, type: definition.type, definition.body)
+    }
+
+    /// A host function from a Swift closure without the caller, returning nothing.
+    public static func wrap<T, each P: WasmValue>(
+        _ store: Store<T>, _ body: @escaping (repeat each P) throws -> Void
+    ) -> Func {
+        let definition = HostDefinition<T>.wrap(body)
+        return Func(store, type: definition.type, definition.body)
+    }
+}
+
+/// The wasm types of a pack of Swift types.
+func wasmTypes<each P: WasmValue>(_ types: repeat (each P).Type) -> [ValueType] {
+    var result: [ValueType] = []
+    repeat result.append((each types).wasmType)
+    return result
+}
+
+/// Reads arguments in order.
+final class ArgumentCursor {
+    let values: [Value]
+    var index = 0
+    init(_ values: [Value]) { self.values = values }
+
+    func next<V: WasmValue>(_ type: V.Type) throws -> V {
+        defer { index += 1 }
+        guard index < values.count, let value = V(wasmValue: values[index]) else { throw Trap(.hostError) }
+        return value
+    }
+}
+
+/// A host function not yet bound to a store: its type and untyped body.
+struct HostDefinition<T> {
+    var type: FunctionType
+    var body: (Caller<T>, [Value]) throws -> [Value]
+
+    static func wrap<each P: WasmValue, R: WasmValue>(_ f: @escaping (Caller<T>, repeat each P) throws -> R) -> Self {
+        HostDefinition(type: FunctionType(parameters: wasmTypes(repeat (each P).self), results: [R.wasmType])) { caller, arguments in
+            let cursor = ArgumentCursor(arguments)
+            return [try f(caller, repeat try cursor.next((each P).self)).wasmValue]
+        }
+    }
+
+    static func wrap<each P: WasmValue>(_ f: @escaping (Caller<T>, repeat each P) throws -> Void) -> Self {
+        HostDefinition(type: FunctionType(parameters: wasmTypes(repeat (each P).self), results: [])) { caller, arguments in
+            let cursor = ArgumentCursor(arguments)
+            try f(caller, repeat try cursor.next((each P).self))
+            return []
+        }
+    }
+
+    static func wrap<each P: WasmValue, R: WasmValue>(_ f: @escaping (repeat each P) throws -> R) -> Self {
+        HostDefinition(type: FunctionType(parameters: wasmTypes(repeat (each P).self), results: [R.wasmType])) { _, arguments in
+            let cursor = ArgumentCursor(arguments)
+            return [try f(repeat try cursor.next((each P).self)).wasmValue]
+        }
+    }
+
+    static func wrap<each P: WasmValue>(_ f: @escaping (repeat each P) throws -> Void) -> Self {
+        HostDefinition(type: FunctionType(parameters: wasmTypes(repeat (each P).self), results: [])) { _, arguments in
+            let cursor = ArgumentCursor(arguments)
+            try f(repeat try cursor.next((each P).self))
+            return []
+        }
+    }
+}
+
+/// A function whose signature was checked once, called with Swift values:
+///
+/// ```swift
+/// let add = try instance.typedFunc("add", (Int32, Int32).self, Int32.self)
+/// let sum: Int32 = try add(40, 2)
+/// ```
+public struct TypedFunc<each P: WasmValue, R> {
+    /// The untyped function.
+    public let `func`: Func
+    let decode: ([Value]) -> R
+
+    init(func: Func, decode: @escaping ([Value]) -> R) {
+        self.func = `func`
+        self.decode = decode
+    }
+
+    /// Calls the function; traps are thrown as ``Trap``.
+    public func call(_ arguments: repeat each P) throws -> R {
+        var values: [Value] = []
+        repeat values.append((each arguments).wasmValue)
+        return decode(try self.func.call(values))
+    }
+
+    /// Calls the function; traps are thrown as ``Trap``.
+    public func callAsFunction(_ arguments: repeat each P) throws -> R {
+        try call(repeat each arguments)
+    }
+}

@@ -1,0 +1,170 @@
+// Resolving imports by name: host functions, other instances' exports, WASI.
+import SwasmRuntime
+import WasmModel
+
+/// Resolves a module's imports by module and name, then instantiates it.
+///
+/// ```swift
+/// let linker = Linker<Void>(engine: engine)
+/// try linker.defineFunc(module: "env", name: "log") { (caller: Caller<Void>, x: Int32) in print(x) }
+/// try linker.defineWASI(WASIConfiguration(arguments: ["app"]))
+/// let instance = try linker.instantiate(store, module)
+/// ```
+///
+/// Host functions defined with ``defineFunc(module:name:_:)`` are created
+/// anew in each store an instance is made in, so one linker serves many
+/// stores (of the same data type `T`).
+public final class Linker<T> {
+    /// The engine modules must be compiled by.
+    public let engine: Engine
+    /// Whether a later definition may replace an earlier one of the same name.
+    public var allowShadowing = false
+
+    private enum Definition {
+        case item(Extern)
+        case host(HostDefinition<T>)
+
+        var type: ExternType {
+            switch self {
+            case .item(let item): return item.type
+            case .host(let definition): return .function(definition.type)
+            }
+        }
+    }
+
+    private var definitions: [String: [String: Definition]] = [:]
+    private var wasiConfiguration: WASIConfiguration?
+
+    /// An empty linker for modules of `engine`.
+    public init(engine: Engine) { self.engine = engine }
+
+    /// A definition was made twice.
+    public struct DuplicateDefinition: Error, CustomStringConvertible {
+        public var module: String
+        public var name: String
+        public var description: String { "\"\(module)\" \"\(name)\" is already defined (set allowShadowing to replace it)" }
+    }
+
+    private func insert(_ module: String, _ name: String, _ definition: Definition) throws {
+        if !allowShadowing, definitions[module]?[name] != nil { throw DuplicateDefinition(module: module, name: name) }
+        definitions[module, default: [:]][name] = definition
+    }
+
+    /// Defines `item` as import `module` `name`.
+    public func define(module: String, name: String, item: Extern) throws {
+        try insert(module, name, .item(item))
+    }
+
+    /// Defines every export of `instance` under the module name `module`.
+    public func define(instance: Instance, as module: String) throws {
+        for (name, value) in instance.exports { try insert(module, name, .item(value)) }
+    }
+
+    /// Defines an untyped host function of `type`.
+    public func defineFunc(module: String, name: String, type: FunctionType,
+                           _ body: @escaping (Caller<T>, [Value]) throws -> [Value]) throws {
+        try insert(module, name, .host(HostDefinition(type: type, body: body)))
+    }
+
+    /// Defines a host function taking the caller and returning one value.
+    public func defineFunc<each P: WasmValue, R: WasmValue>(module: String, name: String,
+                                                            _ body: @escaping (Caller<T>, repeat each P) throws -> R) throws {
+        try insert(module, name, .host(.wrap(body)))
+    }
+
+    /// Defines a host function taking the caller and returning nothing.
+    public func defineFunc<each P: WasmValue>(module: String, name: String,
+                                              _ body: @escaping (Caller<T>, repeat each P) throws -> Void) throws {
+        try insert(module, name, .host(.wrap(body)))
+    }
+
+    /// Defines a host function without the caller, returning one value.
+    public func defineFunc<each P: WasmValue, R: WasmValue>(module: String, name: String,
+                                                            _ body: @escaping (repeat each P) throws -> R) throws {
+        try insert(module, name, .host(.wrap(body)))
+    }
+
+    /// Defines a host function without the caller, returning nothing.
+    public func defineFunc<each P: WasmValue>(module: String, name: String,
+                                              _ body: @escaping (repeat each P) throws -> Void) throws {
+        try insert(module, name, .host(.wrap(body)))
+    }
+
+    /// Provides WASI preview 1 (`wasi_snapshot_preview1`) to the modules
+    /// instantiated from now on; each instance gets its own WASI context
+    /// made from `configuration` (its stdio descriptors are duplicated then,
+    /// so they must stay open until instances are made).
+    public func defineWASI(_ configuration: WASIConfiguration = WASIConfiguration()) throws {
+        wasiConfiguration = configuration
+    }
+
+    /// The definition of an import, for inspection.
+    public func get(module: String, name: String) -> ExternType? { definitions[module]?[name]?.type }
+
+    /// Instantiates `module` in `store`, resolving its imports by name. Throws
+    /// ``LinkError`` naming the first import that is undefined or has another
+    /// type, ``ResourceLimitError`` past the store's limits, and ``Trap`` when
+    /// the start function traps.
+    public func instantiate(_ store: Store<T>, _ module: Module) throws -> Instance {
+        var other: [String: [String: ExternValue]] = [:]
+        var imports: [ExternValue] = []
+        var usesWASI = false
+        for entry in module.imports {
+            if entry.module == WASI.moduleName, wasiConfiguration != nil, definitions[entry.module]?[entry.name] == nil {
+                usesWASI = true
+                continue
+            }
+            guard let definition = definitions[entry.module]?[entry.name] else {
+                throw LinkError(module: entry.module, name: entry.name, expected: entry.type, found: nil, reason: "unknown import")
+            }
+            let value: ExternValue
+            switch definition {
+            case .item(let item): value = item.runtime
+            case .host(let host): value = .function(Func(store, type: host.type, host.body).runtime)
+            }
+            guard SwasmRuntime.Instance.matches(value.type, entry.type) else {
+                throw LinkError(module: entry.module, name: entry.name, expected: entry.type, found: value.type,
+                                reason: "incompatible import type")
+            }
+            imports.append(value)
+            other[entry.module, default: [:]][entry.name] = value
+        }
+        guard usesWASI, let wasiConfiguration else {
+            return try Instance(store, module: module, imports: imports, wasi: nil)
+        }
+        let wasi = try WASI(wasiConfiguration)
+        let resolved: [ExternValue]
+        do {
+            resolved = try WASI.imports(for: module.compiled, other: other)
+        } catch let error as WASIError {
+            let entry = module.imports.first { $0.module == WASI.moduleName }!
+            throw LinkError(module: entry.module, name: entry.name, expected: entry.type, found: nil,
+                            reason: "incompatible import type (\(error.description))")
+        }
+        return try Instance(store, module: module, imports: resolved, wasi: wasi)
+    }
+
+    /// Instantiates a WASI command and runs its `_start`; returns the exit
+    /// code (the one given to `proc_exit`, also from a start function, or 0).
+    public func runCommand(_ store: Store<T>, _ module: Module) throws -> Int32 {
+        var code: Int32 = 0
+        var instanceWASI: WASI?
+        do {
+            let instance = try instantiate(store, module)
+            instanceWASI = instance.wasi
+            code = try instance.runStart()
+        } catch let trap as Trap where trap.code == .exit {
+            // proc_exit in a start function, before the instance existed.
+            return instanceWASI?.exitCode ?? store.instances.last?.wasi?.exitCode ?? 0
+        }
+        return code
+    }
+
+    /// Instantiates a WASI reactor (or any module) and calls its
+    /// `_initialize` when it exports one.
+    public func instantiateReactor(_ store: Store<T>, _ module: Module) throws -> Instance {
+        let instance = try instantiate(store, module)
+        try instance.initializeReactor()
+        return instance
+    }
+}
