@@ -82,6 +82,11 @@ public struct Engine: Sendable {
         /// Where compiled objects are cached, keyed by a hash of the wasm
         /// bytes, this configuration and ``Engine/version``; nil: no cache.
         public var cacheDirectory: String? = nil
+        /// Compile loops with a check of the instance's interrupt flag, so
+        /// that `Instance.interrupt()` can stop a runaway guest from another
+        /// thread (an `interrupted` trap). Costs a load and a branch per
+        /// loop iteration; off by default.
+        public var interruptible: Bool = false
 
         /// The default configuration.
         public init() {}
@@ -107,6 +112,7 @@ public struct Engine: Sendable {
     var compilerOptions: CompilerOptions {
         var options = CompilerOptions(optimizationLevel: config.optimizationLevel)
         if let jobs = config.compilerJobs { options.jobs = max(1, jobs) }
+        options.interruptible = config.interruptible
         return options
     }
 
@@ -123,7 +129,7 @@ public struct Engine: Sendable {
             a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
             b = (b ^ UInt64(byte) ^ (b >> 29)) &* 0x9e37_79b9_7f4a_7c15
         }
-        let header = "\(Engine.version)|O\(config.optimizationLevel)|m\(ObjectImage.hostMachine)|n\(bytes.count)|"
+        let header = "\(Engine.version)|O\(config.optimizationLevel)|i\(config.interruptible)|m\(ObjectImage.hostMachine)|n\(bytes.count)|"
         for byte in header.utf8 { mix(byte) }
         for byte in bytes { mix(byte) }
         func hex(_ v: UInt64) -> String {

@@ -117,4 +117,11 @@ public final class Instance {
             try initialize.call()
         }
     }
+
+    /// Stops code of this instance compiled with `Config.interruptible` at
+    /// its next loop iteration with an `interrupted` trap. Safe from any thread.
+    public func interrupt() { runtime.interrupt() }
+
+    /// Lets the instance run again after `interrupt()`.
+    public func clearInterrupt() { runtime.clearInterrupt() }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 import Testing
@@ -373,5 +374,34 @@ func residentPages() -> Int {
         let growthKiB = (after - before) * 4
         print("concurrent instantiation: \(Self.total) instances on \(Self.threads) threads in \(elapsed) s; resident \(before * 4) KiB -> \(after * 4) KiB")
         #expect(growthKiB < 64 * 1024, "resident memory grew by \(growthKiB) KiB")
+    }
+}
+
+@Suite struct InterruptionTests {
+    struct Box: @unchecked Sendable { let function: Func }
+
+    @Test func anInterruptibleEngineStopsAnInfiniteLoop() throws {
+        var config = Engine.Config()
+        config.interruptible = true
+        let engine = Engine(config)
+        let module = try Module(engine: engine, text: """
+            (module (func (export "spin") (loop (br 0))) (func (export "one") (result i32) (i32.const 1)))
+            """)
+        let store = Store(engine: engine, data: ())
+        let instance = try Linker<Void>(engine: engine).instantiate(store, module)
+        let spin = Box(function: try #require(instance.func("spin")))
+        let finished = DispatchSemaphore(value: 0)
+        final class Result: @unchecked Sendable { var error: Error? }
+        let result = Result()
+        Thread {
+            do { _ = try spin.function.call() } catch { result.error = error }
+            finished.signal()
+        }.start()
+        Thread.sleep(forTimeInterval: 0.05)
+        instance.interrupt()
+        #expect(finished.wait(timeout: .now() + 5) == .success)
+        #expect((result.error as? Trap)?.code == .interrupted)
+        instance.clearInterrupt()
+        #expect(try instance.func("one")?.call() == [.i32(1)])
     }
 }
