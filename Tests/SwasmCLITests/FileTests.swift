@@ -125,3 +125,13 @@ enum FileTests {
         #expect(throws: VerifierError.self) { try Verifier.verify(function) }
     }
 }
+
+@Suite struct ReadmeTests {
+    /// The README's embedding walkthrough is a compiled, run sample.
+    @Test func embeddingWalkthroughIsTheSample() throws {
+        let root = FileTests.root.deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let sample = try String(contentsOf: root.appendingPathComponent("samples/embedding/CallerMemory.swift"), encoding: .utf8)
+        #expect(readme.contains("```swift\n" + sample + "```\n"))
+    }
+}

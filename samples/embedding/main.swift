@@ -1,43 +1,25 @@
-// The Swift embedding API (module Swasm), after wasmtime's "hello" example:
-// a host function defined in Swift is imported and called by wasm.
+// The Swift embedding API (module Swasm), after wasmtime's classic examples:
+//   hello    a host function defined in Swift, imported and called by wasm
+//   memory   a host function reading a string from the caller's memory
+//   wasi     a WASI command run through the Linker
+//   threads  one module instantiated per request on many threads
+// `swift run swasm-embedding-sample [NAME...]` runs the named ones (default: all).
 #if canImport(Glibc)
 import Glibc
 #endif
 import Swasm
 
-let source = """
-    (module
-      (func $hello (import "" "hello"))
-      (func (export "run") (call $hello)))
-    """
-
-do {
-    let engine = Engine()
-    print("Compiling module...")
-    let module = try Module(engine: engine, text: source)
-
-    print("Initializing...")
-    let store = Store(engine: engine, data: 0)   // data: how many times hello ran
-
-    print("Creating callback...")
-    let hello = Func.wrap(store) { (caller: Caller<Int>) in
-        print("Calling back...")
-        print("> Hello World!")
-        caller.data += 1
+let examples: [(String, () throws -> Void)] = [
+    ("hello", helloExample), ("memory", callerMemoryExample), ("wasi", wasiExample), ("threads", threadsExample),
+]
+let chosen = CommandLine.arguments.dropFirst()
+for (name, example) in examples where chosen.isEmpty || chosen.contains(name) {
+    print("== \(name)")
+    fflush(nil)  // Swift buffers stdout; the WASI guest writes to fd 1 directly
+    do {
+        try example()
+    } catch {
+        print("error: \(error)")
+        exit(1)
     }
-
-    print("Instantiating module...")
-    let instance = try Instance(store, module: module, imports: [.func(hello)])
-
-    print("Extracting export...")
-    let run = try instance.typedFunc("run", Void.self)
-
-    print("Calling export...")
-    try run()
-
-    precondition(store.data == 1, "the host function did not run")
-    print("Done.")
-} catch {
-    print("error: \(error)")
-    exit(1)
 }
