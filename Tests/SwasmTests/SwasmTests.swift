@@ -405,3 +405,19 @@ func residentPages() -> Int {
         #expect(try instance.func("one")?.call() == [.i32(1)])
     }
 }
+
+@Suite struct GrowthLimitTests {
+    @Test func memoryGrowByWasmRespectsTheStoreLimit() throws {
+        let engine = Engine()
+        let module = try Module(engine: engine, text: """
+            (module (memory 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))
+            """)
+        let store = Store(engine: engine, data: ())
+        store.limits = StoreLimits(maximumMemoryPages: 4)
+        let instance = try Linker<Void>(engine: engine).instantiate(store, module)
+        let grow = try instance.typedFunc("grow", Int32.self, Int32.self)
+        #expect(try grow(2) == 1)
+        #expect(try grow(2) == -1)   // 5 pages > 4
+        #expect(try grow(1) == 3)
+    }
+}

@@ -52,9 +52,14 @@ public final class Memory {
     public var byteCount: Int { storage.byteCount }
     public var base: UnsafeMutableRawPointer { storage.base }
 
+    /// An embedder's limit in pages below the declared maximum (e.g. a
+    /// store's resource limit); `memory.grow` past it fails as past the maximum.
+    public var growthLimit: UInt64?
+
     /// `memory.grow`: the old size in pages, or nil when the memory cannot grow.
     @discardableResult
     public func grow(by pages: UInt64) -> UInt64? {
+        if let growthLimit, pages > growthLimit || storage.pageCount + pages > growthLimit { return nil }
         guard let old = storage.grow(by: pages) else { return nil }
         if pages > 0 {
             let length = UInt64(storage.byteCount)
