@@ -38,6 +38,9 @@ public final class Instance {
         if let limit = store.limits.maximumMemoryPages {
             for memory in runtime.memories { memory.growthLimit = min(memory.growthLimit ?? limit, limit) }
         }
+        if let limit = store.limits.maximumTableElements {
+            for table in runtime.tables { table.growthLimit = min(table.growthLimit ?? limit, limit) }
+        }
         self.init(runtime: runtime, module: module, wasi: wasi, maximumStackSize: store.engine.config.maximumStackSize,
                   limits: store.limits)
         store.add(self)

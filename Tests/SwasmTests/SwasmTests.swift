@@ -420,4 +420,18 @@ func residentPages() -> Int {
         #expect(try grow(2) == -1)   // 5 pages > 4
         #expect(try grow(1) == 3)
     }
+
+    @Test func tableGrowByWasmRespectsTheStoreLimit() throws {
+        let engine = Engine()
+        let module = try Module(engine: engine, text: """
+            (module (table 2 funcref)
+              (func (export "grow") (param i32) (result i32) (table.grow (ref.null func) (local.get 0))))
+            """)
+        let store = Store(engine: engine, data: ())
+        store.limits = StoreLimits(maximumTableElements: 5)
+        let instance = try Linker<Void>(engine: engine).instantiate(store, module)
+        let grow = try instance.typedFunc("grow", Int32.self, Int32.self)
+        #expect(try grow(3) == 2)
+        #expect(try grow(1) == -1)
+    }
 }

@@ -145,9 +145,13 @@ public final class Table {
         return grow(by: delta, bits: fill.bits)
     }
 
+    /// An embedder's limit in elements below the declared maximum (e.g. a
+    /// store's resource limit); `table.grow` past it fails.
+    public var growthLimit: UInt64?
+
     func grow(by delta: UInt64, bits: UInt64) -> UInt64? {
         let old = UInt64(count)
-        let limit = min(maximum ?? UInt64(UInt32.max), Self.implementationLimit)
+        let limit = min(maximum ?? UInt64(UInt32.max), Self.implementationLimit, growthLimit ?? UInt64.max)
         guard delta <= limit, old + delta <= limit else { return nil }
         if delta == 0 { return old }
         let newCount = Int(old + delta)
