@@ -136,7 +136,13 @@ public struct LinearScan {
         var intervals: [Interval] = []
         for (i, data) in function.values.enumerated() where end[i] >= 0 && !isConstant[i] {
             let s = start[i], e = end[i]
-            let crosses = callPositions.contains { $0 > s && $0 < e }
+            // callPositions is sorted: find the first call after s.
+            var low = 0, high = callPositions.count
+            while low < high {
+                let middle = (low + high) / 2
+                if callPositions[middle] <= s { low = middle + 1 } else { high = middle }
+            }
+            let crosses = low < callPositions.count && callPositions[low] < e
             intervals.append(Interval(value: Value(UInt32(i)), start: s, end: e, crossesCall: crosses, isFloat: data.type.isFloat || data.type == .v128))
         }
         intervals.sort { $0.start != $1.start ? $0.start < $1.start : $0.value < $1.value }

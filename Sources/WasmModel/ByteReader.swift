@@ -78,9 +78,6 @@ public struct ByteReader {
             result |= UInt64(byte & 0x7F) << UInt64(shift)
             shift += 7
             if byte & 0x80 == 0 { return result }
-            if shift >= bits + 7 { // unreachable given the checks above
-                throw WasmError(.malformed, offset: start, "integer representation too long")
-            }
         }
     }
 

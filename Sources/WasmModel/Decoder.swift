@@ -68,8 +68,6 @@ struct SectionDecoder {
     mutating func decodeModule(into module: inout Module) throws(WasmError) {
         try readHeader()
         var lastOrder = 0
-        var sawFunctionSection = false
-        var sawCodeSection = false
         while !reader.isAtEnd {
             let idOffset = reader.position
             let idByte = try reader.readByte()
@@ -97,7 +95,6 @@ struct SectionDecoder {
             case .type: try decodeTypes(&section, into: &module)
             case .import: try decodeImports(&section, into: &module)
             case .function:
-                sawFunctionSection = true
                 let count = try section.readCount()
                 module.functions.reserveCapacity(count)
                 for _ in 0..<count { module.functions.append(try section.readU32()) }
@@ -119,7 +116,6 @@ struct SectionDecoder {
             case .element: try decodeElements(&section, into: &module)
             case .dataCount: module.dataCount = try section.readU32()
             case .code:
-                sawCodeSection = true
                 try decodeCode(&section, into: &module)
             case .data: try decodeData(&section, into: &module)
             }
@@ -129,8 +125,6 @@ struct SectionDecoder {
             }
             reader.position = end
         }
-        _ = sawFunctionSection
-        _ = sawCodeSection
         if module.functions.count != module.bodies.count {
             throw WasmError(.malformed, offset: reader.position,
                             "function and code section have inconsistent lengths: \(module.functions.count) functions declared, \(module.bodies.count) bodies")

@@ -59,10 +59,8 @@ extension X64CodeGen {
     }
 
     mutating func parallelMove(_ input: [Move]) throws {
-        var pending = input.filter { move in
-            // Drop moves onto themselves.
-            !sourceReads(move.source, move.destination) || !sameKind(move)
-        }
+        // Drop moves onto themselves.
+        var pending = input.filter { !sourceReads($0.source, $0.destination) }
         while !pending.isEmpty {
             if let ready = pending.firstIndex(where: { move in
                 !pending.contains { other in sourceReads(other.source, move.destination) && other.isFloat == move.isFloat }
@@ -79,8 +77,6 @@ extension X64CodeGen {
             }
         }
     }
-
-    func sameKind(_ move: Move) -> Bool { true }
 
     mutating func emitMove(_ move: Move) {
         if move.isFloat {

@@ -28,11 +28,8 @@ extension FunctionLowering {
     }
 
     mutating func numeric(_ opcode: UInt8) throws(WasmError) {
-        let intConditions: [IntCondition] = [.eq, .ne, .slt, .ult, .sgt, .ugt, .sle, .ule, .sge, .uge]
-        let floatConditions: [FloatCondition] = [.eq, .ne, .lt, .gt, .le, .ge]
-        let intBinary: [Opcode] = [.iadd, .isub, .imul, .sdiv, .udiv, .srem, .urem, .band, .bor, .bxor, .ishl, .sshr, .ushr, .rotl, .rotr]
-        let floatUnary: [Opcode] = [.fabs, .fneg, .fceil, .ffloor, .ftrunc, .fnearest, .fsqrt]
-        let floatBinary: [Opcode] = [.fadd, .fsub, .fmul, .fdiv, .fmin, .fmax, .fcopysign]
+        let (intConditions, floatConditions) = (NumericTables.intConditions, NumericTables.floatConditions)
+        let (intBinary, floatUnary, floatBinary) = (NumericTables.intBinary, NumericTables.floatUnary, NumericTables.floatBinary)
         switch opcode {
         case 0x45, 0x50: // eqz
             let type: IRType = opcode == 0x45 ? .i32 : .i64
@@ -85,15 +82,7 @@ extension FunctionLowering {
     mutating func memoryAccess(_ opcode: UInt8) throws(WasmError) {
         _ = try reader.readU32() // alignment: a hint only
         let offset = Int64(try reader.readU32())
-        let loads: [(IRType, MemoryWidth)] = [
-            (.i32, .full), (.i64, .full), (.f32, .full), (.f64, .full),
-            (.i32, .s8), (.i32, .u8), (.i32, .s16), (.i32, .u16),
-            (.i64, .s8), (.i64, .u8), (.i64, .s16), (.i64, .u16), (.i64, .s32), (.i64, .u32),
-        ]
-        let stores: [(IRType, MemoryWidth)] = [
-            (.i32, .full), (.i64, .full), (.f32, .full), (.f64, .full),
-            (.i32, .u8), (.i32, .u16), (.i64, .u8), (.i64, .u16), (.i64, .u32),
-        ]
+        let (loads, stores) = (NumericTables.loads, NumericTables.stores)
         if opcode <= 0x35 {
             let (type, width) = loads[Int(opcode - 0x28)]
             let index = pop()
@@ -277,4 +266,22 @@ extension FunctionLowering {
             throw unsupported("0xfc \(sub)")
         }
     }
+}
+
+/// Opcode-ordered tables for lowering, built once rather than per instruction.
+enum NumericTables {
+    static let intConditions: [IntCondition] = [.eq, .ne, .slt, .ult, .sgt, .ugt, .sle, .ule, .sge, .uge]
+    static let floatConditions: [FloatCondition] = [.eq, .ne, .lt, .gt, .le, .ge]
+    static let intBinary: [Opcode] = [.iadd, .isub, .imul, .sdiv, .udiv, .srem, .urem, .band, .bor, .bxor, .ishl, .sshr, .ushr, .rotl, .rotr]
+    static let floatUnary: [Opcode] = [.fabs, .fneg, .fceil, .ffloor, .ftrunc, .fnearest, .fsqrt]
+    static let floatBinary: [Opcode] = [.fadd, .fsub, .fmul, .fdiv, .fmin, .fmax, .fcopysign]
+    static let loads: [(IRType, MemoryWidth)] = [
+        (.i32, .full), (.i64, .full), (.f32, .full), (.f64, .full),
+        (.i32, .s8), (.i32, .u8), (.i32, .s16), (.i32, .u16),
+        (.i64, .s8), (.i64, .u8), (.i64, .s16), (.i64, .u16), (.i64, .s32), (.i64, .u32),
+    ]
+    static let stores: [(IRType, MemoryWidth)] = [
+        (.i32, .full), (.i64, .full), (.f32, .full), (.f64, .full),
+        (.i32, .u8), (.i32, .u16), (.i64, .u8), (.i64, .u16), (.i64, .u32),
+    ]
 }
