@@ -1,21 +1,19 @@
 // The module metadata that travels with compiled code (the `.swasm_metadata`
-// section, behind the `swasm_module_metadata` symbol). Little-endian:
+// section, behind the `swasm_module_metadata` symbol). It is laid out to be
+// used where it lies, in the mapped file: loading reads a fixed header and
+// a directory of tables, and never copies or decodes anything whose size
+// grows with the code. Little-endian, every table 8-byte aligned:
 //
 //   magic "SWASMETA"  u32 format version  u16 machine  u16 reserved
-//   u32 count + bytes   module: the wasm module with empty function bodies
-//                       (types, imports, exports, memories, tables, globals,
-//                       segments, start, names)
-//   u32 count + u32[]   code offset of each defined function in .text
-//   u32 count + u32[]   code size of each defined function
-//   u32 count + u32[]   array-call trampoline offset per type index (0xFFFFFFFF: none)
-//   u32 count + u32[]   host-call trampoline offset per type index (0xFFFFFFFF: none)
-//   u32 count + 16-byte trap sites, sorted by code offset:
-//                       u32 code offset, u32 trap code, u32 wasm offset, u32 function index
-//   u32 .text size
+//   u32 flags         u32 .text size      u32 table count (= Table.allCases.count)
+//   u32 reserved
+//   table directory:  per table, u32 byte offset (from the section start) + u32 entry count
+//   tables, in directory order (see `ModuleMetadata.Table`)
 //
-// The trap site layout equals the runtime's C `swasm_trap_site`, so the
-// loader can register the table straight from the mapped file.
+// The trap site table equals the runtime's C `swasm_trap_entry` array, so
+// the loader registers it straight from the mapped file.
 
+/// One entry of the trap site table: 16 bytes.
 public struct TrapSiteRecord: Sendable, Hashable {
     public var codeOffset: UInt32
     public var trapCode: UInt32
@@ -30,17 +28,80 @@ public struct TrapSiteRecord: Sendable, Hashable {
     }
 }
 
+/// One entry of the call site table: 8 bytes. A call's return address (as
+/// an offset in `.text`) and the bytecode offset of the wasm call, so that a
+/// backtrace can say where each caller was.
+public struct CallSiteRecord: Sendable, Hashable {
+    public var returnOffset: UInt32
+    public var wasmOffset: UInt32
+
+    public init(returnOffset: UInt32, wasmOffset: UInt32) {
+        self.returnOffset = returnOffset
+        self.wasmOffset = wasmOffset
+    }
+}
+
 public struct MetadataError: Error, Sendable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
 }
 
+/// Metadata as the compiler builds it; `encoded()` gives the section bytes.
 public struct ModuleMetadata: Sendable {
     public static let magic: [UInt8] = Array("SWASMETA".utf8)
     public static let noTrampoline = UInt32.max
+    public static let headerSize = 32
+
+    /// The tables, in directory order, with the size of one entry.
+    public enum Table: Int, CaseIterable, Sendable {
+        /// The wasm module with empty function bodies, empty data segments
+        /// and no custom sections: what instantiation decodes.
+        case module
+        /// u32 code offset of each defined function, ascending.
+        case functionOffsets
+        /// u32 code size of each defined function.
+        case functionSizes
+        /// u32 array-call trampoline offset per type index (`noTrampoline`: none).
+        case trampolines
+        /// u32 host-call trampoline offset per type index.
+        case hostCalls
+        /// `TrapSiteRecord`s sorted by code offset.
+        case trapSites
+        /// `CallSiteRecord`s sorted by return offset.
+        case callSites
+        /// Per data segment: u32 offset into `data` and u32 length.
+        case dataSegments
+        /// The contents of every data segment, back to back.
+        case data
+        /// The contents of the `name` custom section (without its name), or nothing.
+        case names
+
+        public var entrySize: Int {
+            switch self {
+            case .module, .data, .names: return 1
+            case .functionOffsets, .functionSizes, .trampolines, .hostCalls: return 4
+            case .trapSites: return 16
+            case .callSites, .dataSegments: return 8
+            }
+        }
+    }
+
+    /// Bits of `flags`.
+    public struct Flags: OptionSet, Sendable, Hashable {
+        public let rawValue: UInt32
+        public init(rawValue: UInt32) { self.rawValue = rawValue }
+        /// The code checks every memory access against the memory's length
+        /// itself: memories need no guard region.
+        public static let explicitBoundsChecks = Flags(rawValue: 1 << 0)
+        /// The code keeps a frame-pointer chain that backtraces can walk.
+        public static let framePointers = Flags(rawValue: 1 << 1)
+        /// Loops check the instance's interrupt flag.
+        public static let interruptible = Flags(rawValue: 1 << 2)
+    }
 
     /// ELF machine number of the code (62 x86-64, 183 AArch64).
     public var machine: UInt16
+    public var flags: Flags = []
     public var moduleBytes: [UInt8]
     public var functionOffsets: [UInt32]
     public var functionSizes: [UInt32]
@@ -49,6 +110,11 @@ public struct ModuleMetadata: Sendable {
     /// host function of that type (see `X64Backend.hostCallTrampoline`).
     public var hostCallOffsets: [UInt32] = []
     public var trapSites: [TrapSiteRecord]
+    public var callSites: [CallSiteRecord] = []
+    /// The contents of each data segment, in segment order.
+    public var dataSegments: [ArraySlice<UInt8>] = []
+    /// The `name` section's contents.
+    public var names: ArraySlice<UInt8> = []
     public var textSize: UInt32
 
     public init(machine: UInt16, moduleBytes: [UInt8], functionOffsets: [UInt32], functionSizes: [UInt32],
@@ -69,94 +135,176 @@ public struct ModuleMetadata: Sendable {
         u32(SwasmABI.objectFormatVersion)
         u16(machine)
         u16(0)
-        u32(UInt32(moduleBytes.count))
-        out.append(contentsOf: moduleBytes)
-        while out.count % 4 != 0 { out.append(0) }
-        for list in [functionOffsets, functionSizes, trampolineOffsets, hostCallOffsets] {
-            u32(UInt32(list.count))
-            list.forEach(u32)
-        }
-        u32(UInt32(trapSites.count))
-        for site in trapSites {
-            u32(site.codeOffset)
-            u32(site.trapCode)
-            u32(site.wasmOffset)
-            u32(site.functionIndex)
-        }
+        u32(flags.rawValue)
         u32(textSize)
-        return out
-    }
-
-    /// Decodes metadata, checking magic, version and every length.
-    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(MetadataError) -> ModuleMetadata {
-        var position = 0
-        func need(_ n: Int) throws(MetadataError) {
-            guard n >= 0, position + n <= bytes.count else {
-                throw MetadataError("metadata is truncated at byte \(position) (\(n) more bytes needed, \(bytes.count - position) left)")
+        u32(UInt32(Table.allCases.count))
+        u32(0)
+        let directory = out.count
+        out.append(contentsOf: repeatElement(0, count: Table.allCases.count * 8))
+        func table(_ which: Table, count: Int, _ body: () -> Void) {
+            while out.count % 8 != 0 { out.append(0) }
+            let start = out.count
+            body()
+            precondition(out.count - start == count * which.entrySize)
+            let slot = directory + which.rawValue * 8
+            withUnsafeBytes(of: UInt32(start).littleEndian) { out.replaceSubrange(slot..<(slot + 4), with: $0) }
+            withUnsafeBytes(of: UInt32(count).littleEndian) { out.replaceSubrange((slot + 4)..<(slot + 8), with: $0) }
+        }
+        table(.module, count: moduleBytes.count) { out.append(contentsOf: moduleBytes) }
+        table(.functionOffsets, count: functionOffsets.count) { functionOffsets.forEach(u32) }
+        table(.functionSizes, count: functionSizes.count) { functionSizes.forEach(u32) }
+        table(.trampolines, count: trampolineOffsets.count) { trampolineOffsets.forEach(u32) }
+        table(.hostCalls, count: hostCallOffsets.count) { hostCallOffsets.forEach(u32) }
+        table(.trapSites, count: trapSites.count) {
+            for site in trapSites {
+                u32(site.codeOffset)
+                u32(site.trapCode)
+                u32(site.wasmOffset)
+                u32(site.functionIndex)
             }
         }
-        func u32() throws(MetadataError) -> UInt32 {
-            try need(4)
-            var v: UInt32 = 0
-            for i in 0..<4 { v |= UInt32(bytes[position + i]) << (8 * UInt32(i)) }
-            position += 4
-            return v
+        table(.callSites, count: callSites.count) {
+            for site in callSites {
+                u32(site.returnOffset)
+                u32(site.wasmOffset)
+            }
         }
-        func u16() throws(MetadataError) -> UInt16 {
-            try need(2)
-            let v = UInt16(bytes[position]) | UInt16(bytes[position + 1]) << 8
-            position += 2
-            return v
+        table(.dataSegments, count: dataSegments.count) {
+            var position = 0
+            for segment in dataSegments {
+                u32(UInt32(position))
+                u32(UInt32(segment.count))
+                position += segment.count
+            }
         }
-        func list() throws(MetadataError) -> [UInt32] {
-            let count = Int(try u32())
-            try need(count * 4)
-            var values: [UInt32] = []
-            values.reserveCapacity(count)
-            for _ in 0..<count { values.append(try u32()) }
-            return values
+        table(.data, count: dataSegments.reduce(0) { $0 + $1.count }) {
+            for segment in dataSegments { out.append(contentsOf: segment) }
         }
-        try need(8)
-        guard Array(bytes[0..<8]) == magic else {
+        table(.names, count: names.count) { out.append(contentsOf: names) }
+        return out
+    }
+}
+
+/// Metadata read in place: views into bytes that someone else keeps alive
+/// (a mapped object file, a linked executable's data, or an array).
+///
+/// Decoding checks the header and that every table lies inside the
+/// section; it does not look at entries. Users of the tables check what
+/// they index with, so that a corrupted table can give wrong answers but
+/// never a read outside the section.
+public struct MetadataView: @unchecked Sendable {
+    public let machine: UInt16
+    public let flags: ModuleMetadata.Flags
+    public let textSize: UInt32
+    public let module: UnsafeRawBufferPointer
+    public let functionOffsets: U32Table
+    public let functionSizes: U32Table
+    public let trampolineOffsets: U32Table
+    public let hostCallOffsets: U32Table
+    /// `swasm_trap_entry` records, 4-byte aligned.
+    public let trapSites: UnsafeRawBufferPointer
+    public var trapSiteCount: Int { trapSites.count / 16 }
+    public let callSites: UnsafeRawBufferPointer
+    public let dataSegmentTable: U32Table
+    public let data: UnsafeRawBufferPointer
+    public let names: UnsafeRawBufferPointer
+
+    /// A read-only table of little-endian u32 values.
+    public struct U32Table: @unchecked Sendable {
+        public let bytes: UnsafeRawBufferPointer
+        public var count: Int { bytes.count / 4 }
+        public subscript(index: Int) -> UInt32 {
+            UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))
+        }
+    }
+
+    public var dataSegmentCount: Int { dataSegmentTable.count / 2 }
+
+    /// The contents of data segment `index` (empty when the table points outside `data`).
+    public func dataSegment(_ index: Int) -> UnsafeRawBufferPointer {
+        let offset = Int(dataSegmentTable[2 * index]), length = Int(dataSegmentTable[2 * index + 1])
+        guard offset <= data.count, length <= data.count - offset else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(rebasing: data[offset..<(offset + length)])
+    }
+
+    /// The bytecode offset of the call whose return address is at
+    /// `returnOffset` in `.text`.
+    public func callSiteWasmOffset(returnOffset: UInt32) -> UInt32? {
+        var low = 0, high = callSites.count / 8
+        while low < high {
+            let middle = (low + high) / 2
+            let key = UInt32(littleEndian: callSites.loadUnaligned(fromByteOffset: middle * 8, as: UInt32.self))
+            if key == returnOffset {
+                return UInt32(littleEndian: callSites.loadUnaligned(fromByteOffset: middle * 8 + 4, as: UInt32.self))
+            }
+            if key < returnOffset { low = middle + 1 } else { high = middle }
+        }
+        return nil
+    }
+
+    /// Index (among defined functions) of the function whose code holds
+    /// `codeOffset`.
+    public func definedFunction(containing codeOffset: UInt32) -> Int? {
+        var low = 0, high = functionOffsets.count
+        while low < high {
+            let middle = (low + high) / 2
+            if functionOffsets[middle] <= codeOffset { low = middle + 1 } else { high = middle }
+        }
+        let candidate = low - 1
+        guard candidate >= 0, candidate < functionSizes.count else { return nil }
+        let start = functionOffsets[candidate]
+        return codeOffset - start < functionSizes[candidate] ? candidate : nil
+    }
+
+    /// Checks the header and the table directory; O(1) in the size of the code.
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(MetadataError) -> MetadataView {
+        func u32(_ at: Int) -> UInt32 { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
+        guard bytes.count >= 8, bytes[0..<8].elementsEqual(ModuleMetadata.magic) else {
             throw MetadataError("not swasm module metadata (bad magic)")
         }
-        position = 8
-        let version = try u32()
+        guard bytes.count >= ModuleMetadata.headerSize else {
+            throw MetadataError("metadata is truncated: \(bytes.count) bytes, the header alone is \(ModuleMetadata.headerSize)")
+        }
+        let version = u32(8)
         guard version == SwasmABI.objectFormatVersion else {
             throw MetadataError("object format version \(version), this swasm reads version \(SwasmABI.objectFormatVersion): recompile the module with this swasmc")
         }
-        let machine = try u16()
-        _ = try u16()
-        let moduleLength = Int(try u32())
-        try need(moduleLength)
-        let moduleBytes = Array(bytes[position..<(position + moduleLength)])
-        position += moduleLength
-        while position % 4 != 0 { position += 1 }
-        let offsets = try list()
-        let sizes = try list()
-        let trampolines = try list()
-        let hostCalls = try list()
-        let siteCount = Int(try u32())
-        try need(siteCount * 16)
-        var sites: [TrapSiteRecord] = []
-        sites.reserveCapacity(siteCount)
-        for _ in 0..<siteCount {
-            sites.append(TrapSiteRecord(codeOffset: try u32(), trapCode: try u32(), wasmOffset: try u32(), functionIndex: try u32()))
+        let machine = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 12, as: UInt16.self))
+        let flags = ModuleMetadata.Flags(rawValue: u32(16))
+        let textSize = u32(20)
+        let tableCount = Int(u32(24))
+        guard tableCount == ModuleMetadata.Table.allCases.count else {
+            throw MetadataError("metadata has \(tableCount) tables, expected \(ModuleMetadata.Table.allCases.count)")
         }
-        let textSize = try u32()
-        guard offsets.count == sizes.count else { throw MetadataError("function offset and size tables differ in length") }
-        for (offset, size) in zip(offsets, sizes) where UInt64(offset) + UInt64(size) > UInt64(textSize) {
-            throw MetadataError("function at 0x\(String(offset, radix: 16)) extends past the end of .text")
+        let directoryEnd = ModuleMetadata.headerSize + tableCount * 8
+        guard bytes.count >= directoryEnd else {
+            throw MetadataError("metadata is truncated: \(bytes.count) bytes, the table directory ends at \(directoryEnd)")
         }
-        for offset in trampolines + hostCalls where offset != noTrampoline && offset >= textSize {
-            throw MetadataError("trampoline offset 0x\(String(offset, radix: 16)) is outside .text")
+        guard UInt(bitPattern: bytes.baseAddress) % 4 == 0 else {
+            throw MetadataError("metadata is not 4-byte aligned in memory")
         }
-        for site in sites where site.codeOffset >= textSize {
-            throw MetadataError("trap site 0x\(String(site.codeOffset, radix: 16)) is outside .text")
+        var tables: [UnsafeRawBufferPointer] = []
+        for table in ModuleMetadata.Table.allCases {
+            let offset = Int(u32(ModuleMetadata.headerSize + table.rawValue * 8))
+            let count = Int(u32(ModuleMetadata.headerSize + table.rawValue * 8 + 4))
+            let size = count * table.entrySize
+            guard offset >= directoryEnd, offset % 8 == 0, offset <= bytes.count, size <= bytes.count - offset else {
+                throw MetadataError("metadata table \(table) (\(count) entries at byte \(offset)) lies outside the \(bytes.count)-byte section")
+            }
+            tables.append(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + size)]))
         }
-        var metadata = ModuleMetadata(machine: machine, moduleBytes: moduleBytes, functionOffsets: offsets, functionSizes: sizes,
-                                      trampolineOffsets: trampolines, trapSites: sites, textSize: textSize)
-        metadata.hostCallOffsets = hostCalls
-        return metadata
+        func table(_ which: ModuleMetadata.Table) -> UnsafeRawBufferPointer { tables[which.rawValue] }
+        return MetadataView(machine: machine, flags: flags, textSize: textSize, module: table(.module),
+                            functionOffsets: U32Table(bytes: table(.functionOffsets)),
+                            functionSizes: U32Table(bytes: table(.functionSizes)),
+                            trampolineOffsets: U32Table(bytes: table(.trampolines)),
+                            hostCallOffsets: U32Table(bytes: table(.hostCalls)),
+                            trapSites: table(.trapSites), callSites: table(.callSites),
+                            dataSegmentTable: U32Table(bytes: table(.dataSegments)),
+                            data: table(.data), names: table(.names))
     }
 }
+
+#if _endian(big)
+#error("the metadata tables are read in place as little-endian values")
+#endif

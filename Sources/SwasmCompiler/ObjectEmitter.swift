@@ -29,6 +29,9 @@ extension Compiler {
             },
             textSize: UInt32(code.text.count))
         description.hostCallOffsets = code.hostCallOffsets.map(UInt32.init)
+        description.dataSegments = module.data.map { module.bytes[$0.range] }
+        description.names = nameSectionContents(module)
+        if options.interruptible { description.flags.insert(.interruptible) }
         let metadata = description.encoded()
 
         var symbols: [ObjectSymbol] = []
@@ -62,9 +65,10 @@ extension Compiler {
         return CompiledObject(bytes: bytes, code: code, metadata: metadata)
     }
 
-    /// The module's binary with every function body replaced by an empty one
-    /// and custom sections other than `name` dropped: what the runtime needs
-    /// to instantiate, without the code it no longer runs.
+    /// The module's binary with every function body and every data
+    /// segment's contents emptied and custom sections dropped: what
+    /// instantiation decodes. Data contents and names travel in their own
+    /// metadata tables, used in place.
     public static func strippedModuleBytes(_ module: Module) -> [UInt8] {
         let bytes = module.bytes
         var out = Array(bytes[0..<8])
@@ -89,38 +93,47 @@ extension Compiler {
                 buffer.append(byte)
             } while v != 0
         }
+        func appendSection(_ id: UInt8, _ content: [UInt8]) {
+            out.append(id)
+            appendU32(content.count, to: &out)
+            out.append(contentsOf: content)
+        }
         while position < bytes.count {
             let start = position
             let id = bytes[position]
             position += 1
             let size = readU32()
-            let contentStart = position
             position += size
             switch id {
+            case 0:
+                continue
             case 10:
                 var content: [UInt8] = []
                 appendU32(module.bodies.count, to: &content)
                 for _ in module.bodies { content.append(contentsOf: [0x02, 0x00, 0x0B]) }
-                out.append(10)
-                appendU32(content.count, to: &out)
-                out.append(contentsOf: content)
-            case 0:
-                var nameReader = contentStart
-                var nameLength = 0, shift = 0
-                while nameReader < position {
-                    let byte = bytes[nameReader]
-                    nameReader += 1
-                    nameLength |= Int(byte & 0x7F) << shift
-                    shift += 7
-                    if byte & 0x80 == 0 { break }
+                appendSection(10, content)
+            case 11:
+                var content: [UInt8] = []
+                appendU32(module.data.count, to: &content)
+                for segment in module.data {
+                    // The segment's header is everything before its length
+                    // field: a LEB128 whose last byte alone has the top bit clear.
+                    var lengthStart = segment.range.lowerBound - 1
+                    while lengthStart > segment.offset && bytes[lengthStart - 1] & 0x80 != 0 { lengthStart -= 1 }
+                    content.append(contentsOf: bytes[segment.offset..<lengthStart])
+                    content.append(0)
                 }
-                if nameLength == 4 && nameReader + 4 <= position && Array(bytes[nameReader..<(nameReader + 4)]) == Array("name".utf8) {
-                    out.append(contentsOf: bytes[start..<position])
-                }
+                appendSection(11, content)
             default:
                 out.append(contentsOf: bytes[start..<position])
             }
         }
         return out
+    }
+
+    /// The contents of the module's `name` section, if it has one.
+    static func nameSectionContents(_ module: Module) -> ArraySlice<UInt8> {
+        guard let section = module.customSections.first(where: { $0.name == "name" }) else { return [] }
+        return module.bytes[section.range]
     }
 }

@@ -26,6 +26,15 @@ public enum Decoder {
         }
         return try result.get()
     }
+
+    /// Decodes the contents of a `name` custom section (after its name);
+    /// nil when they are malformed.
+    public static func decodeNameSection(_ bytes: UnsafeRawBufferPointer) -> NameSection? {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return NameSection() }
+        let decoder = SectionDecoder(reader: ByteReader(base: base, position: 0, end: bytes.count))
+        var reader = decoder.reader
+        return try? decoder.readNameSection(&reader)
+    }
 }
 
 /// Section ids of the binary format.

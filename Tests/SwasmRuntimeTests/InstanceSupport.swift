@@ -89,6 +89,8 @@ struct TestModule {
     var start: UInt32?
     var elements: [[UInt8]] = []
     var data: [[UInt8]] = []
+    /// Each data segment's contents: they travel in the metadata, not in the module.
+    var dataContents: [[UInt8]] = []
     /// Trampolines emitted for these type indices (integer signatures).
     var trampolineTypes: Set<Int>? = nil
     var importedFunctionCount = 0
@@ -134,10 +136,12 @@ struct TestModule {
         elements.append([0x01, 0x00] + Wasm.vec(functions.map { Wasm.u(UInt64($0)) }))
     }
     mutating func activeData(offset: [UInt8], _ bytes: [UInt8]) {
-        data.append([0x00] + offset + Wasm.u(UInt64(bytes.count)) + bytes)
+        data.append([0x00] + offset + [0])
+        dataContents.append(bytes)
     }
     mutating func passiveData(_ bytes: [UInt8]) {
-        data.append([0x01] + Wasm.u(UInt64(bytes.count)) + bytes)
+        data.append([0x01, 0])
+        dataContents.append(bytes)
     }
 
     var bytes: [UInt8] {
@@ -186,9 +190,10 @@ struct TestModule {
                 trampolines.append(ModuleMetadata.noTrampoline)
             }
         }
-        let metadata = ModuleMetadata(machine: 62, moduleBytes: bytes, functionOffsets: offsets, functionSizes: sizes,
+        var metadata = ModuleMetadata(machine: 62, moduleBytes: bytes, functionOffsets: offsets, functionSizes: sizes,
                                       trampolineOffsets: trampolines, trapSites: sites.sorted { $0.codeOffset < $1.codeOffset },
                                       textSize: UInt32(text.count))
+        metadata.dataSegments = dataContents.map { $0[...] }
         return try CompiledModule(text: text, metadata: metadata.encoded())
     }
 }

@@ -33,7 +33,9 @@ public struct CodeRegistrationError: Error, Sendable, CustomStringConvertible {
 public final class CodeRegistration: @unchecked Sendable {
     public let start: UnsafeRawPointer
     public let length: Int
-    private let table: UnsafeMutableBufferPointer<swasm_trap_entry>
+    /// A table this registration allocated (sorted from an array), or nil
+    /// when the registered table belongs to the caller.
+    private let ownedTable: UnsafeMutableBufferPointer<swasm_trap_entry>?
     private let context: UnsafeMutableRawPointer
     private var registered = false
 
@@ -42,16 +44,35 @@ public final class CodeRegistration: @unchecked Sendable {
 
     /// Registers `[start, start + length)` with its trap sites (any order).
     /// `functionName` names functions in traps thrown from this code.
-    public init(start: UnsafeRawPointer, length: Int, trapSites: [TrapSite],
-                functionName: (@Sendable (UInt32) -> String?)? = nil) throws(CodeRegistrationError) {
-        self.start = start
-        self.length = length
+    public convenience init(start: UnsafeRawPointer, length: Int, trapSites: [TrapSite],
+                            functionName: (@Sendable (UInt32) -> String?)? = nil) throws(CodeRegistrationError) {
         let sorted = trapSites.sorted { $0.codeOffset < $1.codeOffset }
-        table = .allocate(capacity: max(sorted.count, 1))
+        let table = UnsafeMutableBufferPointer<swasm_trap_entry>.allocate(capacity: max(sorted.count, 1))
         for (index, site) in sorted.enumerated() {
             table[index] = swasm_trap_entry(code_offset: site.codeOffset, trap_code: site.code.rawValue,
                                             wasm_offset: site.bytecodeOffset, function_index: site.functionIndex)
         }
+        try self.init(start: start, length: length, table: UnsafePointer(table.baseAddress!), count: sorted.count,
+                      owned: table, functionName: functionName)
+    }
+
+    /// Registers `[start, start + length)` with a trap table that stays
+    /// where it is (`swasm_trap_entry` records sorted by code offset, 4-byte
+    /// aligned): the caller keeps it alive as long as this registration.
+    public convenience init(start: UnsafeRawPointer, length: Int, trapTable: UnsafeRawBufferPointer,
+                            functionName: (@Sendable (UInt32) -> String?)? = nil) throws(CodeRegistrationError) {
+        let count = trapTable.count / MemoryLayout<swasm_trap_entry>.stride
+        let base = trapTable.baseAddress.map { UnsafePointer($0.assumingMemoryBound(to: swasm_trap_entry.self)) }
+        try self.init(start: start, length: length, table: count > 0 ? base : nil, count: count, owned: nil,
+                      functionName: functionName)
+    }
+
+    private init(start: UnsafeRawPointer, length: Int, table: UnsafePointer<swasm_trap_entry>?, count: Int,
+                 owned: UnsafeMutableBufferPointer<swasm_trap_entry>?,
+                 functionName: (@Sendable (UInt32) -> String?)?) throws(CodeRegistrationError) {
+        self.start = start
+        self.length = length
+        ownedTable = owned
         // A unique token (not a pointer to self, which could be read while
         // this object is being destroyed).
         context = .allocate(byteCount: 1, alignment: 1)
@@ -60,8 +81,7 @@ public final class CodeRegistration: @unchecked Sendable {
             Self.resolvers.withLock { $0[key] = functionName }
         }
         // (Throwing from here still runs deinit, which cleans up.)
-        guard length > 0,
-              swasm_register_code(start, length, table.baseAddress, sorted.count, context) == 0 else {
+        guard length > 0, swasm_register_code(start, length, table, count, context) == 0 else {
             throw CodeRegistrationError()
         }
         registered = true
@@ -70,7 +90,7 @@ public final class CodeRegistration: @unchecked Sendable {
     deinit {
         if registered { swasm_unregister_code(start) }
         Self.resolvers.withLock { _ = $0.removeValue(forKey: UInt(bitPattern: context)) }
-        table.deallocate()
+        ownedTable?.deallocate()
         context.deallocate()
     }
 

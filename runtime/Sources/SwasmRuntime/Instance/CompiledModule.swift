@@ -1,5 +1,7 @@
-// Compiled code ready to instantiate: the mapped `.text`, its metadata and
-// the decoded module, with the code registered for trap handling.
+// Compiled code ready to instantiate: the mapped `.text`, its metadata read
+// in place and the decoded module skeleton, with the code registered for
+// trap handling. Nothing here costs time in proportion to the code: the
+// tables are used where they lie, and names are decoded on first use.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -8,6 +10,7 @@ import Musl
 import Darwin
 #endif
 import SwasmABI
+import Synchronization
 import WasmModel
 
 /// What a module imports, in import order.
@@ -33,8 +36,9 @@ public struct CompiledModuleError: Error, Sendable, CustomStringConvertible {
 /// number of times. Its code stays mapped and registered as long as this
 /// object lives; every instance (and every `Function` of one) keeps it alive.
 public final class CompiledModule: @unchecked Sendable {
+    /// The module without code, data contents or names.
     public let module: WasmModel.Module
-    public let metadata: ModuleMetadata
+    public let metadata: MetadataView
     /// Start of the code; metadata offsets are relative to it.
     public let textBase: UnsafeRawPointer
     public let imports: [ImportDescription]
@@ -44,61 +48,96 @@ public final class CompiledModule: @unchecked Sendable {
 
     private let image: ObjectImage?
     private let mapping: (base: UnsafeMutableRawPointer, size: Int)?
+    /// Metadata bytes this module owns (in-process compilation).
+    private let ownedMetadata: UnsafeMutableRawBufferPointer?
     private var registration: CodeRegistration?
+    private let lazyNames: LazyNames
 
     /// A module loaded from a swasm object (code mapped by the loader).
     public convenience init(image: ObjectImage) throws {
-        let metadata = try ModuleMetadata.decode(image.metadata)
+        let metadata = try MetadataView.decode(image.metadata)
         guard let base = image.text.baseAddress ?? (metadata.textSize == 0 ? UnsafeRawPointer(bitPattern: 0x1000) : nil) else {
             throw CompiledModuleError("object has no code")
         }
         guard image.text.count >= Int(metadata.textSize) else {
             throw CompiledModuleError(".text is \(image.text.count) bytes, metadata says \(metadata.textSize)")
         }
-        try self.init(metadata: metadata, textBase: base, image: image, mapping: nil)
+        try self.init(metadata: metadata, textBase: base, image: image, mapping: nil, ownedMetadata: nil)
     }
 
     /// A module compiled in-process: `text` is copied into a fresh
     /// read+execute mapping.
     public convenience init(text: [UInt8], metadata bytes: [UInt8]) throws {
-        let metadata = try bytes.withUnsafeBytes { buffer throws(MetadataError) in try ModuleMetadata.decode(buffer) }
+        let owned = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        bytes.withUnsafeBytes { owned.copyMemory(from: $0) }
+        let metadata: MetadataView
+        do {
+            metadata = try MetadataView.decode(UnsafeRawBufferPointer(rebasing: owned[0..<bytes.count]))
+        } catch {
+            owned.deallocate()
+            throw error
+        }
         guard metadata.machine == ObjectImage.hostMachine else {
             throw CompiledModuleError("code is for \(ObjectImage.machineName(metadata.machine)), this host is \(ObjectImage.machineName(ObjectImage.hostMachine))")
         }
         guard text.count >= Int(metadata.textSize) else {
+            owned.deallocate()
             throw CompiledModuleError("code is \(text.count) bytes, metadata says \(metadata.textSize)")
         }
         let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
         let size = max(1, (text.count + pageSize - 1) / pageSize) * pageSize
         guard let base = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), base != MAP_FAILED else {
+            owned.deallocate()
             throw CompiledModuleError("cannot map \(size) bytes for code (errno \(errno))")
         }
         text.withUnsafeBytes { if let source = $0.baseAddress { base.copyMemory(from: source, byteCount: $0.count) } }
         guard mprotect(base, size, PROT_READ | PROT_EXEC) == 0 else {
             let code = errno
             munmap(base, size)
+            owned.deallocate()
             throw CompiledModuleError("cannot make code executable (errno \(code))")
         }
         do {
-            try self.init(metadata: metadata, textBase: UnsafeRawPointer(base), image: nil, mapping: (base, size))
+            try self.init(metadata: metadata, textBase: UnsafeRawPointer(base), image: nil, mapping: (base, size),
+                          ownedMetadata: owned)
         } catch {
             // init(metadata:) failed before taking ownership of the mapping.
             munmap(base, size)
+            owned.deallocate()
             throw error
         }
     }
 
-    init(metadata: ModuleMetadata, textBase: UnsafeRawPointer, image: ObjectImage?,
-                 mapping: (base: UnsafeMutableRawPointer, size: Int)?) throws {
-        let module = try Decoder.decode(metadata.moduleBytes)
-        guard metadata.functionOffsets.count == module.functions.count else {
+    init(metadata: MetadataView, textBase: UnsafeRawPointer, image: ObjectImage?,
+         mapping: (base: UnsafeMutableRawPointer, size: Int)?, ownedMetadata: UnsafeMutableRawBufferPointer?) throws {
+        let module = try Decoder.decode(Array(metadata.module))
+        guard metadata.functionOffsets.count == module.functions.count, metadata.functionSizes.count == module.functions.count else {
             throw CompiledModuleError("metadata has code for \(metadata.functionOffsets.count) functions, the module defines \(module.functions.count)")
         }
-        guard metadata.trampolineOffsets.count <= module.types.count else {
+        guard metadata.trampolineOffsets.count <= module.types.count, metadata.hostCallOffsets.count <= module.types.count else {
             throw CompiledModuleError("metadata has \(metadata.trampolineOffsets.count) trampolines for \(module.types.count) types")
         }
         guard module.bodies.count == module.functions.count else {
             throw CompiledModuleError("module has \(module.bodies.count) bodies for \(module.functions.count) functions")
+        }
+        guard metadata.dataSegmentCount == module.data.count else {
+            throw CompiledModuleError("metadata has contents for \(metadata.dataSegmentCount) data segments, the module has \(module.data.count)")
+        }
+        // Function bounds are checked once here (one pass over a small table)
+        // because the runtime jumps to them; trap and call site entries are
+        // only ever looked up, with bounds-checked searches.
+        var previousEnd: UInt64 = 0
+        for index in 0..<metadata.functionOffsets.count {
+            let start = UInt64(metadata.functionOffsets[index]), end = start + UInt64(metadata.functionSizes[index])
+            guard start >= previousEnd, end <= UInt64(metadata.textSize) else {
+                throw CompiledModuleError("function \(index) at 0x\(String(start, radix: 16)) overlaps another or extends past the end of .text")
+            }
+            previousEnd = end
+        }
+        for table in [metadata.trampolineOffsets, metadata.hostCallOffsets] {
+            for index in 0..<table.count where table[index] != ModuleMetadata.noTrampoline && table[index] >= metadata.textSize {
+                throw CompiledModuleError("trampoline offset 0x\(String(table[index], radix: 16)) is outside .text")
+            }
         }
         // The module comes from an untrusted file and is not validated: check
         // the indices the runtime follows.
@@ -114,21 +153,12 @@ public final class CompiledModule: @unchecked Sendable {
         if let start = module.start, Int(start) >= typeIndices.count {
             throw CompiledModuleError("start function \(start) is out of range")
         }
-        var sites: [TrapSite] = []
-        sites.reserveCapacity(metadata.trapSites.count)
-        for record in metadata.trapSites {
-            guard let code = TrapCode(rawValue: record.trapCode) else {
-                throw CompiledModuleError("trap site at 0x\(String(record.codeOffset, radix: 16)) has unknown trap code \(record.trapCode)")
-            }
-            sites.append(TrapSite(codeOffset: record.codeOffset, code: code, bytecodeOffset: record.wasmOffset,
-                                  functionIndex: record.functionIndex))
-        }
+        let lazyNames = LazyNames(metadata.names)
         CodeExecutor.installSignalHandlers()
         var registration: CodeRegistration? = nil
         if metadata.textSize > 0 {
-            let names = module.names.functionNames
-            registration = try CodeRegistration(start: textBase, length: Int(metadata.textSize), trapSites: sites,
-                                                functionName: { names[$0] })
+            registration = try CodeRegistration(start: textBase, length: Int(metadata.textSize), trapTable: metadata.trapSites,
+                                                functionName: { lazyNames.functionName($0) })
         }
 
         self.module = module
@@ -136,7 +166,9 @@ public final class CompiledModule: @unchecked Sendable {
         self.textBase = textBase
         self.image = image
         self.mapping = mapping
+        self.ownedMetadata = ownedMetadata
         self.registration = registration
+        self.lazyNames = lazyNames
         signatureIDs = module.types.map(SignatureRegistry.id(of:))
         let functionTypes = module.allFunctionTypeIndices.map { module.types[Int($0)] }
         let globalTypes = module.allGlobalTypes
@@ -168,7 +200,33 @@ public final class CompiledModule: @unchecked Sendable {
     deinit {
         registration = nil
         if let mapping { munmap(mapping.base, mapping.size) }
+        ownedMetadata?.deallocate()
     }
+
+    /// The module's names (decoded from the metadata on first use).
+    public var names: NameSection { lazyNames.names }
+
+    /// The name-section name of function `index`, if it has one.
+    public func functionName(_ index: UInt32) -> String? { lazyNames.functionName(index) }
+
+    /// The contents of data segment `index`, inside the metadata.
+    public func dataSegment(_ index: Int) -> UnsafeRawBufferPointer { metadata.dataSegment(index) }
+
+    /// The function (index counting imports) whose code holds `address`.
+    public func function(containing address: UnsafeRawPointer) -> Int? {
+        guard address >= textBase, address - textBase < Int(metadata.textSize),
+              let defined = metadata.definedFunction(containing: UInt32(address - textBase)) else { return nil }
+        return module.importedFunctionCount + defined
+    }
+
+    /// The bytecode offset of the call that returns to `returnAddress`.
+    public func callSiteWasmOffset(returnAddress: UnsafeRawPointer) -> UInt32? {
+        guard returnAddress >= textBase, returnAddress - textBase < Int(metadata.textSize) else { return nil }
+        return metadata.callSiteWasmOffset(returnOffset: UInt32(returnAddress - textBase))
+    }
+
+    /// Whether the code checks memory accesses itself (no guard region needed).
+    public var usesExplicitBoundsChecks: Bool { metadata.flags.contains(.explicitBoundsChecks) }
 
     /// The array-call trampoline for type `index`, if the compiler emitted one.
     /// The trampoline through which this module's code calls a host
@@ -192,5 +250,28 @@ public final class CompiledModule: @unchecked Sendable {
         let defined = index - module.importedFunctionCount
         guard defined >= 0, defined < metadata.functionOffsets.count else { return nil }
         return textBase + Int(metadata.functionOffsets[defined])
+    }
+}
+
+/// A module's names, decoded once from the metadata's `names` table when
+/// first asked for: a trap report needs them, loading does not.
+final class LazyNames: @unchecked Sendable {
+    private let bytes: UnsafeRawBufferPointer
+    private let decoded = Mutex<NameSection?>(nil)
+
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    var names: NameSection {
+        decoded.withLock { cached in
+            if let cached { return cached }
+            let names = Decoder.decodeNameSection(bytes) ?? NameSection()
+            cached = names
+            return names
+        }
+    }
+
+    func functionName(_ index: UInt32) -> String? {
+        guard !bytes.isEmpty else { return nil }
+        return names.functionNames[index]
     }
 }

@@ -103,21 +103,18 @@ extension Instance {
                           _ destination: UInt32, _ source: UInt32, _ length: UInt32) -> UInt32 {
         guard Int(memory) < memories.count, Int(segment) < dataSegments.count else { return InstanceHelpers.memoryTrap }
         let target = memories[Int(memory)]
-        let range = dataSegments[Int(segment)]
-        guard InstanceHelpers.inBounds(source, length, range.count),
+        let contents = dataSegments[Int(segment)]
+        guard InstanceHelpers.inBounds(source, length, contents.count),
               InstanceHelpers.inBounds(destination, length, target.byteCount) else { return InstanceHelpers.memoryTrap }
-        if length > 0 {
-            module.module.bytes.withUnsafeBytes { bytes in
-                (target.base + Int(destination)).copyMemory(from: bytes.baseAddress! + range.lowerBound + Int(source),
-                                                            byteCount: Int(length))
-            }
+        if length > 0, let base = contents.baseAddress {
+            (target.base + Int(destination)).copyMemory(from: base + Int(source), byteCount: Int(length))
         }
         return 0
     }
 
     func helperDataDrop(_ segment: UInt32) {
         guard Int(segment) < dataSegments.count else { return }
-        dataSegments[Int(segment)] = 0..<0
+        dataSegments[Int(segment)] = UnsafeRawBufferPointer(start: nil, count: 0)
     }
 
     func helperTableGrow(_ table: UInt32, _ delta: UInt32, _ value: UInt64) -> UInt32 {

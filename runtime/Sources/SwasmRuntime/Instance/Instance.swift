@@ -23,8 +23,8 @@ public final class Instance {
     let native: NativeState
     /// Element segments' references; emptied by elem.drop.
     var elementSegments: [[UInt64]]
-    /// Data segments' byte ranges in the module's bytes; emptied by data.drop.
-    var dataSegments: [Range<Int>]
+    /// Data segments' contents (inside the module's metadata); emptied by data.drop.
+    var dataSegments: [UnsafeRawBufferPointer]
     /// The embedder's state for host functions that receive this instance's
     /// VM context (`Function(hostCode:type:)`), e.g. a WASI context. Set
     /// before the start function runs when given to `init`.
@@ -143,7 +143,7 @@ public final class Instance {
         self.functionTypeIndices = typeIndices
         self.native = native
         self.elementSegments = elementSegments
-        self.dataSegments = wasm.data.map(\.range)
+        self.dataSegments = wasm.data.indices.map(module.dataSegment)
         self.hostContext = hostContext
 
         // The VM context.
@@ -179,17 +179,12 @@ public final class Instance {
                 guard Int(memoryIndex) < memories.count else { throw CompiledModuleError("data segment \(index) refers to memory \(memoryIndex), out of range") }
                 let offset = UInt32(truncatingIfNeeded: try evaluate(offsetExpression).low)
                 let memory = memories[Int(memoryIndex)]
-                let range = segment.range
-                guard range.lowerBound >= 0, range.upperBound <= wasm.bytes.count else {
-                    throw CompiledModuleError("data segment \(index) lies outside the module")
+                let contents = self.dataSegments[index]
+                guard UInt64(offset) + UInt64(contents.count) <= UInt64(memory.byteCount) else { throw Trap(.memoryOutOfBounds) }
+                if let source = contents.baseAddress, !contents.isEmpty {
+                    (memory.base + Int(offset)).copyMemory(from: source, byteCount: contents.count)
                 }
-                guard UInt64(offset) + UInt64(range.count) <= UInt64(memory.byteCount) else { throw Trap(.memoryOutOfBounds) }
-                wasm.bytes.withUnsafeBytes { bytes in
-                    if !range.isEmpty {
-                        (memory.base + Int(offset)).copyMemory(from: bytes.baseAddress! + range.lowerBound, byteCount: range.count)
-                    }
-                }
-                self.dataSegments[index] = 0..<0
+                self.dataSegments[index] = UnsafeRawBufferPointer(start: nil, count: 0)
             }
             if let start = wasm.start {
                 _ = try function(at: Int(start)).call([])

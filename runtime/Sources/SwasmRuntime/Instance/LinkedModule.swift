@@ -23,11 +23,11 @@ extension CompiledModule {
         let key = UInt(bitPattern: linkedText)
         return try linkedModules.withLock { modules in
             if let module = modules[key] { return module }
-            let metadata = try ModuleMetadata.decode(bytes)
+            let metadata = try MetadataView.decode(bytes)
             guard metadata.machine == ObjectImage.hostMachine else {
                 throw CompiledModuleError("code is for \(ObjectImage.machineName(metadata.machine)), this host is \(ObjectImage.machineName(ObjectImage.hostMachine))")
             }
-            let module = try CompiledModule(metadata: metadata, textBase: linkedText, image: nil, mapping: nil)
+            let module = try CompiledModule(metadata: metadata, textBase: linkedText, image: nil, mapping: nil, ownedMetadata: nil)
             modules[key] = module
             return module
         }
