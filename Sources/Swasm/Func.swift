@@ -19,11 +19,12 @@ public final class Func {
     public var type: FunctionType { runtime.type }
 
     /// Calls the function with `arguments`, which must match its parameters.
-    /// A trap is thrown as ``Trap``; mismatched arguments throw
+    /// A trap is thrown as ``Trap``; an error a host function threw (other
+    /// than a ``Trap``) is thrown unchanged; mismatched arguments throw
     /// `InstanceError.argumentMismatch`.
     @discardableResult
     public func call(_ arguments: [Value] = []) throws -> [Value] {
-        try runtime.call(arguments, maximumStackSize: maximumStackSize)
+        try Trap.unwrappingHostErrors { try runtime.call(arguments, maximumStackSize: maximumStackSize) }
     }
 
     /// Calls the function with `arguments`.
@@ -32,8 +33,10 @@ public final class Func {
 
     /// A host function of type `type`, implemented by `body`: it gets the
     /// caller (the store's data, the calling instance) and the arguments,
-    /// and returns the results. Whatever it throws traps the wasm caller
-    /// (a thrown ``Trap`` keeps its code, anything else is `hostError`).
+    /// and returns the results. Whatever it throws unwinds the wasm caller
+    /// and reaches the Swift code that called into wasm: a ``Trap`` as
+    /// itself, any other error unchanged (inside the runtime it travels as
+    /// a `hostError` trap, which ``Trap/hostError`` holds).
     public convenience init<T>(_ store: Store<T>, type: FunctionType,
                                _ body: @escaping (Caller<T>, [Value]) throws -> [Value]) {
         let maximumStackSize = store.engine.config.maximumStackSize

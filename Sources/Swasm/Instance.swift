@@ -33,7 +33,9 @@ public final class Instance {
 
     convenience init<T>(_ store: Store<T>, module: Module, imports: [ExternValue], wasi: WASI?) throws {
         try store.checkInstantiation(of: module)
-        let runtime = try SwasmRuntime.Instance(module: module.compiled, imports: imports, hostContext: wasi)
+        let runtime = try Trap.unwrappingHostErrors {
+            try SwasmRuntime.Instance(module: module.compiled, imports: imports, hostContext: wasi)
+        }
         // memory.grow run by wasm code obeys the store's page limit too.
         if let limit = store.limits.maximumMemoryPages {
             for memory in runtime.memories { memory.growthLimit = min(memory.growthLimit ?? limit, limit) }
@@ -110,7 +112,7 @@ public final class Instance {
     /// given to `proc_exit`, or 0 when `_start` returns. Other traps are thrown.
     public func runStart() throws -> Int32 {
         guard let wasi else { throw WASIError("the instance was not linked against WASI") }
-        return try wasi.start(runtime)
+        return try Trap.unwrappingHostErrors { try wasi.start(runtime) }
     }
 
     /// Calls a WASI reactor's `_initialize`, when it exports one.

@@ -170,22 +170,47 @@ func findSubsequence(_ haystack: [UInt8], _ needle: [UInt8]) -> Int? {
               (func (export "run") (param i32) (call $fail (local.get 0))))
             """)
         let store = Store(engine: engine)
-        struct Custom: Error {}
+        struct Custom: Error { var detail: Int32 }
         let fail = Func.wrap(store) { (code: Int32) throws in
             if code == 0 { throw Trap(.unreachable) }
-            throw Custom()
+            throw Custom(detail: code)
         }
         let run = try Instance(store, module: module, imports: [.func(fail)]).typedFunc("run", Int32.self)
         let trap = #expect(throws: Trap.self) { try run(0) }
         #expect(trap?.code == .unreachable)
-        let other = #expect(throws: Trap.self) { try run(1) }
-        #expect(other?.code == .hostError)
+        // Any other error reaches the caller unchanged, and the store goes on.
+        let custom = #expect(throws: Custom.self) { try run(1) }
+        #expect(custom?.detail == 1)
+        #expect(throws: Custom.self) { try run(2) }
         // A trap in wasm carries the function and offset.
         let instance = try Instance(store, module: try Module(engine: engine, text: adder))
         let divide = #expect(throws: Trap.self) { try instance.typedFunc("div", (Int32, Int32).self, Int32.self)(1, 0) }
         #expect(divide?.code == .integerDivideByZero)
         #expect(divide?.bytecodeOffset != nil)
         #expect(divide?.functionIndex == 1)
+    }
+
+    @Test func trapInNestedWasmKeepsItsLocation() throws {
+        // wasm -> host -> wasm: the inner trap passes through the host
+        // function and the outer wasm frames unchanged.
+        let inner = try Instance(Store(engine: engine), module: try Module(engine: engine, text: adder))
+        let divide = try inner.typedFunc("div", (Int32, Int32).self, Int32.self)
+        let module = try Module(engine: engine, text: """
+            (module
+              (import "env" "divide" (func $divide (param i32 i32) (result i32)))
+              (func (export "run") (param i32 i32) (result i32)
+                (i32.add (call $divide (local.get 0) (local.get 1)) (i32.const 1))))
+            """)
+        let store = Store(engine: engine)
+        let host = Func.wrap(store) { (a: Int32, b: Int32) throws -> Int32 in try divide(a, b) }
+        let run = try Instance(store, module: module, imports: [.func(host)]).typedFunc("run", (Int32, Int32).self, Int32.self)
+        #expect(try run(6, 3) == 3)
+        let trap = #expect(throws: Trap.self) { try run(1, 0) }
+        #expect(trap?.code == .integerDivideByZero)
+        let direct = #expect(throws: Trap.self) { try divide(1, 0) }
+        #expect(trap?.bytecodeOffset != nil && trap?.bytecodeOffset == direct?.bytecodeOffset,
+                "located at the inner module's division")
+        #expect(try run(8, 2) == 5)
     }
 }
 

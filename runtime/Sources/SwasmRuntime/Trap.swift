@@ -8,9 +8,14 @@ public struct Trap: Error, Sendable, CustomStringConvertible {
     public var functionName: String?
     /// Offset of the trapping instruction in the module's bytes.
     public var bytecodeOffset: Int?
+    /// For `hostError`: what the host function threw, unchanged, so that
+    /// callers can match on their own error types.
+    public var hostError: (any Error)?
 
-    public init(_ code: TrapCode, functionIndex: UInt32? = nil, functionName: String? = nil, bytecodeOffset: Int? = nil) {
+    public init(_ code: TrapCode, functionIndex: UInt32? = nil, functionName: String? = nil, bytecodeOffset: Int? = nil,
+                hostError: (any Error)? = nil) {
         self.code = code
+        self.hostError = hostError
         self.functionIndex = functionIndex
         self.functionName = functionName
         self.bytecodeOffset = bytecodeOffset
@@ -22,6 +27,7 @@ public struct Trap: Error, Sendable, CustomStringConvertible {
             text += " in " + (functionName ?? "func[\(functionIndex)]")
         }
         if let bytecodeOffset { text += " at offset 0x\(String(bytecodeOffset, radix: 16))" }
+        if let hostError { text += ": \(hostError)" }
         return text
     }
 }

@@ -79,6 +79,9 @@ typedef struct swasm_activation {
     uint64_t trap_pc;          // faulting PC, or return address of the raise
     uint64_t fault_address;    // si_addr for SIGSEGV/SIGBUS, else 0
     void *lookup_context;      // of the region the trap happened in, or NULL
+    // A retained error a host function called from this activation threw,
+    // handed back to the code that entered wasm (owned by the Swift runtime).
+    void *host_error;
 } swasm_activation;
 
 // MARK: Entering compiled code

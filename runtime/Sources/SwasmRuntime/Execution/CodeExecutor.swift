@@ -43,7 +43,20 @@ public enum CodeExecutor {
         let code = withUnsafeMutablePointer(to: &activation) { act in
             swasm_enter(trampoline, vmctx, arguments, act)
         }
-        if code != 0 { throw trap(from: activation, code: code) }
+        // A host function's error travels in the activation even when the
+        // code then returned normally (it should not); take it either way.
+        let hostTrap = HostErrorSlot.take(&activation)
+        if code != 0 {
+            let here = trap(from: activation, code: code)
+            guard var hostTrap, hostTrap.code.rawValue == code else { throw here }
+            if hostTrap.functionIndex == nil, here.functionIndex != nil {
+                // Thrown by the host itself: it happened at the wasm call.
+                hostTrap.functionIndex = here.functionIndex
+                hostTrap.functionName = here.functionName
+                hostTrap.bytecodeOffset = here.bytecodeOffset
+            }
+            throw hostTrap
+        }
     }
 
     static func trap(from activation: swasm_activation, code: UInt32) -> Trap {

@@ -7,8 +7,10 @@
 //   block+16  the HostClosure (unretained; the instance keeps it alive)
 //
 // The entry decodes the argument slots, runs the closure with a `Caller`,
-// and writes the results back. A thrown `Trap` keeps its code; any other
-// error becomes a `hostError` trap; either unwinds the wasm caller.
+// and writes the results back. What the closure throws unwinds the wasm
+// caller and is handed, unchanged, to the Swift code that entered wasm: a
+// `Trap` as itself, any other error inside a `hostError` trap.
+import CSwasmRuntime
 import SwasmABI
 import WasmModel
 
@@ -60,10 +62,32 @@ let hostCallEntry: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointe
         let results = try closure.invoke(caller: caller, arguments)
         for (i, value) in results.enumerated() { slots[i] = value.bits }
         return 0
-    } catch let trap as Trap {
-        return trap.code.rawValue
     } catch {
-        return TrapCode.hostError.rawValue
+        let trap = error as? Trap ?? Trap(.hostError, hostError: error)
+        HostErrorSlot.store(trap)
+        return trap.code.rawValue
+    }
+}
+
+/// Carries what a host function threw across the wasm frames it unwinds, in
+/// the current activation, to `CodeExecutor.enterWasm`.
+enum HostErrorSlot {
+    final class Box {
+        let trap: Trap
+        init(_ trap: Trap) { self.trap = trap }
+    }
+
+    static func store(_ trap: Trap) {
+        guard let activation = swasm_current_activation() else { return }
+        if let old = activation.pointee.host_error { Unmanaged<Box>.fromOpaque(old).release() }
+        activation.pointee.host_error = Unmanaged.passRetained(Box(trap)).toOpaque()
+    }
+
+    /// The trap stored in `activation`, emptying the slot.
+    static func take(_ activation: inout swasm_activation) -> Trap? {
+        guard let stored = activation.host_error else { return nil }
+        activation.host_error = nil
+        return Unmanaged<Box>.fromOpaque(stored).takeRetainedValue().trap
     }
 }
 
