@@ -6,7 +6,7 @@
 //
 //   magic "SWASMETA"  u32 format version  u16 machine  u16 reserved
 //   u32 flags         u32 .text size      u32 table count (= Table.allCases.count)
-//   u32 reserved
+//   u32 CPU features the code needs (`CPUFeatures`)
 //   table directory:  per table, u32 byte offset (from the section start) + u32 entry count
 //   tables, in directory order (see `ModuleMetadata.Table`)
 //
@@ -102,6 +102,9 @@ public struct ModuleMetadata: Sendable {
     /// ELF machine number of the code (62 x86-64, 183 AArch64).
     public var machine: UInt16
     public var flags: Flags = []
+    /// Instruction-set extensions the code uses; the loader refuses the code
+    /// on a CPU that lacks one.
+    public var requiredCPUFeatures: CPUFeatures = []
     public var moduleBytes: [UInt8]
     public var functionOffsets: [UInt32]
     public var functionSizes: [UInt32]
@@ -138,7 +141,7 @@ public struct ModuleMetadata: Sendable {
         u32(flags.rawValue)
         u32(textSize)
         u32(UInt32(Table.allCases.count))
-        u32(0)
+        u32(requiredCPUFeatures.rawValue)
         let directory = out.count
         out.append(contentsOf: repeatElement(0, count: Table.allCases.count * 8))
         func table(_ which: Table, count: Int, _ body: () -> Void) {
@@ -195,6 +198,7 @@ public struct ModuleMetadata: Sendable {
 public struct MetadataView: @unchecked Sendable {
     public let machine: UInt16
     public let flags: ModuleMetadata.Flags
+    public let requiredCPUFeatures: CPUFeatures
     public let textSize: UInt32
     public let module: UnsafeRawBufferPointer
     public let functionOffsets: U32Table
@@ -294,7 +298,8 @@ public struct MetadataView: @unchecked Sendable {
             tables.append(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + size)]))
         }
         func table(_ which: ModuleMetadata.Table) -> UnsafeRawBufferPointer { tables[which.rawValue] }
-        return MetadataView(machine: machine, flags: flags, textSize: textSize, module: table(.module),
+        return MetadataView(machine: machine, flags: flags, requiredCPUFeatures: CPUFeatures(rawValue: u32(28)),
+                            textSize: textSize, module: table(.module),
                             functionOffsets: U32Table(bytes: table(.functionOffsets)),
                             functionSizes: U32Table(bytes: table(.functionSizes)),
                             trampolineOffsets: U32Table(bytes: table(.trampolines)),
@@ -302,6 +307,35 @@ public struct MetadataView: @unchecked Sendable {
                             trapSites: table(.trapSites), callSites: table(.callSites),
                             dataSegmentTable: U32Table(bytes: table(.dataSegments)),
                             data: table(.data), names: table(.names))
+    }
+}
+
+/// Instruction-set extensions compiled code may need beyond the machine's
+/// baseline (x86-64: SSE2). Bits are per machine.
+public struct CPUFeatures: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// x86-64 SSE4.1 (`roundss`/`roundsd` for floor, ceil, trunc, nearest).
+    public static let sse41 = CPUFeatures(rawValue: 1 << 0)
+    /// x86-64 POPCNT.
+    public static let popcnt = CPUFeatures(rawValue: 1 << 1)
+    /// x86-64 LZCNT (ABM).
+    public static let lzcnt = CPUFeatures(rawValue: 1 << 2)
+    /// x86-64 BMI1 (`tzcnt`).
+    public static let bmi1 = CPUFeatures(rawValue: 1 << 3)
+
+    /// What the x86-64 backend uses today (Intel Haswell, AMD Piledriver and later).
+    public static let x86_64Baseline: CPUFeatures = [.sse41, .popcnt, .lzcnt, .bmi1]
+
+    /// Lower-case names of the features in this set, unknown bits as `bitN`.
+    public var names: [String] {
+        let known: [(CPUFeatures, String)] = [(.sse41, "sse4.1"), (.popcnt, "popcnt"), (.lzcnt, "lzcnt"), (.bmi1, "bmi1")]
+        var result = known.filter { contains($0.0) }.map(\.1)
+        for bit in 0..<32 where rawValue & (1 << bit) != 0 && !known.contains(where: { $0.0.rawValue == 1 << bit }) {
+            result.append("bit\(bit)")
+        }
+        return result
     }
 }
 

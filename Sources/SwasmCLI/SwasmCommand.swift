@@ -116,6 +116,9 @@ extension SwasmCommand {
         @Flag(help: "After the results, print `time_ns T` (the call alone, for benchmark harnesses), `load_ns` and `instantiate_ns`.")
         var printTime = false
 
+        @Option(help: ArgumentHelp("Load and instantiate the module N times before the timed load, so that --print-time shows the times of a process that has loaded modules before.", valueName: "N"))
+        var warmUp: Int = 0
+
         @Argument(help: "Arguments of the invoked function, or of a WASI program (put -- before them).") var arguments: [String] = []
 
         func run() throws {
@@ -129,19 +132,16 @@ extension SwasmCommand {
             }
         }
 
-        func runChecked() throws {
-            _ = CodeExecutor.installSignalHandlers()
-            let loadStart = ContinuousClock.now
-            let compiled: CompiledModule
+        func load() throws -> CompiledModule {
             if ModuleInput.isObjectFile(atPath: input) {
-                compiled = try CompiledModule(image: ObjectImage(path: input))
-            } else {
-                let module = try ModuleInput.validatedModule(atPath: input)
-                let object = try Compiler.compileObject(module, options: CompilerOptions(optimizationLevel: optimization), prefix: "")
-                compiled = try CompiledModule(text: object.code.text, metadata: object.metadata)
+                return try CompiledModule(image: ObjectImage(path: input))
             }
-            let loadTime = ContinuousClock.now - loadStart
-            let passed = arguments.first == "--" ? Array(arguments.dropFirst()) : arguments
+            let module = try ModuleInput.validatedModule(atPath: input)
+            let object = try Compiler.compileObject(module, options: CompilerOptions(optimizationLevel: optimization), prefix: "")
+            return try CompiledModule(text: object.code.text, metadata: object.metadata)
+        }
+
+        func instantiate(_ compiled: CompiledModule, wasiArguments: [String]) throws -> (Instance, WASI?) {
             let usesWASI = compiled.module.imports.contains { $0.module == WASI.moduleName }
             if !usesWASI, let unresolved = compiled.module.imports.first {
                 throw InputError(path: input, detail: "unresolved import \(unresolved.module).\(unresolved.name): swasm run provides only wasi_snapshot_preview1")
@@ -149,20 +149,28 @@ extension SwasmCommand {
             if !usesWASI && (!directories.isEmpty || !environment.isEmpty) {
                 throw InputError(path: input, detail: "--dir and --env need a module that imports \(WASI.moduleName)")
             }
-            var wasi: WASI?
-            let instance: Instance
-            let instantiateStart = ContinuousClock.now
-            if usesWASI {
-                let context = try WASI(try wasiConfiguration(guestArguments: invoke == nil ? passed : []))
-                wasi = context
-                var created: Instance?
-                if let code = try context.exitStatus({ created = try context.instantiate(compiled) }) {
-                    throw ExitCode(code)
-                }
-                instance = created!
-            } else {
-                instance = try Instance(module: compiled, imports: [])
+            guard usesWASI else { return (try Instance(module: compiled, imports: []), nil) }
+            let context = try WASI(try wasiConfiguration(guestArguments: invoke == nil ? wasiArguments : []))
+            var created: Instance?
+            if let code = try context.exitStatus({ created = try context.instantiate(compiled) }) {
+                throw ExitCode(code)
             }
+            return (created!, context)
+        }
+
+        func runChecked() throws {
+            _ = CodeExecutor.installSignalHandlers()
+            let passed = arguments.first == "--" ? Array(arguments.dropFirst()) : arguments
+            for _ in 0..<max(warmUp, 0) {
+                let compiled = try load()
+                _ = try instantiate(compiled, wasiArguments: passed)
+            }
+            let loadStart = ContinuousClock.now
+            let compiled = try load()
+            let loadTime = ContinuousClock.now - loadStart
+            let usesWASI = compiled.module.imports.contains { $0.module == WASI.moduleName }
+            let instantiateStart = ContinuousClock.now
+            let (instance, wasi) = try instantiate(compiled, wasiArguments: passed)
             let instantiateTime = ContinuousClock.now - instantiateStart
             let name = invoke ?? "_start"
             guard case .function(let function)? = instance.export(named: name) else {

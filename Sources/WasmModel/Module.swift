@@ -160,6 +160,20 @@ public struct NameSection: Sendable, Hashable {
     public init() {}
 }
 
+/// Where each non-custom section's contents start, by section id. (A fixed
+/// array, not a dictionary: instantiating a generic dictionary type costs a
+/// runtime conformance search on the first load in a process.)
+public struct SectionOffsets: Sendable {
+    private var offsets = [Int](repeating: -1, count: 16)
+
+    public init() {}
+
+    public subscript(id: UInt8) -> Int? {
+        get { Int(id) < offsets.count && offsets[Int(id)] >= 0 ? offsets[Int(id)] : nil }
+        set { if Int(id) < offsets.count { offsets[Int(id)] = newValue ?? -1 } }
+    }
+}
+
 /// A decoded WebAssembly module.
 public struct Module: Sendable {
     /// The module's binary encoding; body and data ranges index into it.
@@ -183,7 +197,7 @@ public struct Module: Sendable {
 
     /// Offset of each section's contents by section id, for error messages
     /// about module-level rules.
-    public var sectionOffsets: [UInt8: Int] = [:]
+    public var sectionOffsets = SectionOffsets()
 
     public init(bytes: [UInt8]) { self.bytes = bytes }
 

@@ -94,6 +94,7 @@ struct TestModule {
     /// Trampolines emitted for these type indices (integer signatures).
     var trampolineTypes: Set<Int>? = nil
     var importedFunctionCount = 0
+    var requiredCPUFeatures: CPUFeatures = []
 
     mutating func type(_ parameters: [ValueType], _ results: [ValueType]) -> UInt32 {
         let type = FunctionType(parameters: parameters, results: results)
@@ -194,6 +195,7 @@ struct TestModule {
                                       trampolineOffsets: trampolines, trapSites: sites.sorted { $0.codeOffset < $1.codeOffset },
                                       textSize: UInt32(text.count))
         metadata.dataSegments = dataContents.map { $0[...] }
+        metadata.requiredCPUFeatures = requiredCPUFeatures
         return try CompiledModule(text: text, metadata: metadata.encoded())
     }
 }

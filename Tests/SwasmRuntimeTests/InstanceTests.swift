@@ -15,6 +15,16 @@ import WasmModel
         return try m.compile()
     }
 
+    @Test func codeNeedingMissingCPUFeaturesIsRefused() throws {
+        var m = TestModule()
+        m.function(m.type([.i32, .i32], [.i32]), X64.add)
+        m.requiredCPUFeatures = .x86_64Baseline
+        _ = try m.compile()  // every machine that runs these tests has them
+        m.requiredCPUFeatures = [.popcnt, CPUFeatures(rawValue: 1 << 30)]
+        let error = #expect(throws: CompiledModuleError.self) { try m.compile() }
+        #expect(error?.description == "the code needs CPU features this machine lacks: bit30")
+    }
+
     @Test func callsAnExportedFunction() throws {
         let module = try adder()
         #expect(module.exports == [ExportDescription(name: "add", type: .function(FunctionType(parameters: [.i32, .i32], results: [.i32])))])

@@ -5,8 +5,13 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include "internal.h"
+
+#ifdef __GLIBC__
+extern void *__libc_stack_end;
+#endif
 
 _Static_assert(offsetof(swasm_activation, saved_sp) == SWASM_ACTIVATION_SAVED_SP, "asm offset");
 _Static_assert(offsetof(swasm_activation, trap_code) == SWASM_ACTIVATION_TRAP_CODE, "asm offset");
@@ -25,9 +30,30 @@ size_t swasm_default_max_stack_size(void) {
 
 swasm_activation *swasm_current_activation(void) { return swasm_tls.current; }
 
+/// The main thread's stack can grow down to its top minus RLIMIT_STACK (the
+/// kernel keeps mappings out of that range). glibc's pthread_getattr_np
+/// computes the same from /proc/self/maps, which costs hundreds of
+/// microseconds on the first call into wasm.
+static bool main_thread_stack_low(uint64_t *low) {
+#ifdef __GLIBC__
+    if (getpid() != gettid()) return false;
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_STACK, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return false;
+    uintptr_t top = (uintptr_t)__libc_stack_end;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    if (top == 0 || top < limit.rlim_cur + page) return false;
+    *low = (uint64_t)((top - limit.rlim_cur + page - 1) & ~(page - 1));
+    return true;
+#else
+    (void)low;
+    return false;
+#endif
+}
+
 /// Finds the lowest address of the calling thread's stack once per thread.
 static void learn_stack_bounds(swasm_thread_state *ts) {
     ts->stack_known = true;
+    if (main_thread_stack_low(&ts->stack_low)) return;
     pthread_attr_t attr;
     if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
     void *low = NULL;

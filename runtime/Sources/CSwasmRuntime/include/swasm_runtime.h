@@ -84,6 +84,11 @@ typedef struct swasm_activation {
     void *host_error;
 } swasm_activation;
 
+// MARK: The host CPU
+
+/// The `CPUFeatures` bits (SwasmABI) this CPU has.
+uint32_t swasm_host_cpu_features(void);
+
 // MARK: Entering compiled code
 
 /// Calls `tramp(vmctx, args_and_results)`. Returns 0 when it returned, or the

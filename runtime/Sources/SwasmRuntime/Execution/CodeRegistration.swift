@@ -39,8 +39,10 @@ public final class CodeRegistration: @unchecked Sendable {
     private let context: UnsafeMutableRawPointer
     private var registered = false
 
-    /// Name resolvers of live registrations, by lookup context.
-    private static let resolvers = Mutex<[UInt: @Sendable (UInt32) -> String?]>([:])
+    /// Name resolvers of live registrations, by lookup context. (A list:
+    /// it is searched only to report a trap, and a dictionary type would
+    /// cost a runtime conformance search on the first load in a process.)
+    private static let resolvers = Mutex<[(context: UInt, resolve: @Sendable (UInt32) -> String?)]>([])
 
     /// Registers `[start, start + length)` with its trap sites (any order).
     /// `functionName` names functions in traps thrown from this code.
@@ -78,7 +80,7 @@ public final class CodeRegistration: @unchecked Sendable {
         context = .allocate(byteCount: 1, alignment: 1)
         if let functionName {
             let key = UInt(bitPattern: context)
-            Self.resolvers.withLock { $0[key] = functionName }
+            Self.resolvers.withLock { $0.append((key, functionName)) }
         }
         // (Throwing from here still runs deinit, which cleans up.)
         guard length > 0, swasm_register_code(start, length, table, count, context) == 0 else {
@@ -89,13 +91,17 @@ public final class CodeRegistration: @unchecked Sendable {
 
     deinit {
         if registered { swasm_unregister_code(start) }
-        Self.resolvers.withLock { _ = $0.removeValue(forKey: UInt(bitPattern: context)) }
+        let key = UInt(bitPattern: context)
+        Self.resolvers.withLock { list in
+            if let index = list.firstIndex(where: { $0.context == key }) { list.remove(at: index) }
+        }
         ownedTable?.deallocate()
         context.deallocate()
     }
 
     static func functionName(context: UnsafeMutableRawPointer, index: UInt32) -> String? {
-        let resolver = resolvers.withLock { $0[UInt(bitPattern: context)] }
+        let key = UInt(bitPattern: context)
+        let resolver = resolvers.withLock { list in list.first(where: { $0.context == key })?.resolve }
         return resolver?(index)
     }
 

@@ -9,6 +9,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CSwasmRuntime
 import SwasmABI
 import Synchronization
 import WasmModel
@@ -110,6 +111,10 @@ public final class CompiledModule: @unchecked Sendable {
 
     init(metadata: MetadataView, textBase: UnsafeRawPointer, image: ObjectImage?,
          mapping: (base: UnsafeMutableRawPointer, size: Int)?, ownedMetadata: UnsafeMutableRawBufferPointer?) throws {
+        let missing = metadata.requiredCPUFeatures.subtracting(CPUFeatures(rawValue: swasm_host_cpu_features()))
+        guard missing.isEmpty || metadata.machine != ObjectImage.hostMachine else {
+            throw CompiledModuleError("the code needs CPU features this machine lacks: \(missing.names.joined(separator: ", "))")
+        }
         let module = try Decoder.decode(Array(metadata.module))
         guard metadata.functionOffsets.count == module.functions.count, metadata.functionSizes.count == module.functions.count else {
             throw CompiledModuleError("metadata has code for \(metadata.functionOffsets.count) functions, the module defines \(module.functions.count)")
@@ -145,9 +150,16 @@ public final class CompiledModule: @unchecked Sendable {
         guard typeIndices.allSatisfy({ Int($0) < module.types.count }) else {
             throw CompiledModuleError("a function refers to a type index out of range")
         }
-        let spaces: [ExternalKind: Int] = [.function: typeIndices.count, .table: module.allTables.count,
-                                           .memory: module.allMemories.count, .global: module.allGlobalTypes.count]
-        for entry in module.exports where Int(entry.index) >= spaces[entry.kind]! {
+        let tableCount = module.allTables.count, memoryCount = module.allMemories.count, globalCount = module.allGlobalTypes.count
+        func spaceSize(_ kind: ExternalKind) -> Int {
+            switch kind {
+            case .function: return typeIndices.count
+            case .table: return tableCount
+            case .memory: return memoryCount
+            case .global: return globalCount
+            }
+        }
+        for entry in module.exports where Int(entry.index) >= spaceSize(entry.kind) {
             throw CompiledModuleError("export \"\(entry.name)\" refers to \(entry.kind) \(entry.index), out of range")
         }
         if let start = module.start, Int(start) >= typeIndices.count {
