@@ -32,6 +32,7 @@ extension Compiler {
         description.dataSegments = module.data.map { module.bytes[$0.range] }
         description.names = nameSectionContents(module)
         if options.interruptible { description.flags.insert(.interruptible) }
+        if options.boundsChecks == .explicit { description.flags.insert(.explicitBoundsChecks) }
         let metadata = description.encoded()
 
         var symbols: [ObjectSymbol] = []
