@@ -19,7 +19,7 @@ SWASM_LIBS = $(SWASM_RUNTIME_LIB) $(SWIFT_STATIC)/x86_64/swiftrt.o -L$(SWIFT_STA
 	-lswiftSynchronization -lswiftGlibc -lswiftSwiftOnoneSupport -lswift_StringProcessing -lswift_RegexParser \
 	-lswift_Concurrency -lswiftCore -ldispatch -lBlocksRuntime -lstdc++ -lm -lpthread -ldl
 
-.PHONY: all deps build release demo test unit spec fuzz yosys soak bench-validate bless clean samples runtime-lib install
+.PHONY: all deps build release demo test unit spec spec-explicit fuzz yosys soak bench-validate bless clean samples runtime-lib install
 
 all: build
 
@@ -47,13 +47,23 @@ demo: build
 	@echo "--- an invalid module is rejected with its offset, function and reason:"
 	@if $(DEBUG_BIN)/swasmc --validate samples/invalid-add.wat; then echo "expected a validation error"; exit 1; fi
 
-test: build unit fuzz yosys samples spec
+test: build unit fuzz yosys samples spec spec-explicit
 
 unit:
 	$(SWIFT) test
 
 spec: build
 	$(DEBUG_BIN)/swasm-spec run --spec-directory $(SPEC_DIR)
+
+# The scripts that exercise linear memory (loads and stores of every width,
+# offsets, alignment, traps, growth, bulk operations, data segments, memories
+# shared between modules), compiled with explicit bounds checks.
+SPEC_MEMORY_SCRIPTS = address align bulk data endianness exports float_exprs float_memory imports left-to-right \
+	linking load memory memory_copy memory_fill memory_grow memory_init memory_redundancy memory_size \
+	memory_trap store traps
+spec-explicit: build
+	$(DEBUG_BIN)/swasm-spec run --spec-directory $(SPEC_DIR) --bounds-checks explicit \
+		--report results/spec-explicit-report.txt $(SPEC_MEMORY_SCRIPTS)
 
 fuzz: build
 	$(DEBUG_BIN)/swasm-spec fuzz --spec-directory $(SPEC_DIR) --count 100000 --seed 1

@@ -66,11 +66,15 @@ public struct Engine: Sendable {
 
     /// How out-of-bounds memory accesses are caught.
     public enum MemoryStrategy: Sendable, Hashable {
-        /// Reserve the addressable range plus a guard region; hardware faults
-        /// catch out-of-bounds accesses (falls back to explicit checks when
-        /// address space is short).
+        /// Compile without bounds checks and reserve 4 GiB of addressable
+        /// range plus a 4 GiB guard region per memory; hardware faults catch
+        /// out-of-bounds accesses. Fastest, but each memory needs 8 GiB of
+        /// address space: when it cannot be had (`ulimit -v`, very many
+        /// memories), creating the memory fails with `MemoryError`.
         case guardRegion
-        /// Reserve only the maximum size; compiled code checks each access.
+        /// Compile every load and store with a check against the memory's
+        /// current length, and reserve only what each memory's maximum
+        /// needs (see ``Config/memoryReservation``).
         case explicitBoundsChecks
     }
 
@@ -84,11 +88,24 @@ public struct Engine: Sendable {
         /// the runtime's default. Deeper recursion traps with
         /// `callStackExhausted`.
         public var maximumStackSize: Int? = nil
-        /// The bounds-check strategy of memories created by the host
-        /// (``Memory/init(_:type:)``). Memories that modules define always
-        /// prefer guard regions (the runtime chooses them; see the report in
-        /// the README's "Embedding API" section).
+        /// How modules are compiled and memories reserved. With
+        /// ``MemoryStrategy/explicitBoundsChecks`` modules are compiled with
+        /// explicit checks, and memories they define or the host creates
+        /// (``Memory/init(_:type:)``) have no guard region. A module compiled
+        /// elsewhere keeps the strategy it was compiled with; code compiled
+        /// for guard regions refuses to import a memory without one.
         public var memoryStrategy: MemoryStrategy = .guardRegion
+        /// The most address space, in bytes, one memory reserves under
+        /// ``MemoryStrategy/explicitBoundsChecks``; nil: what the memory's
+        /// maximum needs (4 GiB without a maximum), or as much of it as the
+        /// address space allows. Memories never move, so `memory.grow` past
+        /// the reservation fails (returns -1) although the maximum allows
+        /// it. Ignored for guard regions, whose code needs the full 8 GiB.
+        ///
+        /// There is no guard-size setting: code compiled for guard regions
+        /// relies on 4 GiB of guard (any 32-bit index plus offset must land
+        /// inside the reservation), and code with explicit checks needs none.
+        public var memoryReservation: UInt64? = nil
         /// Where compiled objects are cached, keyed by a hash of the wasm
         /// bytes, this configuration and ``Engine/version``; nil: no cache.
         public var cacheDirectory: String? = nil
@@ -123,6 +140,7 @@ public struct Engine: Sendable {
         var options = CompilerOptions(optimizationLevel: config.optimizationLevel)
         if let jobs = config.compilerJobs { options.jobs = max(1, jobs) }
         options.interruptible = config.interruptible
+        options.boundsChecks = config.memoryStrategy == .explicitBoundsChecks ? .explicit : .guardRegion
         return options
     }
 
@@ -139,7 +157,7 @@ public struct Engine: Sendable {
             a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
             b = (b ^ UInt64(byte) ^ (b >> 29)) &* 0x9e37_79b9_7f4a_7c15
         }
-        let header = "\(Engine.version)|O\(config.optimizationLevel)|i\(config.interruptible)|m\(ObjectImage.hostMachine)|n\(bytes.count)|"
+        let header = "\(Engine.version)|O\(config.optimizationLevel)|i\(config.interruptible)|b\(compilerOptions.boundsChecks.rawValue)|m\(ObjectImage.hostMachine)|n\(bytes.count)|"
         for byte in header.utf8 { mix(byte) }
         for byte in bytes { mix(byte) }
         func hex(_ v: UInt64) -> String {

@@ -34,7 +34,8 @@ public final class Instance {
     convenience init<T>(_ store: Store<T>, module: Module, imports: [ExternValue], wasi: WASI?) throws {
         try store.checkInstantiation(of: module)
         let runtime = try Trap.unwrappingHostErrors {
-            try SwasmRuntime.Instance(module: module.compiled, imports: imports, hostContext: wasi)
+            try SwasmRuntime.Instance(module: module.compiled, imports: imports, hostContext: wasi,
+                                      memoryReservation: store.engine.config.memoryReservation)
         }
         // memory.grow run by wasm code obeys the store's page limit too.
         if let limit = store.limits.maximumMemoryPages {

@@ -97,7 +97,8 @@ public final class Memory {
     /// throws ``ResourceLimitError`` past the store's memory limit.
     public convenience init<T>(_ store: Store<T>, type: MemoryType) throws {
         try store.checkMemory(pages: type.limits.min)
-        self.init(try SwasmRuntime.Memory(type: type, strategy: store.engine.runtimeStrategy), limits: store.limits)
+        self.init(try SwasmRuntime.Memory(type: type, strategy: store.engine.runtimeStrategy,
+                                            reservation: store.engine.config.memoryReservation), limits: store.limits)
         store.objects.append(self)
     }
 

@@ -35,6 +35,9 @@ public struct SpecCommand: ParsableCommand {
         @Flag(help: "Only decode and validate modules; skip everything that needs execution.")
         var validateOnly = false
 
+        @Option(help: ArgumentHelp("Compile modules with guard-region or explicit bounds checks (swasmc --bounds-checks).", valueName: "guard|explicit"))
+        var boundsChecks: CompilerOptions.BoundsChecks = .guardRegion
+
         func run() throws {
             let directory = URL(fileURLWithPath: specDirectory)
             var names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
@@ -52,7 +55,7 @@ public struct SpecCommand: ParsableCommand {
             let work = FileManager.default.temporaryDirectory.appendingPathComponent("swasm-spec-\(getpid())")
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: work) }
-            let runner = SpecRunner(execute: !validateOnly, workDirectory: work)
+            let runner = SpecRunner(execute: !validateOnly, workDirectory: work, boundsChecks: boundsChecks)
             let scripts = names
             let collected = ResultBox(count: scripts.count)
             DispatchQueue.concurrentPerform(iterations: scripts.count) { i in

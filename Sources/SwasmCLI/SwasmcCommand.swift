@@ -43,6 +43,9 @@ public struct SwasmcCommand: ParsableCommand {
     @Flag(help: "Check the instance's interrupt flag at every loop head, so the host can stop runaway code.")
     public var interruptible = false
 
+    @Option(name: .long, help: ArgumentHelp("How out-of-bounds memory accesses are caught: guard (the runtime reserves 8 GiB per memory; accesses are not checked) or explicit (every access is compared with the memory's length; for limited address space).", valueName: "guard|explicit"))
+    public var boundsChecks: CompilerOptions.BoundsChecks = .guardRegion
+
     @Flag(help: "Verify the IR after every pass (always on in debug builds).")
     public var verify = false
 
@@ -110,6 +113,7 @@ public struct SwasmcCommand: ParsableCommand {
         var options = CompilerOptions(optimizationLevel: optimization, jobs: jobs)
         if verify { options.verify = true }
         options.interruptible = interruptible
+        options.boundsChecks = boundsChecks
         options.progress = Self.terminalProgress(functionCount: module.bodies.count)
         start = clock.now
         switch emit {
@@ -199,3 +203,5 @@ public struct SwasmcCommand: ParsableCommand {
         String(format: "%.1f", duration / .milliseconds(1))
     }
 }
+
+extension CompilerOptions.BoundsChecks: ExpressibleByArgument {}

@@ -19,6 +19,20 @@ public struct CompilerOptions: Sendable {
     /// Check the instance's interrupt flag at every loop head (see
     /// `Instance.interrupt()`), so that the host can stop runaway guests.
     public var interruptible = false
+    /// How compiled code keeps linear-memory accesses in bounds.
+    public var boundsChecks: BoundsChecks = .guardRegion
+
+    /// How compiled code catches out-of-bounds linear-memory accesses.
+    public enum BoundsChecks: String, Sendable, CaseIterable {
+        /// Accesses are not checked: the runtime must reserve 4 GiB plus a
+        /// 4 GiB guard region per memory, so any 32-bit index plus offset
+        /// lands in inaccessible pages and faults.
+        case guardRegion = "guard"
+        /// Every access compares its end with the memory's current length
+        /// and traps before touching memory; the runtime reserves only what
+        /// the memory's maximum needs.
+        case explicit
+    }
 
     public init(optimizationLevel: Int = 2, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
                 verify: Bool = Pipeline.verifyByDefault, passObserver: (@Sendable (String, Function) -> Void)? = nil) {
@@ -35,12 +49,19 @@ public struct CompileError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
+extension ModuleEnvironment {
+    /// The environment of `module` with the code-shaping settings of `options`.
+    init(_ module: Module, options: CompilerOptions) {
+        self.init(module)
+        interruptible = options.interruptible
+        explicitBoundsChecks = options.boundsChecks == .explicit
+    }
+}
+
 public enum Compiler {
     /// Lowers and optimizes every defined function; result in index order.
     public static func optimizedIR(for module: Module, options: CompilerOptions) throws -> [Function] {
-        var configured = ModuleEnvironment(module)
-        configured.interruptible = options.interruptible
-        let environment = configured
+        let environment = ModuleEnvironment(module, options: options)
         let count = module.bodies.count
         return try parallelMap(count, jobs: options.jobs) { i in
             let index = environment.importedFunctionCount + i

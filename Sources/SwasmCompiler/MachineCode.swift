@@ -25,9 +25,7 @@ public struct ModuleCode: Sendable {
 extension Compiler {
     /// Lowers, optimizes and compiles every function; links direct calls.
     public static func compileToMachineCode(_ module: Module, options: CompilerOptions, listing: Bool = false) throws -> ModuleCode {
-        var configured = ModuleEnvironment(module)
-        configured.interruptible = options.interruptible
-        let environment = configured
+        let environment = ModuleEnvironment(module, options: options)
         let compiled: [CompiledFunction] = try parallelMap(module.bodies.count, jobs: options.jobs, progress: options.progress) { i in
             let index = environment.importedFunctionCount + i
             let function = try FunctionLowering.lower(environment, functionIndex: index)

@@ -33,6 +33,7 @@ extension Compiler {
         description.names = nameSectionContents(module)
         if options.interruptible { description.flags.insert(.interruptible) }
         description.requiredCPUFeatures = .x86_64Baseline
+        if options.boundsChecks == .explicit { description.flags.insert(.explicitBoundsChecks) }
         let metadata = description.encoded()
 
         var symbols: [ObjectSymbol] = []

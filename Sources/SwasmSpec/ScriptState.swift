@@ -13,7 +13,13 @@ final class ScriptState {
     var current: Instance?
     var named: [String: Instance] = [:]
     var registered: [String: Instance] = [:]
-    lazy var spectest: [String: ExternValue] = SpecTestHost.exports()
+    lazy var spectest: [String: ExternValue] = {
+        var exports = SpecTestHost.exports()
+        if runner.boundsChecks == .explicit, let type = exports["memory"]?.memory?.type {
+            exports["memory"] = .memory(try! Memory(type: type, strategy: .explicit))
+        }
+        return exports
+    }()
     var objectCounter = 0
 
     init(runner: SpecRunner, directory: URL, script: String) {
@@ -29,10 +35,16 @@ final class ScriptState {
 
     // MARK: - Modules
 
+    var compilerOptions: CompilerOptions {
+        var options = CompilerOptions(optimizationLevel: 2, jobs: 1)
+        options.boundsChecks = runner.boundsChecks
+        return options
+    }
+
     /// Validates, compiles to an object file, and loads it.
     func compile(_ bytes: [UInt8]) throws -> CompiledModule {
         let module = try Validator.decodeAndValidate(bytes)
-        let object = try Compiler.compileObject(module, options: CompilerOptions(optimizationLevel: 2, jobs: 1), prefix: "spec")
+        let object = try Compiler.compileObject(module, options: compilerOptions, prefix: "spec")
         objectCounter += 1
         let path = runner.workDirectory.appendingPathComponent("\(script).\(objectCounter).o").path
         guard FileManager.default.createFile(atPath: path, contents: Data(object.bytes)) else {

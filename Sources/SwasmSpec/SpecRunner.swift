@@ -9,6 +9,7 @@
 // Commands that need execution are counted as skipped until the backend runs
 // them; text-format `assert_malformed` is skipped (binary-only harness).
 import Foundation
+import SwasmCompiler
 import WasmModel
 
 public struct SpecFailure: Sendable, CustomStringConvertible {
@@ -44,10 +45,16 @@ public struct SpecRunner: Sendable {
     public var execute: Bool
     /// Where object files are written.
     public var workDirectory: URL
+    /// How modules are compiled to catch out-of-bounds accesses. In explicit
+    /// mode the `spectest` memory has no guard region either, so that no
+    /// access in the run can lean on one.
+    public var boundsChecks: CompilerOptions.BoundsChecks
 
-    public init(execute: Bool = true, workDirectory: URL = FileManager.default.temporaryDirectory) {
+    public init(execute: Bool = true, workDirectory: URL = FileManager.default.temporaryDirectory,
+                boundsChecks: CompilerOptions.BoundsChecks = .guardRegion) {
         self.execute = execute
         self.workDirectory = workDirectory
+        self.boundsChecks = boundsChecks
     }
 
     /// Runs one script.

@@ -50,11 +50,18 @@ private struct Run {
 }
 
 /// Runs `tool` with `arguments` and collects its output, through files in
-/// `directory` (no pipes, so a chatty child can never block).
-private func run(_ tool: String, _ arguments: [String], in directory: TemporaryDirectory) throws -> Run {
+/// `directory` (no pipes, so a chatty child can never block); with
+/// `addressSpaceKiB`, under that `ulimit -v`.
+private func run(_ tool: String, _ arguments: [String], in directory: TemporaryDirectory,
+                 addressSpaceKiB: Int? = nil) throws -> Run {
     let process = Process()
-    process.executableURL = try executable(tool)
-    process.arguments = arguments
+    if let addressSpaceKiB {
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "ulimit -v \(addressSpaceKiB) && exec \"$0\" \"$@\"", try executable(tool).path] + arguments
+    } else {
+        process.executableURL = try executable(tool)
+        process.arguments = arguments
+    }
     let id = UUID().uuidString
     let outURL = directory.url.appendingPathComponent("\(id).stdout")
     let errURL = directory.url.appendingPathComponent("\(id).stderr")
@@ -273,6 +280,41 @@ struct SwasmcTests {
         #expect(failure.status == 1)
         #expect(failure.stderrLines.count == 1)
         #expect(failure.stderr.hasPrefix("swasmc: error: "))
+    }
+
+    /// Under a 2 GB address-space limit the 8 GiB guard-region reservation is
+    /// impossible: guard-compiled code fails with an error that says so, code
+    /// compiled with explicit checks runs (and still traps out of bounds).
+    @Test func explicitBoundsChecksRunWithLittleAddressSpace() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("grow.wat", text: """
+            (module
+              (memory 1)
+              (func (export "run") (result i32)
+                (drop (memory.grow (i32.const 15)))
+                (i32.store (i32.const 1048572) (i32.const 42))
+                (i32.load (i32.const 1048572)))
+              (func (export "past") (result i32) (i32.load (i32.const 1048573))))
+            """)
+        var objects: [String: String] = [:]
+        for mode in ["guard", "explicit"] {
+            objects[mode] = directory.url.appendingPathComponent("\(mode).o").path
+            let compiled = try run("swasmc", [path, "--bounds-checks", mode, "-o", objects[mode]!], in: directory)
+            #expect(compiled.status == 0, "\(compiled.stderr)")
+        }
+        let limit = 2_000_000
+        let explicit = try run("swasm", ["run", objects["explicit"]!, "--invoke", "run"], in: directory, addressSpaceKiB: limit)
+        #expect(explicit.status == 0 && explicit.stdout == "42\n", "\(explicit.stderr)")
+        let past = try run("swasm", ["run", objects["explicit"]!, "--invoke", "past"], in: directory, addressSpaceKiB: limit)
+        #expect(past.status == 1 && past.stderr.contains("out of bounds memory access"), "\(past.stderr)")
+        let guarded = try run("swasm", ["run", objects["guard"]!, "--invoke", "run"], in: directory, addressSpaceKiB: limit)
+        #expect(guarded.status == 1)
+        #expect(guarded.stderr.contains("guard region") && guarded.stderr.contains("--bounds-checks explicit"), "\(guarded.stderr)")
+        // Without the limit, guard-region code runs as before.
+        let unlimited = try run("swasm", ["run", objects["guard"]!, "--invoke", "run"], in: directory)
+        #expect(unlimited.status == 0 && unlimited.stdout == "42\n", "\(unlimited.stderr)")
+        let ir = try run("swasmc", [path, "--bounds-checks", "explicit", "--emit", "ir", "-o", "-"], in: directory)
+        #expect(ir.stdout.contains("trapnz") && ir.stdout.contains("heap_oob"), "\(ir.stdout)")
     }
 }
 

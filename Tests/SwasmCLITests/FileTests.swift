@@ -4,6 +4,9 @@
 //   Tests/filetests/ir/*.swir      "; passes: a, b" header → IR after those passes
 //   Tests/filetests/wasm/*.wat     wasm → optimized IR
 //   Tests/filetests/isa/x64/*.wat  wasm → x86-64 listing
+//
+// A `;; bounds-checks: explicit` line in a .wat compiles it with explicit
+// bounds checks.
 import Foundation
 import SwasmCompiler
 import SwasmIR
@@ -35,6 +38,14 @@ enum FileTests {
         #expect(actual == expected, "\(path) differs from its .expected file; run `make bless` and review the diff")
     }
 
+    /// Options for a golden file, with the settings its source asks for.
+    static func options(_ path: String, optimizationLevel: Int = 2) throws -> CompilerOptions {
+        var options = CompilerOptions(optimizationLevel: optimizationLevel, jobs: 1, verify: true)
+        let source = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+        if source.contains(";; bounds-checks: explicit") { options.boundsChecks = .explicit }
+        return options
+    }
+
     static func module(_ path: String) throws -> Module {
         let source = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
         return try Validator.decodeAndValidate(try WasmText.assemble(source))
@@ -61,14 +72,14 @@ enum FileTests {
 @Suite struct WasmFileTests {
     @Test(arguments: FileTests.files("wasm", ".wat"))
     func loweringProducesTheExpectedIR(_ path: String) throws {
-        let ir = try Compiler.irText(for: try FileTests.module(path), options: CompilerOptions(optimizationLevel: 2, jobs: 1, verify: true))
+        let ir = try Compiler.irText(for: try FileTests.module(path), options: try FileTests.options(path))
         try FileTests.check(path, ir)
     }
 
     @Test(arguments: FileTests.files("isa/x64", ".wat"))
     func backendProducesTheExpectedListing(_ path: String) throws {
         let module = try FileTests.module(path)
-        let code = try Compiler.compileToMachineCode(module, options: CompilerOptions(optimizationLevel: 2, jobs: 1, verify: true), listing: true)
+        let code = try Compiler.compileToMachineCode(module, options: try FileTests.options(path), listing: true)
         var text = ""
         for (i, listing) in code.listings.enumerated() {
             text += "\(module.functionName(UInt32(module.importedFunctionCount + i))):\n"
@@ -79,7 +90,7 @@ enum FileTests {
 
     @Test(arguments: FileTests.files("wasm", ".wat"))
     func printedIRParsesBackToTheSameText(_ path: String) throws {
-        let functions = try Compiler.optimizedIR(for: try FileTests.module(path), options: CompilerOptions(optimizationLevel: 0, jobs: 1))
+        let functions = try Compiler.optimizedIR(for: try FileTests.module(path), options: try FileTests.options(path, optimizationLevel: 0))
         for function in functions {
             let printed = Printer.print(function)
             let reparsed = try Parser.parseFunction(printed)

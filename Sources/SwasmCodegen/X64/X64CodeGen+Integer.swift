@@ -30,6 +30,31 @@ extension X64CodeGen {
         }
     }
 
+    /// Folds that the bounds checks of explicit mode rely on: a pload used
+    /// only as the second operand of the next icmp becomes its memory operand
+    /// (`cmp end, [vmctx + length]`), and a zero-extension of an i32 used only
+    /// by the next `iadd.i64 x, imm` disappears into a 64-bit `lea` (i32s are
+    /// kept zero-extended, so the register already holds the i64).
+    func isFolded(_ inst: Instruction, next: Instruction?) -> Bool {
+        guard let next, inst.results.count == 1, useCounts[Int(inst.result.index)] == 1 else { return false }
+        switch inst.opcode {
+        case .pload:
+            return inst.width == .full && next.opcode == .icmp && next.operands[1] == inst.result
+                && next.operands[0] != inst.result && !isConstant(next.operands[0])
+        case .uextend:
+            return inst.type == .i64 && function.type(of: inst.operands[0]) == .i32 && next.opcode == .iadd
+                && next.type == .i64 && next.operands[0] == inst.result && next.operands[1] != inst.result
+                && isImmediate(next.operands[1])
+        default:
+            return false
+        }
+    }
+
+    func isImmediate(_ value: Value) -> Bool {
+        if case .immediate = peekSource(value) { return true }
+        return false
+    }
+
     /// Emits `cmp a, b` for an icmp and returns the x86 condition.
     mutating func compareFlags(_ inst: Instruction) -> X64Cond {
         var a = inst.operands[0]
@@ -73,6 +98,10 @@ extension X64CodeGen {
     // MARK: - Dispatch
 
     mutating func emit(_ inst: Instruction, next: Instruction?) throws {
+        if isFolded(inst, next: next) {
+            foldedOperand = inst
+            return
+        }
         if isFused(inst, next: next) {
             pendingFusedCompare = inst.result
             fusedCompare = inst
@@ -167,6 +196,14 @@ extension X64CodeGen {
         }
         let size = Self.size(inst.type)
         let a = inst.operands[0], b = inst.operands[1]
+        if let widened = foldedOperand, widened.opcode == .uextend, widened.result == a,
+           case .immediate(let imm) = peekSource(b) {
+            foldedOperand = nil
+            let d = destination(inst.result, .rax)
+            asm.lea(.s64, d, X64Mem(gpr(widened.operands[0], .rax), imm))
+            finish(inst.result, d)
+            return
+        }
         var d = destination(inst.result, .rax)
         let commutative = op != .sub
         if case .register(let rb) = location(b), rb == d.rawValue, location(a) != location(b) {

@@ -83,6 +83,8 @@ struct X64CodeGen {
     /// An icmp held back to be emitted as flags by the next instruction.
     var fusedCompare: Instruction?
     var pendingFusedCompare: Value?
+    /// A pload or uextend held back to be folded into the next instruction.
+    var foldedOperand: Instruction?
     /// Frame slot that holds the target of an indirect call during its argument moves.
     var calleeParkingSlot = 0
 
@@ -294,6 +296,10 @@ struct X64CodeGen {
     }
 
     mutating func source(_ value: Value, scratch: X64Reg, allowImmediate: Bool = true) -> Source {
+        if let folded = foldedOperand, folded.opcode == .pload, folded.results[0] == value {
+            foldedOperand = nil
+            return .memory(X64Mem(gpr(folded.operands[0], .r11), Int32(folded.immediate)))
+        }
         switch location(value) {
         case .register(let r): return .register(X64Reg(rawValue: r)!)
         case .slot(let s): return .memory(slotAddress(s))

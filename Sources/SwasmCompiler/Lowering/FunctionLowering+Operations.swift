@@ -86,15 +86,53 @@ extension FunctionLowering {
         if opcode <= 0x35 {
             let (type, width) = loads[Int(opcode - 0x28)]
             let index = pop()
+            checkBounds(index, offset: offset, size: Self.accessSize(type, width))
             push(builder.append(Instruction(.load, type: type, operands: [bases.memoryBase, index], immediate: offset,
                                             subcode: width.rawValue, sourceOffset: source), resultTypes: [type])[0])
         } else {
             let (type, width) = stores[Int(opcode - 0x36)]
             let value = pop()
             let index = pop()
+            checkBounds(index, offset: offset, size: Self.accessSize(type, width))
             builder.append(Instruction(.store, type: type, operands: [bases.memoryBase, index, value], immediate: offset,
                                        subcode: width.rawValue, sourceOffset: source))
         }
+    }
+
+    static func accessSize(_ type: IRType, _ width: MemoryWidth) -> Int64 {
+        switch width {
+        case .full: return Int64(type.byteSize)
+        case .s8, .u8: return 1
+        case .s16, .u16: return 2
+        case .s32, .u32: return 4
+        }
+    }
+
+    /// With explicit bounds checks, traps unless the `size` bytes at `index +
+    /// offset` lie inside memory 0's current length. The sum is formed in 64
+    /// bits, where a 32-bit index plus a 32-bit offset cannot wrap, and the
+    /// check comes before the access so that a store straddling the end
+    /// writes nothing. The instruction order (extend, add, length, compare,
+    /// trap) is what backends fuse into add, compare-with-memory and branch.
+    mutating func checkBounds(_ index: Value, offset: Int64, size: Int64) {
+        guard environment.explicitBoundsChecks else { return }
+        let reach = offset + size
+        if let constant = constantBits(index),
+           UInt64(UInt32(truncatingIfNeeded: constant)) + UInt64(reach) <= environment.minimumMemoryBytes {
+            return
+        }
+        let reachValue = builder.iconst(.i64, reach)
+        let wide = builder.value(.uextend, .i64, [index])
+        let end = builder.value(.iadd, .i64, [wide, reachValue])
+        let length = builder.pload(.i64, bases.vmctx, offset: VMContextLayout.memoryLength)
+        builder.trapIf(builder.icmp(.ugt, end, length), .memoryOutOfBounds, sourceOffset: source)
+    }
+
+    /// The bits of `value` when an `iconst` defines it.
+    func constantBits(_ value: Value) -> Int64? {
+        guard case .result(instruction: let index, _) = function.values[Int(value.index)].definition,
+              function.instructions[index].opcode == .iconst else { return nil }
+        return function.instructions[index].immediate
     }
 
     mutating func memorySize() {

@@ -13,6 +13,13 @@ public struct ModuleEnvironment: Sendable {
     public let hasMemory: Bool
     /// Emit a check of the VM context's interrupt flag at every loop head.
     public var interruptible = false
+    /// Check every linear-memory access against the memory's current length
+    /// instead of relying on a guard region.
+    public var explicitBoundsChecks = false
+    /// Memory 0's declared minimum in bytes: every access that ends below it
+    /// is in bounds forever (memories never shrink; an imported memory is at
+    /// least as large as the import declares).
+    public let minimumMemoryBytes: UInt64
 
     public init(_ module: Module) {
         self.module = module
@@ -21,6 +28,7 @@ public struct ModuleEnvironment: Sendable {
         globalTypes = module.allGlobalTypes
         tableTypes = module.allTables
         hasMemory = !module.allMemories.isEmpty
+        minimumMemoryBytes = (module.allMemories.first?.limits.min ?? 0) * UInt64(SwasmABI.pageSize)
     }
 
     public static func irType(_ type: ValueType) -> IRType {

@@ -35,7 +35,12 @@ public final class Instance {
     /// when a segment is out of bounds or the start function traps (effects
     /// on imported memories and tables stay, as the spec requires), and
     /// `MemoryError`/`InstanceError` when resources cannot be had.
-    public init(module: CompiledModule, imports: [ExternValue], hostContext: AnyObject? = nil) throws {
+    ///
+    /// Memories the module defines get guard regions, or explicit bounds
+    /// checks when the module was compiled with them (`memoryReservation`
+    /// then caps each one's reserved address space, in bytes).
+    public init(module: CompiledModule, imports: [ExternValue], hostContext: AnyObject? = nil,
+                memoryReservation: UInt64? = nil) throws {
         let wasm = module.module
         try Self.link(module, imports)
 
@@ -87,7 +92,10 @@ public final class Instance {
         }
 
         // Defined memories and tables.
-        for type in wasm.memories { memories.append(try Memory(type: type)) }
+        let strategy: BoundsCheckStrategy = module.usesExplicitBoundsChecks ? .explicit : .guardRegion
+        for type in wasm.memories {
+            memories.append(try Memory(type: type, strategy: strategy, reservation: memoryReservation))
+        }
         for type in wasm.tables { tables.append(try Table(type: type)) }
 
         // Globals, in order (initializers may read earlier globals).
@@ -225,6 +233,13 @@ public final class Instance {
             if !matches(found, entry.type) {
                 throw LinkError(module: entry.module, name: entry.name, expected: entry.type, found: found,
                                 reason: "incompatible import type")
+            }
+            // Unchecked accesses to a memory without a guard region would
+            // reach whatever lies past its reservation.
+            if case .memory(let memory) = provided, memory.storage.strategy == .explicit, !module.usesExplicitBoundsChecks {
+                throw LinkError(module: entry.module, name: entry.name, expected: entry.type, found: found,
+                                reason: "memory without a guard region imported by code compiled for guard regions"
+                                    + " (compile it with `--bounds-checks explicit`):")
             }
         }
         if imports.count > declared.count {

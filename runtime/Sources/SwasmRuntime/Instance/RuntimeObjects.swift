@@ -41,8 +41,12 @@ public final class Memory {
     /// VM contexts whose memoryBase/memoryLength mirror this memory.
     private var contexts: [UnsafeMutableRawPointer] = []
 
-    public init(type: MemoryType, strategy: BoundsCheckStrategy = .guardRegion) throws {
-        storage = try LinearMemory(minimumPages: type.limits.min, maximumPages: type.limits.max, strategy: strategy)
+    /// A memory of `type`; see `LinearMemory.init` for `strategy` and
+    /// `reservation` (explicit memories only: a cap on the address space
+    /// reserved, which growth cannot pass).
+    public init(type: MemoryType, strategy: BoundsCheckStrategy = .guardRegion, reservation: UInt64? = nil) throws {
+        storage = try LinearMemory(minimumPages: type.limits.min, maximumPages: type.limits.max, strategy: strategy,
+                                   reservation: reservation)
         maximum = type.limits.max
     }
 
