@@ -120,7 +120,7 @@ func fail(_ code: swasm_trap_code, _ message: String, function: UInt32 = unknown
 func fail(_ error: any Error) -> swasm_trap_code {
     switch error {
     case let trap as Trap:
-        return fail(swasm_trap_code(rawValue: trap.code.rawValue), trap.description,
+        return fail(swasm_trap_code(rawValue: trap.code.rawValue), trap.summary,
                     function: trap.functionIndex ?? unknownLocation,
                     offset: trap.bytecodeOffset.map { UInt32(truncatingIfNeeded: $0) } ?? unknownLocation)
     case let error as LinkError:

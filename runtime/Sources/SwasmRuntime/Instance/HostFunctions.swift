@@ -61,6 +61,7 @@ let hostCallEntry: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointe
         for (i, value) in results.enumerated() { slots[i] = value.bits }
         return 0
     } catch let trap as Trap {
+        CodeExecutor.noteHostTrap(trap)
         return trap.code.rawValue
     } catch {
         return TrapCode.hostError.rawValue
