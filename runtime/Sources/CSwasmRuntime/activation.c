@@ -129,12 +129,18 @@ void swasm_capture_backtrace(swasm_thread_state *ts, uintptr_t pc, uintptr_t fp,
     // compiled code, which keeps the chain: the saved rbp is then a frame
     // of compiled code (or of the trampoline's caller, where we stop). Each
     // step must move up the stack and stay below the entry, so a corrupt
-    // chain ends the walk instead of faulting or looping.
+    // chain ends the walk instead of faulting or looping. Deep recursion
+    // stays in one region, which is looked up once.
+    uintptr_t region_start = 0, region_end = 0;
     while ((fp & 7) == 0 && fp >= stack_low && fp < stack_high && stack_high - fp >= 16) {
         const uintptr_t *frame = (const uintptr_t *)fp;
         uintptr_t return_address = frame[1];
-        swasm_code_info info;
-        if (!swasm_registry_find(return_address, &info)) break;
+        if (return_address < region_start || return_address >= region_end) {
+            swasm_code_info info;
+            if (!swasm_registry_find(return_address, &info)) break;
+            region_start = (uintptr_t)info.start;
+            region_end = region_start + info.length;
+        }
         if (trace->count < SWASM_BACKTRACE_CAPACITY) {
             trace->pcs[trace->count++] = return_address;
         } else {
