@@ -14,6 +14,8 @@ public struct ModuleCode: Sendable {
     public var functionRanges: [Range<Int>]
     /// Trap sites with offsets from the start of `text`, sorted.
     public var trapSites: [(codeOffset: Int, code: TrapCode, wasmOffset: UInt32, functionIndex: Int)]
+    /// Every call's return address in `text` and its wasm instruction, sorted.
+    public var callSites: [CallSiteRecord]
     public var listings: [[String]]
     /// Array-call trampoline offset per type index.
     public var trampolineOffsets: [Int]
@@ -36,6 +38,7 @@ extension Compiler {
         var text: [UInt8] = []
         var ranges: [Range<Int>] = []
         var traps: [(codeOffset: Int, code: TrapCode, wasmOffset: UInt32, functionIndex: Int)] = []
+        var returns: [CallSiteRecord] = []
         for (i, function) in compiled.enumerated() {
             while text.count % 16 != 0 { text.append(0xCC) }
             let start = text.count
@@ -43,6 +46,11 @@ extension Compiler {
             ranges.append(start..<text.count)
             for site in function.trapSites {
                 traps.append((start + site.codeOffset, site.code, site.wasmOffset, environment.importedFunctionCount + i))
+            }
+            // Functions are laid out in order and their sites are in code
+            // order, so the table comes out sorted.
+            for site in function.returnSites {
+                returns.append(CallSiteRecord(returnOffset: UInt32(start + site.returnOffset), wasmOffset: site.wasmOffset))
             }
         }
         for (i, function) in compiled.enumerated() {
@@ -71,7 +79,8 @@ extension Compiler {
             text.append(contentsOf: X64Backend.hostCallTrampoline(environment.signature(ofType: typeIndex)).code)
         }
         traps.sort { $0.codeOffset < $1.codeOffset }
-        return ModuleCode(text: text, functionRanges: ranges, trapSites: traps, listings: compiled.map(\.listing),
+        return ModuleCode(text: text, functionRanges: ranges, trapSites: traps, callSites: returns,
+                          listings: compiled.map(\.listing),
                           trampolineOffsets: trampolineOffsets, trampolineListings: trampolineListings,
                           hostCallOffsets: hostCallOffsets)
     }

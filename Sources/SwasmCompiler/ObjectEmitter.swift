@@ -31,6 +31,8 @@ extension Compiler {
         description.hostCallOffsets = code.hostCallOffsets.map(UInt32.init)
         description.dataSegments = module.data.map { module.bytes[$0.range] }
         description.names = nameSectionContents(module)
+        description.callSites = code.callSites
+        description.flags.insert(.framePointers)
         if options.interruptible { description.flags.insert(.interruptible) }
         description.requiredCPUFeatures = .x86_64Baseline
         if options.boundsChecks == .explicit { description.flags.insert(.explicitBoundsChecks) }

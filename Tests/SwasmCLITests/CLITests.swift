@@ -368,4 +368,19 @@ struct SwasmTests {
         let valid = try run("swasm", ["validate", good], in: directory)
         #expect(valid.status == 0 && valid.stderr.isEmpty, "\(valid.stderr)")
     }
+
+    /// `swasm run` prints a trap's backtrace exactly as the README shows it.
+    @Test func runPrintsTheBacktraceOfATrap() throws {
+        let directory = try TemporaryDirectory()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let sample = root.appendingPathComponent("samples/backtrace.wat").path
+        let result = try run("swasm", ["run", sample, "--invoke", "outer", "0"], in: directory)
+        #expect(result.status == 1)
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let shown = "$ swasm run samples/backtrace.wat --invoke outer 0\n" + result.stderr + "```\n"
+        #expect(readme.contains(shown), "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("swasm: error: wasm trap: integer divide by zero\nwasm backtrace:\n"))
+        let ok = try run("swasm", ["run", sample, "--invoke", "outer", "4"], in: directory)
+        #expect(ok.status == 0 && ok.stdout == "26\n", "\(ok.stderr)")
+    }
 }

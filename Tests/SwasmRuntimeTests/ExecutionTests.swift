@@ -60,6 +60,36 @@ private func expectThreadIsClean(sourceLocation: SourceLocation = #_sourceLocati
         expectThreadIsClean()
     }
 
+    /// A frame chain that loops, or an rbp that points anywhere, ends the
+    /// walk of the signal handler without a fault or a hang.
+    @Test func badFrameChainsEndTheWalk() throws {
+        let loop: [UInt8] = [
+            0x48, 0x8D, 0x05, 0xF9, 0xFF, 0xFF, 0xFF,   // lea rax, [rip-7]: the code's start
+            0x48, 0x83, 0xEC, 0x10,                     // sub rsp, 16
+            0x48, 0x89, 0x44, 0x24, 0x08,               // mov [rsp+8], rax: a return address in registered code
+            0x48, 0x89, 0x24, 0x24,                     // mov [rsp], rsp: a saved rbp pointing at itself
+            0x48, 0x89, 0xE5,                           // mov rbp, rsp
+            0x0F, 0x0B,                                 // ud2
+        ]
+        let code = try MachineCode(loop)
+        #expect(trap { try code.call([]) }?.code == .unreachable)
+        var pcs: UnsafePointer<UInt>?
+        var startsAtTrap = false
+        var omitted = 0
+        var lastOmitted: UInt = 0
+        #expect(swasm_last_backtrace(&pcs, &startsAtTrap, &omitted, &lastOmitted) == 2)
+        #expect(startsAtTrap && omitted == 0)
+        #expect(pcs?[0] == UInt(code.address) + 23 && pcs?[1] == UInt(code.address))
+        for garbage: UInt64 in [0, 8, 0x7FFF_FFFF_FFF8, UInt64.max - 7] {
+            var bytes: [UInt8] = [0x48, 0xBD]   // movabs rbp, garbage
+            withUnsafeBytes(of: garbage.littleEndian) { bytes += $0 }
+            let wild = try MachineCode(bytes + [0x0F, 0x0B])
+            #expect(trap { try wild.call([]) }?.code == .unreachable)
+            #expect(swasm_last_backtrace(&pcs, &startsAtTrap, &omitted, &lastOmitted) == 1)
+        }
+        expectThreadIsClean()
+    }
+
     @Test func trapTableCodeWinsOverTheSignalDefault() throws {
         let site = TrapSite(codeOffset: 2, code: .indirectCallTypeMismatch, bytecodeOffset: 9, functionIndex: 0)
         let code = try MachineCode(Programs.unreachable, trapSites: [site])

@@ -57,6 +57,37 @@ func temporaryPath(_ name: String) -> String {
         #expect(try Module(engine: engine, contentsOfFile: watPath).exports.count == 7)
     }
 
+    /// A module loaded from its object (metadata used in place) reports
+    /// backtraces through a host function that throws.
+    @Test func trapsOfLoadedModulesCarryBacktraces() throws {
+        let compiled = try Module(engine: engine, text: """
+            (module
+              (import "env" "check" (func $check (param i32)))
+              (func $validate (param i32) (call $check (local.get 0)))
+              (func $divide (param i32) (result i32) (i32.div_s (i32.const 7) (local.get 0)))
+              (func (export "run") (param i32) (result i32)
+                (call $validate (local.get 0))
+                (call $divide (local.get 0))))
+            """)
+        let module = try Module(engine: engine, serialized: compiled.serialize())
+        let store = Store(engine: engine)
+        struct Rejected: Error {}
+        let check = Func.wrap(store) { (value: Int32) throws in if value < 0 { throw Rejected() } }
+        let run = try Instance(store, module: module, imports: [.func(check)]).typedFunc("run", Int32.self, Int32.self)
+        #expect(try run(7) == 1)
+        for (argument, code, names) in [(Int32(0), Trap.Code.integerDivideByZero, ["divide", "<wasm function 3>"]),
+                                        (-1, .hostError, ["validate", "<wasm function 3>"])] {
+            do {
+                _ = try run(argument)
+                Issue.record("no trap for \(argument)")
+            } catch let trap as Trap {
+                #expect(trap.code == code)
+                #expect(trap.backtrace.map(\.displayName) == names, "\(trap)")
+                #expect(trap.backtrace.allSatisfy { $0.bytecodeOffset != nil })
+            }
+        }
+    }
+
     @Test func corruptedObjectsAreRejected() throws {
         let bytes = try Module(engine: engine, text: adder).serialize()
         // Truncated.

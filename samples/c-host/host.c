@@ -50,6 +50,11 @@ int main(void) {
     printf("divide(1, 0): trap %d (%s), function %u, offset 0x%x\n", code, swasm_trap_code_name(code),
            trap->function_index, trap->wasm_offset);
     printf("message: %s\n", trap->message);
+    for (size_t i = 0; i < swasm_trap_frame_count(); i++) {
+        uint32_t function, offset;
+        swasm_trap_frame(i, &function, &offset);
+        printf("frame %zu: function %u, offset 0x%x\n", i, function, offset);
+    }
     if (mod_call_divide(instance, -7, 2, &quotient) != SWASM_OK) return fail("divide");
     printf("divide(-7, 2) = %d\n", quotient);
 

@@ -81,6 +81,7 @@ extension X64CodeGen {
         try parallelMove(moves)
         if frameSize > 0 { asm.add(.s64, .rsp, Int32(frameSize)) }
         for register in saved.reversed() { asm.pop(register) }
+        asm.pop(.rbp)
         asm.ret()
     }
 
@@ -124,6 +125,7 @@ extension X64CodeGen {
             asm.emit(bytes: [0xE8, 0, 0, 0, 0])
             callSites.append(CallSite(offset: asm.offset - 4, callee: Int(inst.immediate)))
         }
+        returnSites.append(ReturnSite(returnOffset: asm.offset, wasmOffset: inst.sourceOffset))
         // Results: the first in rax/xmm0, the rest in the result area.
         for (i, result) in inst.results.enumerated() {
             let isFloat = function.type(of: result).isFloat

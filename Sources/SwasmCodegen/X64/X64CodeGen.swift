@@ -11,7 +11,9 @@
 // - rax, rcx, rdx, r11 and xmm14, xmm15 are scratch: never allocated, free
 //   to use within one IR instruction.
 // - Frame: [rsp, +outgoing) stack arguments of calls, then results of
-//   multi-result calls, then spill slots; then saved registers, return address.
+//   multi-result calls, then spill slots; then saved registers, the caller's
+//   rbp (where rbp points), return address. rbp is never allocated: it
+//   chains the frames so that the runtime can walk the wasm stack on a trap.
 import SwasmABI
 import SwasmIR
 
@@ -28,23 +30,32 @@ public struct CallSite: Sendable, Hashable {
     public var callee: Int
 }
 
+/// Any call: the offset of its return address and the wasm instruction it
+/// belongs to, for backtraces.
+public struct ReturnSite: Sendable, Hashable {
+    public var returnOffset: Int
+    public var wasmOffset: UInt32
+}
+
 public struct CompiledFunction: Sendable {
     public var code: [UInt8]
     public var trapSites: [TrapSite]
     public var callSites: [CallSite]
+    /// Every call in the function, in code order.
+    public var returnSites: [ReturnSite]
     public var listing: [String]
 }
 
 public enum X64Registers {
     public static let integers = RegisterClass(
-        allocatable: [X64Reg.rsi, .rdi, .r8, .r9, .r10, .rbx, .r12, .r13, .r14, .r15, .rbp].map(\.rawValue),
-        calleeSaved: Set([X64Reg.rbx, .rbp, .r12, .r13, .r14, .r15].map(\.rawValue)))
+        allocatable: [X64Reg.rsi, .rdi, .r8, .r9, .r10, .rbx, .r12, .r13, .r14, .r15].map(\.rawValue),
+        calleeSaved: Set([X64Reg.rbx, .r12, .r13, .r14, .r15].map(\.rawValue)))
     public static let floats = RegisterClass(
         allocatable: (0..<14).map { UInt8($0) },
         calleeSaved: [])
     static let integerArguments: [X64Reg] = [.rdi, .rsi, .rdx, .rcx, .r8, .r9]
     static let floatArguments: [XmmReg] = (0..<8).map { XmmReg(rawValue: UInt8($0))! }
-    static let savedOrder: [X64Reg] = [.rbx, .rbp, .r12, .r13, .r14, .r15]
+    static let savedOrder: [X64Reg] = [.rbx, .r12, .r13, .r14, .r15]
 }
 
 public enum X64CodeGenError: Error, CustomStringConvertible {
@@ -69,6 +80,7 @@ struct X64CodeGen {
     var asm: X64Assembler
     var trapSites: [TrapSite] = []
     var callSites: [CallSite] = []
+    var returnSites: [ReturnSite] = []
     var blockLabels: [X64Label] = []
     var pendingStubs: [(label: X64Label, code: TrapCode, wasmOffset: UInt32)] = []
     var pendingEdges: [(label: X64Label, target: BlockCall)] = []
@@ -109,7 +121,7 @@ struct X64CodeGen {
         try generator.run()
         let code = generator.asm.finish()
         return CompiledFunction(code: code, trapSites: generator.trapSites, callSites: generator.callSites,
-                                listing: generator.asm.listing)
+                                returnSites: generator.returnSites, listing: generator.asm.listing)
     }
 
     // MARK: - Frame
@@ -137,8 +149,9 @@ struct X64CodeGen {
         calleeParkingSlot = slots
         slots += 1
         var size = outgoingSize + resultAreaSize + slots * 8
-        // At entry rsp ≡ 8 (mod 16); after the pushes and the frame it must be 0.
-        if (8 + saved.count * 8 + size) % 16 != 0 { size += 8 }
+        // At entry rsp ≡ 8 (mod 16); push rbp makes it 0, and it must stay 0
+        // after the saved registers and the frame.
+        if (saved.count * 8 + size) % 16 != 0 { size += 8 }
         frameSize = size
     }
 
@@ -191,6 +204,11 @@ struct X64CodeGen {
     mutating func run() throws {
         layOutFrame()
         blockLabels = function.blocks.map { _ in asm.newLabel() }
+        asm.push(.rbp)
+        asm.mov(.s64, .rbp, .rsp)
+        // The limit check follows the frame link, so that a backtrace of
+        // "call stack exhausted" starts in this function with its caller
+        // next (the limit leaves headroom for the push).
         let overflow = asm.newLabel()
         asm.cmp(.s64, .rsp, X64Mem(.rdi, Int32(VMContextLayout.stackLimit)))
         asm.jcc(.b, overflow)
@@ -224,7 +242,7 @@ struct X64CodeGen {
         let (places, resultPointer, _) = Self.argumentPlaces(function.signature)
         let parameters = function.parameters(of: function.entry)
         var moves: [Move] = []
-        let incomingBase = frameSize + saved.count * 8 + 8
+        let incomingBase = frameSize + saved.count * 8 + 16
         for (value, place) in zip(parameters, places) {
             let destination = allocation.locations[Int(value.index)]
             if destination == .none { continue }

@@ -17,8 +17,12 @@ extension X64Backend {
         let (places, resultPointer, stackSlots) = X64CodeGen.argumentPlaces(signature)
         let resultArea = max(0, signature.results.count - 1) * 8
         var frame = stackSlots * 8 + resultArea
-        // Entry: rsp ≡ 8 (mod 16); after push rbx ≡ 0; keep the frame a multiple of 16.
-        if frame % 16 != 0 { frame += 8 }
+        // Entry: rsp ≡ 8 (mod 16); after push rbp and rbx ≡ 8; the frame makes it 0.
+        // The frame link ends the wasm part of a backtrace here: the return
+        // address beside it lies outside compiled code.
+        if frame % 16 == 0 { frame += 8 }
+        asm.push(.rbp)
+        asm.mov(.s64, .rbp, .rsp)
         asm.push(.rbx)
         if frame > 0 { asm.sub(.s64, .rsp, Int32(frame)) }
         asm.mov(.s64, .rbx, .rsi)
@@ -47,6 +51,7 @@ extension X64Backend {
         }
         if frame > 0 { asm.add(.s64, .rsp, Int32(frame)) }
         asm.pop(.rbx)
+        asm.pop(.rbp)
         asm.ret()
         return (asm.finish(), asm.listing)
     }
@@ -68,8 +73,12 @@ extension X64Backend {
         let (places, resultPointer, _) = X64CodeGen.argumentPlaces(signature)
         let slotCount = max(signature.parameters.count - 1, signature.results.count, 1)
         var frame = slotCount * 8
-        // Entry rsp ≡ 8 (mod 16); two pushes keep it ≡ 8; the frame makes it 0.
-        if frame % 16 == 0 { frame += 8 }
+        // Entry rsp ≡ 8 (mod 16); three pushes make it 0; the frame keeps it.
+        // The frame link lets a trap raised below (a throwing host function)
+        // walk on into the wasm caller.
+        if frame % 16 != 0 { frame += 8 }
+        asm.push(.rbp)
+        asm.mov(.s64, .rbp, .rsp)
         asm.push(.rbx)
         asm.push(.r12)
         asm.sub(.s64, .rsp, Int32(frame))
@@ -81,7 +90,7 @@ extension X64Backend {
             case .gpr(let r): asm.mov(.s64, slot, r)
             case .xmm(let x): asm.movsd(slot, x)
             case .stack(let k):
-                asm.mov(.s64, .rax, X64Mem(.rsp, Int32(frame + 16 + 8 + k * 8)))
+                asm.mov(.s64, .rax, X64Mem(.rbp, Int32(16 + k * 8)))
                 asm.mov(.s64, slot, .rax)
             }
             _ = type
@@ -104,6 +113,7 @@ extension X64Backend {
         asm.add(.s64, .rsp, Int32(frame))
         asm.pop(.r12)
         asm.pop(.rbx)
+        asm.pop(.rbp)
         asm.ret()
         asm.bind(trap)
         asm.mov(.s64, .rdi, X64Mem(.rbx, 8))

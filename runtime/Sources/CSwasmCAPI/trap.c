@@ -11,7 +11,27 @@ static _Thread_local swasm_trap last_trap = {
     .message = "",
 };
 
+/* The backtrace, kept beside the public record so that its layout stays. */
+#define MAX_FRAMES 256
+static _Thread_local uint32_t last_frames[MAX_FRAMES][2];
+static _Thread_local size_t last_frame_count;
+
 const swasm_trap *swasm_last_trap(void) { return &last_trap; }
+
+void swasm_capi_set_frames(const uint32_t *frames, size_t count) {
+    if (count > MAX_FRAMES) count = MAX_FRAMES;
+    if (count) memcpy(last_frames, frames, count * sizeof last_frames[0]);
+    last_frame_count = count;
+}
+
+size_t swasm_trap_frame_count(void) { return last_frame_count; }
+
+int swasm_trap_frame(size_t index, uint32_t *function_index, uint32_t *wasm_offset) {
+    if (index >= last_frame_count) return 0;
+    if (function_index) *function_index = last_frames[index][0];
+    if (wasm_offset) *wasm_offset = last_frames[index][1];
+    return 1;
+}
 
 swasm_trap_code swasm_capi_set_trap(swasm_trap_code code, uint32_t function_index, uint32_t wasm_offset,
                                     const char *message) {
@@ -22,6 +42,7 @@ swasm_trap_code swasm_capi_set_trap(swasm_trap_code code, uint32_t function_inde
     if (length >= sizeof last_trap.message) length = sizeof last_trap.message - 1;
     if (length) memcpy(last_trap.message, message, length);
     last_trap.message[length] = 0;
+    last_frame_count = 0;
     return code;
 }
 

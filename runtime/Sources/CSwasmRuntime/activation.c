@@ -62,10 +62,29 @@ static void learn_stack_bounds(swasm_thread_state *ts) {
     pthread_attr_destroy(&attr);
 }
 
+static pthread_key_t backtrace_key;
+static pthread_once_t backtrace_key_once = PTHREAD_ONCE_INIT;
+
+static void free_backtrace(void *buffer) {
+    swasm_tls.backtrace = NULL;
+    free(buffer);
+}
+
+static void make_backtrace_key(void) { pthread_key_create(&backtrace_key, free_backtrace); }
+
+static void allocate_backtrace(swasm_thread_state *ts) {
+    pthread_once(&backtrace_key_once, make_backtrace_key);
+    swasm_backtrace *buffer = calloc(1, sizeof *buffer);
+    if (!buffer) return;
+    ts->backtrace = buffer;
+    pthread_setspecific(backtrace_key, buffer);
+}
+
 void swasm_activation_begin(swasm_activation *act, void *vmctx, uint64_t sp) {
     swasm_thread_state *ts = &swasm_tls;
     if (!ts->altstack_ready && swasm_signal_handlers_installed()) swasm_ensure_altstack(ts);
     if (!ts->stack_known) learn_stack_bounds(ts);
+    if (!ts->backtrace) allocate_backtrace(ts);
 
     swasm_activation *outer = ts->current;
     uint64_t budget = act->max_stack_size ? act->max_stack_size : swasm_default_max_stack_size();
@@ -84,6 +103,7 @@ void swasm_activation_begin(swasm_activation *act, void *vmctx, uint64_t sp) {
     act->trap_pc = 0;
     act->fault_address = 0;
     act->lookup_context = NULL;
+    act->host_error = NULL;
     if (vmctx) {
         uint64_t *slot = (uint64_t *)((char *)vmctx + SWASM_VMCTX_STACK_LIMIT);
         act->saved_stack_limit = *slot;
@@ -122,6 +142,60 @@ void swasm_record_trap(swasm_activation *act, uint32_t code, uintptr_t pc, int s
     }
 }
 
+void swasm_capture_backtrace(swasm_thread_state *ts, uintptr_t pc, uintptr_t fp, uintptr_t stack_low,
+                             uintptr_t stack_high) {
+    swasm_backtrace *trace = ts->backtrace;
+    if (!trace) return;
+    trace->count = 0;
+    trace->omitted = 0;
+    trace->last_omitted = 0;
+    trace->starts_at_trap = pc != 0;
+    if (pc) trace->pcs[trace->count++] = pc;
+    // A frame is followed only when the return address beside it lies in
+    // compiled code, which keeps the chain: the saved rbp is then a frame
+    // of compiled code (or of the trampoline's caller, where we stop). Each
+    // step must move up the stack and stay below the entry, so a corrupt
+    // chain ends the walk instead of faulting or looping. Deep recursion
+    // stays in one region, which is looked up once.
+    uintptr_t region_start = 0, region_end = 0;
+    while ((fp & 7) == 0 && fp >= stack_low && fp < stack_high && stack_high - fp >= 16) {
+        const uintptr_t *frame = (const uintptr_t *)fp;
+        uintptr_t return_address = frame[1];
+        if (return_address < region_start || return_address >= region_end) {
+            swasm_code_info info;
+            if (!swasm_registry_find(return_address, &info)) break;
+            region_start = (uintptr_t)info.start;
+            region_end = region_start + info.length;
+        }
+        if (trace->count < SWASM_BACKTRACE_CAPACITY) {
+            trace->pcs[trace->count++] = return_address;
+        } else {
+            trace->omitted++;
+            trace->last_omitted = return_address;
+        }
+        uintptr_t next = frame[0];
+        if (next <= fp) break;
+        fp = next;
+    }
+}
+
+size_t swasm_last_backtrace(const uintptr_t **pcs, bool *starts_at_trap, size_t *omitted,
+                            uintptr_t *last_omitted) {
+    const swasm_backtrace *trace = swasm_tls.backtrace;
+    if (!trace) {
+        *pcs = NULL;
+        *starts_at_trap = false;
+        *omitted = 0;
+        *last_omitted = 0;
+        return 0;
+    }
+    *pcs = trace->pcs;
+    *starts_at_trap = trace->starts_at_trap;
+    *omitted = trace->omitted;
+    *last_omitted = trace->last_omitted;
+    return trace->count;
+}
+
 void swasm_raise_trap(void *vmctx, uint32_t code) {
     (void)vmctx;
     swasm_activation *act = swasm_tls.current;
@@ -132,6 +206,9 @@ void swasm_raise_trap(void *vmctx, uint32_t code) {
     }
     if (code == 0) code = SWASM_TRAP_UNREACHABLE;   // 0 would read as "returned"
     swasm_record_trap(act, code, (uintptr_t)__builtin_return_address(0), 0, 0);
+    // Our own frame is the first link: the walk starts with our caller.
+    uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
+    swasm_capture_backtrace(&swasm_tls, 0, fp, fp, act->saved_sp);
     swasm_unwind_to_activation(act);
 }
 

@@ -26,6 +26,7 @@
 #if defined(__x86_64__)
 static inline uintptr_t context_pc(const ucontext_t *uc) { return (uintptr_t)uc->uc_mcontext.gregs[REG_RIP]; }
 static inline uintptr_t context_sp(const ucontext_t *uc) { return (uintptr_t)uc->uc_mcontext.gregs[REG_RSP]; }
+static inline uintptr_t context_fp(const ucontext_t *uc) { return (uintptr_t)uc->uc_mcontext.gregs[REG_RBP]; }
 static inline void context_resume_at_landing(ucontext_t *uc, swasm_activation *act, uint32_t code) {
     uc->uc_mcontext.gregs[REG_RSP] = (greg_t)act->saved_sp;
     uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)&swasm_trap_landing;
@@ -35,6 +36,7 @@ static inline void context_resume_at_landing(ucontext_t *uc, swasm_activation *a
 #elif defined(__aarch64__)
 static inline uintptr_t context_pc(const ucontext_t *uc) { return (uintptr_t)uc->uc_mcontext.pc; }
 static inline uintptr_t context_sp(const ucontext_t *uc) { return (uintptr_t)uc->uc_mcontext.sp; }
+static inline uintptr_t context_fp(const ucontext_t *uc) { return (uintptr_t)uc->uc_mcontext.regs[29]; }
 static inline void context_resume_at_landing(ucontext_t *uc, swasm_activation *act, uint32_t code) {
     uc->uc_mcontext.sp = act->saved_sp;
     uc->uc_mcontext.pc = (uintptr_t)&swasm_trap_landing;
@@ -125,6 +127,9 @@ static void handle_signal(int sig, siginfo_t *info, void *context) {
         act->lookup_context = code_info.lookup_context;
         act->function_index = code_info.has_entry ? code_info.entry.function_index : SWASM_UNKNOWN_LOCATION;
         act->wasm_offset = code_info.has_entry ? code_info.entry.wasm_offset : SWASM_UNKNOWN_LOCATION;
+        // Traps happen only where the trapping function's frame is linked
+        // (its limit check follows the link), so rbp is that frame.
+        swasm_capture_backtrace(&swasm_tls, pc, context_fp(uc), sp, act->saved_sp);
         context_resume_at_landing(uc, act, code);
         errno = saved_errno;
         return;

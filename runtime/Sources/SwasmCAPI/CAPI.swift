@@ -120,9 +120,14 @@ func fail(_ code: swasm_trap_code, _ message: String, function: UInt32 = unknown
 func fail(_ error: any Error) -> swasm_trap_code {
     switch error {
     case let trap as Trap:
-        return fail(swasm_trap_code(rawValue: trap.code.rawValue), trap.description,
-                    function: trap.functionIndex ?? unknownLocation,
-                    offset: trap.bytecodeOffset.map { UInt32(truncatingIfNeeded: $0) } ?? unknownLocation)
+        let code = fail(swasm_trap_code(rawValue: trap.code.rawValue), trap.summary,
+                        function: trap.functionIndex ?? unknownLocation,
+                        offset: trap.bytecodeOffset.map { UInt32(truncatingIfNeeded: $0) } ?? unknownLocation)
+        let frames = trap.backtrace.flatMap { frame in
+            [frame.functionIndex, frame.bytecodeOffset.map { UInt32(truncatingIfNeeded: $0) } ?? unknownLocation]
+        }
+        swasm_capi_set_frames(frames, trap.backtrace.count)
+        return code
     case let error as LinkError:
         return fail(SWASM_ERROR_LINK, error.description)
     case let error as InstanceError:

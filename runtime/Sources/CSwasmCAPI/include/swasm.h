@@ -78,6 +78,16 @@ typedef struct swasm_trap {
    thread's next failure. */
 const swasm_trap *swasm_last_trap(void);
 
+/* The wasm backtrace of the calling thread's latest trap, innermost frame
+   first: the trapping function, then each caller at its call. The count is
+   0 after failures that are not traps (or traps outside compiled code). */
+size_t swasm_trap_frame_count(void);
+
+/* Frame `index` of that backtrace: the function (imports counted) and the
+   module offset of the trapping instruction or call
+   (SWASM_UNKNOWN_LOCATION when not known). Returns 1, or 0 when out of range. */
+int swasm_trap_frame(size_t index, uint32_t *function_index, uint32_t *wasm_offset);
+
 /* The spec's wording for a code ("integer divide by zero", ...). */
 const char *swasm_trap_code_name(swasm_trap_code code);
 

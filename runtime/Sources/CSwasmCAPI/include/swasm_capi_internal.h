@@ -12,6 +12,10 @@ extern "C" {
 swasm_trap_code swasm_capi_set_trap(swasm_trap_code code, uint32_t function_index, uint32_t wasm_offset,
                                     const char *message);
 
+/* Records the backtrace of the failure just recorded: `count` frames of
+   { function index, wasm offset }, innermost first (as many as fit). */
+void swasm_capi_set_frames(const uint32_t *frames, size_t count);
+
 #ifdef __cplusplus
 }
 #endif

@@ -79,8 +79,8 @@ typedef struct swasm_activation {
     uint64_t trap_pc;          // faulting PC, or return address of the raise
     uint64_t fault_address;    // si_addr for SIGSEGV/SIGBUS, else 0
     void *lookup_context;      // of the region the trap happened in, or NULL
-    // A retained error a host function called from this activation threw,
-    // handed back to the code that entered wasm (owned by the Swift runtime).
+    // Private to the embedding: an error a host function called from this
+    // activation's code raised, kept until swasm_enter returns its trap.
     void *host_error;
 } swasm_activation;
 
@@ -115,6 +115,22 @@ swasm_activation *swasm_current_activation(void);
 /// The process-wide default for `swasm_activation.max_stack_size`.
 void swasm_set_default_max_stack_size(size_t bytes);
 size_t swasm_default_max_stack_size(void);
+
+// MARK: Backtraces
+
+/// Most code addresses a trap's backtrace keeps; deeper frames are counted.
+#define SWASM_BACKTRACE_CAPACITY 256
+
+/// The code addresses of the wasm stack at the calling thread's last trap,
+/// innermost first: the trapping instruction itself (when `*starts_at_trap`,
+/// for faults and failed checks), then the return address of every call
+/// that is still active in compiled code, up to the innermost swasm_enter.
+/// Addresses in trampolines are included; symbolizing tells them apart.
+/// `*omitted` frames beyond the capacity were not kept; `*last_omitted` is
+/// the outermost of them. Valid until the thread traps again; returns the
+/// count (0 when nothing was captured).
+size_t swasm_last_backtrace(const uintptr_t **pcs, bool *starts_at_trap, size_t *omitted,
+                            uintptr_t *last_omitted);
 
 // MARK: Code registry
 

@@ -43,33 +43,79 @@ public enum CodeExecutor {
         let code = withUnsafeMutablePointer(to: &activation) { act in
             swasm_enter(trampoline, vmctx, arguments, act)
         }
-        // A host function's error travels in the activation even when the
-        // code then returned normally (it should not); take it either way.
-        let hostTrap = HostErrorSlot.take(&activation)
-        if code != 0 {
-            let here = trap(from: activation, code: code)
-            guard var hostTrap, hostTrap.code.rawValue == code else { throw here }
-            if hostTrap.functionIndex == nil, here.functionIndex != nil {
-                // Thrown by the host itself: it happened at the wasm call.
-                hostTrap.functionIndex = here.functionIndex
-                hostTrap.functionName = here.functionName
-                hostTrap.bytecodeOffset = here.bytecodeOffset
-            }
-            throw hostTrap
-        }
+        let hostTrap = activation.host_error.map { Unmanaged<TrapBox>.fromOpaque($0).takeRetainedValue().trap }
+        if code != 0 { throw trap(from: activation, code: code, hostTrap: hostTrap) }
     }
 
-    static func trap(from activation: swasm_activation, code: UInt32) -> Trap {
+    static func trap(from activation: swasm_activation, code: UInt32, hostTrap: Trap? = nil) -> Trap {
         let unknown = UInt32(SWASM_UNKNOWN_LOCATION)
-        let functionIndex = activation.function_index == unknown ? nil : activation.function_index
-        let offset = activation.wasm_offset == unknown ? nil : Int(activation.wasm_offset)
+        var functionIndex = activation.function_index == unknown ? nil : activation.function_index
+        var offset = activation.wasm_offset == unknown ? nil : Int(activation.wasm_offset)
         var name: String?
         if let functionIndex, let context = activation.lookup_context {
             name = CodeRegistration.functionName(context: context, index: functionIndex)
         }
-        return Trap(TrapCode(rawValue: code) ?? .unreachable,
-                    functionIndex: functionIndex, functionName: name, bytecodeOffset: offset)
+        var (frames, omitted) = capturedBacktrace()
+        // A host function that called back into wasm and passed on the trap
+        // of that call: its frames come first, as one stack.
+        if let hostTrap, hostTrap.code.rawValue == code, !hostTrap.backtrace.isEmpty {
+            frames = hostTrap.backtrace + frames
+            omitted += hostTrap.omittedFrames
+        }
+        if functionIndex == nil, let first = frames.first {
+            // Raised by a host function: the location is the wasm call.
+            functionIndex = first.functionIndex
+            name = first.functionName
+            offset = first.bytecodeOffset
+        }
+        var trap = Trap(TrapCode(rawValue: code) ?? .unreachable,
+                        functionIndex: functionIndex, functionName: name, bytecodeOffset: offset,
+                        hostError: hostTrap?.code.rawValue == code ? hostTrap?.hostError : nil)
+        trap.backtrace = frames
+        trap.omittedFrames = omitted
+        return trap
     }
+
+    /// The wasm frames the runtime captured at this thread's last trap.
+    static func capturedBacktrace() -> (frames: [Trap.Frame], omitted: Int) {
+        var pcs: UnsafePointer<UInt>?
+        var startsAtTrap = false
+        var omitted = 0
+        var lastOmitted: UInt = 0
+        let count = swasm_last_backtrace(&pcs, &startsAtTrap, &omitted, &lastOmitted)
+        guard let pcs else { return ([], 0) }
+        var frames: [Trap.Frame] = []
+        frames.reserveCapacity(count)
+        for index in 0..<count {
+            guard let address = UnsafeRawPointer(bitPattern: pcs[index]) else { continue }
+            // Trampoline frames have no wasm function and are left out.
+            if let frame = CodeRegistration.frame(at: address, isReturnAddress: index > 0 || !startsAtTrap) {
+                frames.append(frame)
+            }
+        }
+        // The outermost frame of a walk is the entry trampoline's.
+        if omitted > 0, let last = UnsafeRawPointer(bitPattern: lastOmitted),
+           CodeRegistration.frame(at: last, isReturnAddress: true) == nil {
+            omitted -= 1
+        }
+        return (frames, omitted)
+    }
+
+    /// Keeps a trap thrown by a host function called from compiled code
+    /// until the activation that called it returns: a trap carries the
+    /// backtrace of a wasm call the host made, to be put before this one's.
+    static func noteHostTrap(_ trap: Trap) {
+        guard let activation = swasm_current_activation() else { return }
+        if let previous = activation.pointee.host_error {
+            Unmanaged<TrapBox>.fromOpaque(previous).release()
+        }
+        activation.pointee.host_error = Unmanaged.passRetained(TrapBox(trap)).toOpaque()
+    }
+}
+
+final class TrapBox {
+    let trap: Trap
+    init(_ trap: Trap) { self.trap = trap }
 }
 
 extension CodeExecutor {

@@ -28,6 +28,22 @@ public struct CodeRegistrationError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// How a registration maps addresses in its code to wasm functions and call
+/// sites, for backtraces.
+public struct FrameResolver: Sendable {
+    /// The function (index counting imports) whose code holds an address;
+    /// nil for addresses outside functions (trampolines).
+    public var function: @Sendable (UnsafeRawPointer) -> UInt32?
+    /// The bytecode offset of the call that returns to an address.
+    public var callSite: @Sendable (UnsafeRawPointer) -> UInt32?
+
+    public init(function: @escaping @Sendable (UnsafeRawPointer) -> UInt32?,
+                callSite: @escaping @Sendable (UnsafeRawPointer) -> UInt32?) {
+        self.function = function
+        self.callSite = callSite
+    }
+}
+
 /// Registered compiled code. The region stays registered until this object
 /// is released; the code itself must stay mapped at least that long.
 public final class CodeRegistration: @unchecked Sendable {
@@ -39,10 +55,21 @@ public final class CodeRegistration: @unchecked Sendable {
     private let context: UnsafeMutableRawPointer
     private var registered = false
 
-    /// Name resolvers of live registrations, by lookup context. (A list:
-    /// it is searched only to report a trap, and a dictionary type would
-    /// cost a runtime conformance search on the first load in a process.)
-    private static let resolvers = Mutex<[(context: UInt, resolve: @Sendable (UInt32) -> String?)]>([])
+    private struct Resolvers: Sendable {
+        var context: UInt
+        var functionName: (@Sendable (UInt32) -> String?)?
+        var frames: FrameResolver?
+    }
+
+    /// Resolvers of live registrations, by lookup context. (A list: it is
+    /// searched only to report a trap, and a dictionary type would cost a
+    /// runtime conformance search on the first load in a process.)
+    private static let resolvers = Mutex<[Resolvers]>([])
+
+    private static func resolver(_ context: UnsafeMutableRawPointer) -> Resolvers? {
+        let key = UInt(bitPattern: context)
+        return resolvers.withLock { list in list.first(where: { $0.context == key }) }
+    }
 
     /// Registers `[start, start + length)` with its trap sites (any order).
     /// `functionName` names functions in traps thrown from this code.
@@ -61,26 +88,29 @@ public final class CodeRegistration: @unchecked Sendable {
     /// Registers `[start, start + length)` with a trap table that stays
     /// where it is (`swasm_trap_entry` records sorted by code offset, 4-byte
     /// aligned): the caller keeps it alive as long as this registration.
+    /// `frames` resolves the addresses of backtraces through this code.
     public convenience init(start: UnsafeRawPointer, length: Int, trapTable: UnsafeRawBufferPointer,
-                            functionName: (@Sendable (UInt32) -> String?)? = nil) throws(CodeRegistrationError) {
+                            functionName: (@Sendable (UInt32) -> String?)? = nil,
+                            frames: FrameResolver? = nil) throws(CodeRegistrationError) {
         let count = trapTable.count / MemoryLayout<swasm_trap_entry>.stride
         let base = trapTable.baseAddress.map { UnsafePointer($0.assumingMemoryBound(to: swasm_trap_entry.self)) }
         try self.init(start: start, length: length, table: count > 0 ? base : nil, count: count, owned: nil,
-                      functionName: functionName)
+                      functionName: functionName, frames: frames)
     }
 
     private init(start: UnsafeRawPointer, length: Int, table: UnsafePointer<swasm_trap_entry>?, count: Int,
                  owned: UnsafeMutableBufferPointer<swasm_trap_entry>?,
-                 functionName: (@Sendable (UInt32) -> String?)?) throws(CodeRegistrationError) {
+                 functionName: (@Sendable (UInt32) -> String?)?,
+                 frames: FrameResolver? = nil) throws(CodeRegistrationError) {
         self.start = start
         self.length = length
         ownedTable = owned
         // A unique token (not a pointer to self, which could be read while
         // this object is being destroyed).
         context = .allocate(byteCount: 1, alignment: 1)
-        if let functionName {
+        if functionName != nil || frames != nil {
             let key = UInt(bitPattern: context)
-            Self.resolvers.withLock { $0.append((key, functionName)) }
+            Self.resolvers.withLock { $0.append(Resolvers(context: key, functionName: functionName, frames: frames)) }
         }
         // (Throwing from here still runs deinit, which cleans up.)
         guard length > 0, swasm_register_code(start, length, table, count, context) == 0 else {
@@ -100,9 +130,35 @@ public final class CodeRegistration: @unchecked Sendable {
     }
 
     static func functionName(context: UnsafeMutableRawPointer, index: UInt32) -> String? {
-        let key = UInt(bitPattern: context)
-        let resolver = resolvers.withLock { list in list.first(where: { $0.context == key })?.resolve }
-        return resolver?(index)
+        resolver(context)?.functionName?(index)
+    }
+
+    /// The wasm frame of a captured code address: a trapping instruction
+    /// (located by the trap table) or a return address (by the call site
+    /// table). Nil outside registered code and for trampolines.
+    static func frame(at address: UnsafeRawPointer, isReturnAddress: Bool) -> Trap.Frame? {
+        var info = swasm_code_info()
+        guard swasm_lookup_code(address, &info) else { return nil }
+        // Code registered without a frame resolver keeps no frame chain.
+        guard let context = info.lookup_context,
+              let registered = resolver(context), let frames = registered.frames else {
+            return nil
+        }
+        let index: UInt32
+        let offset: UInt32?
+        if isReturnAddress {
+            // A call can end its function's code, so look up the call itself.
+            guard let function = frames.function(address - 1) else { return nil }
+            index = function
+            offset = frames.callSite(address)
+        } else {
+            guard let function = frames.function(address) else { return nil }
+            index = function
+            offset = info.has_entry ? info.entry.wasm_offset : nil
+        }
+        let unknown = UInt32(SWASM_UNKNOWN_LOCATION)
+        return Trap.Frame(functionIndex: index, functionName: registered.functionName?(index),
+                          bytecodeOffset: offset.flatMap { $0 == unknown ? nil : Int($0) })
     }
 
     /// The trap site at `address`, if the address is in registered code and

@@ -169,8 +169,11 @@ public final class CompiledModule: @unchecked Sendable {
         CodeExecutor.installSignalHandlers()
         var registration: CodeRegistration? = nil
         if metadata.textSize > 0 {
+            // Without the frame chain, a walk could not start in this code.
+            let frames = metadata.flags.contains(.framePointers) ? Self.frameResolver(metadata: metadata, textBase: textBase,
+                                                                                     imported: module.importedFunctionCount) : nil
             registration = try CodeRegistration(start: textBase, length: Int(metadata.textSize), trapTable: metadata.trapSites,
-                                                functionName: { lazyNames.functionName($0) })
+                                                functionName: { lazyNames.functionName($0) }, frames: frames)
         }
 
         self.module = module
@@ -207,6 +210,23 @@ public final class CompiledModule: @unchecked Sendable {
             }
             return ExportDescription(name: entry.name, type: type)
         }
+    }
+
+    /// Resolves code addresses through the metadata (the registration lives
+    /// no longer than this module, whose metadata it reads).
+    private static func frameResolver(metadata: MetadataView, textBase: UnsafeRawPointer, imported: Int) -> FrameResolver {
+        let base = UInt(bitPattern: textBase)
+        let size = UInt(metadata.textSize)
+        @Sendable func offset(_ address: UnsafeRawPointer) -> UInt32? {
+            let value = UInt(bitPattern: address) &- base
+            return value < size ? UInt32(value) : nil
+        }
+        return FrameResolver(
+            function: { address in
+                guard let at = offset(address), let defined = metadata.definedFunction(containing: at) else { return nil }
+                return UInt32(imported + defined)
+            },
+            callSite: { address in offset(address).flatMap { metadata.callSiteWasmOffset(returnOffset: $0) } })
     }
 
     deinit {

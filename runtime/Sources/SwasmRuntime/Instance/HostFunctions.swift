@@ -10,7 +10,6 @@
 // and writes the results back. What the closure throws unwinds the wasm
 // caller and is handed, unchanged, to the Swift code that entered wasm: a
 // `Trap` as itself, any other error inside a `hostError` trap.
-import CSwasmRuntime
 import SwasmABI
 import WasmModel
 
@@ -64,30 +63,8 @@ let hostCallEntry: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointe
         return 0
     } catch {
         let trap = error as? Trap ?? Trap(.hostError, hostError: error)
-        HostErrorSlot.store(trap)
+        CodeExecutor.noteHostTrap(trap)
         return trap.code.rawValue
-    }
-}
-
-/// Carries what a host function threw across the wasm frames it unwinds, in
-/// the current activation, to `CodeExecutor.enterWasm`.
-enum HostErrorSlot {
-    final class Box {
-        let trap: Trap
-        init(_ trap: Trap) { self.trap = trap }
-    }
-
-    static func store(_ trap: Trap) {
-        guard let activation = swasm_current_activation() else { return }
-        if let old = activation.pointee.host_error { Unmanaged<Box>.fromOpaque(old).release() }
-        activation.pointee.host_error = Unmanaged.passRetained(Box(trap)).toOpaque()
-    }
-
-    /// The trap stored in `activation`, emptying the slot.
-    static func take(_ activation: inout swasm_activation) -> Trap? {
-        guard let stored = activation.host_error else { return nil }
-        activation.host_error = nil
-        return Unmanaged<Box>.fromOpaque(stored).takeRetainedValue().trap
     }
 }
 
@@ -95,7 +72,8 @@ extension Function {
     /// A host function implemented by a Swift closure, callable from wasm
     /// (as an import) and from Swift. The closure gets a `Caller` (the
     /// calling instance: its memory and exports) and the arguments; what it
-    /// throws becomes a trap in the wasm caller.
+    /// throws unwinds the wasm caller and reaches the Swift code that called
+    /// into wasm (any error other than a `Trap` inside a `hostError` trap).
     public convenience init(type: FunctionType, _ body: @escaping (Caller, [Value]) throws -> [Value]) {
         let closure = HostClosure(type: type, body: body)
         // Its own record is never called natively; importing instances get a
