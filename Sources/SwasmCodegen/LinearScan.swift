@@ -1,7 +1,7 @@
 // Register allocation by linear scan over live intervals (Poletto & Sarkar),
 // target-neutral: a target supplies its register classes.
 //
-//   IR in code order ─ liveness (per block, iterated to a fixed point)
+//   IR in code order ─ liveness (live-in lists per block, by path exploration)
 //   ─ one interval per value [definition, last use], widened across blocks
 //   ─ scan in start order: a free register, else spill the interval that ends last
 //
@@ -219,100 +219,75 @@ public struct LinearScan {
                           usedCalleeSavedFloat: usedCalleeFloat, order: order)
     }
 
-    /// Live-in sets per block (constants excluded), by backward dataflow
-    /// over bit sets (hashing dominated the compile time with hash sets).
-    func liveness(order: [Block], isConstant: [Bool]) -> [ValueSet] {
-        let count = function.blocks.count
-        let capacity = function.values.count
-        var uses = [ValueSet](repeating: ValueSet(capacity: 0), count: count)
-        var defs = uses
+    /// Live-in values of each block (constants excluded), each list in
+    /// increasing value order. SSA liveness by path exploration: from each
+    /// block that uses a value defined elsewhere, walk predecessors backwards
+    /// until the defining block. The work is proportional to the live ranges
+    /// themselves; a dataflow over one bit set per block cost blocks × values
+    /// per iteration, which dominated allocation in functions with many blocks.
+    func liveness(order: [Block], isConstant: [Bool]) -> [[Value]] {
+        let blockCount = function.blocks.count
+        let valueCount = function.values.count
+        // Defining block of each value (-1: defined in no reachable block),
+        // and the reachable predecessors of each block (one entry per edge).
+        var definingBlock = [Int32](repeating: -1, count: valueCount)
+        var predecessors = [[Int32]](repeating: [], count: blockCount)
+        // Uses that reach outside their block, grouped by value (counting
+        // sort into one flat array) so each value is walked on its own.
+        var useCount = [Int32](repeating: 0, count: valueCount + 1)
+        var outsideUses: [(value: UInt32, block: Int32)] = []
         for block in order {
-            let b = Int(block.index)
-            var use = ValueSet(capacity: capacity)
-            var def = ValueSet(capacity: capacity)
-            for value in function.parameters(of: block) { def.insert(value) }
-            for index in function.blocks[b].instructions {
-                let inst = function.instructions[index]
-                for operand in inst.operands where !isConstant[Int(operand.index)] && !def.contains(operand) {
-                    use.insert(operand)
-                }
-                for target in inst.targets {
-                    for operand in target.arguments where !isConstant[Int(operand.index)] && !def.contains(operand) {
-                        use.insert(operand)
-                    }
-                }
-                for result in inst.results { def.insert(result) }
+            let b = Int32(block.index)
+            for value in function.blocks[Int(b)].parameters { definingBlock[Int(value.index)] = b }
+            for index in function.blocks[Int(b)].instructions {
+                for result in function.instructions[index].results { definingBlock[Int(result.index)] = b }
             }
-            uses[b] = use
-            defs[b] = def
         }
-        var liveIn = uses
-        var changed = true
-        var scratch = ValueSet(capacity: capacity)
-        while changed {
-            changed = false
-            for block in order.reversed() {
-                let b = Int(block.index)
-                scratch.clear()
-                for successor in function.successors(of: block) { scratch.formUnion(liveIn[Int(successor.index)]) }
-                scratch.subtract(defs[b])
-                scratch.formUnion(uses[b])
-                if scratch != liveIn[b] {
-                    liveIn[b] = scratch
-                    changed = true
+        for block in order {
+            let b = Int32(block.index)
+            for index in function.blocks[Int(b)].instructions {
+                // In valid SSA a use in the defining block follows the
+                // definition, so only uses of values defined elsewhere are
+                // upward-exposed.
+                func use(_ value: Value) {
+                    let v = Int(value.index)
+                    if isConstant[v] || definingBlock[v] == b { return }
+                    useCount[v] += 1
+                    outsideUses.append((value.index, b))
                 }
+                function.instructions[index].operands.forEach(use)
+                for target in function.instructions[index].targets {
+                    target.arguments.forEach(use)
+                    predecessors[Int(target.block.index)].append(b)
+                }
+            }
+        }
+        var firstUse = [Int32](repeating: 0, count: valueCount + 1)
+        for v in 0..<valueCount { firstUse[v + 1] = firstUse[v] + useCount[v] }
+        var useBlocks = [Int32](repeating: 0, count: outsideUses.count)
+        var fill = firstUse
+        for (value, block) in outsideUses {
+            useBlocks[Int(fill[Int(value)])] = block
+            fill[Int(value)] += 1
+        }
+
+        var liveIn = [[Value]](repeating: [], count: blockCount)
+        var worklist: [Int32] = []
+        for v in 0..<valueCount where firstUse[v] < firstUse[v + 1] {
+            let value = Value(UInt32(v))
+            let definer = definingBlock[v]
+            // Values are walked in increasing order, so "already live in b"
+            // is "b's list ends with this value".
+            func markLiveIn(_ b: Int32) {
+                if liveIn[Int(b)].last == value { return }
+                liveIn[Int(b)].append(value)
+                worklist.append(b)
+            }
+            for u in Int(firstUse[v])..<Int(firstUse[v + 1]) { markLiveIn(useBlocks[u]) }
+            while let b = worklist.popLast() {
+                for p in predecessors[Int(b)] where p != definer { markLiveIn(p) }
             }
         }
         return liveIn
-    }
-}
-
-/// A set of values as a bit vector.
-public struct ValueSet: Sequence, Equatable {
-    var words: [UInt64]
-
-    public init(capacity: Int) { words = Array(repeating: 0, count: (capacity + 63) / 64) }
-
-    public func contains(_ value: Value) -> Bool {
-        let i = Int(value.index)
-        return i >> 6 < words.count && words[i >> 6] & (1 << UInt64(i & 63)) != 0
-    }
-
-    public mutating func insert(_ value: Value) {
-        let i = Int(value.index)
-        words[i >> 6] |= 1 << UInt64(i & 63)
-    }
-
-    mutating func clear() {
-        for i in words.indices { words[i] = 0 }
-    }
-
-    mutating func formUnion(_ other: ValueSet) {
-        for i in 0..<Swift.min(words.count, other.words.count) { words[i] |= other.words[i] }
-    }
-
-    mutating func subtract(_ other: ValueSet) {
-        for i in 0..<Swift.min(words.count, other.words.count) { words[i] &= ~other.words[i] }
-    }
-
-    public struct Iterator: IteratorProtocol {
-        let words: [UInt64]
-        var word = 0
-        var bits: UInt64
-
-        public mutating func next() -> Value? {
-            while bits == 0 {
-                word += 1
-                if word >= words.count { return nil }
-                bits = words[word]
-            }
-            let bit = bits.trailingZeroBitCount
-            bits &= bits - 1
-            return Value(UInt32(word &* 64 &+ bit))
-        }
-    }
-
-    public func makeIterator() -> Iterator {
-        Iterator(words: words, bits: words.first ?? 0)
     }
 }

@@ -165,7 +165,8 @@ public final class Function: @unchecked Sendable {
 
     /// Drops blocks that the entry cannot reach from the layout.
     public func removeUnreachableBlocks() {
-        let reachable = Set(reversePostOrder())
-        layout.removeAll { !reachable.contains($0) }
+        var reachable = [Bool](repeating: false, count: blocks.count)
+        for block in reversePostOrder() { reachable[Int(block.index)] = true }
+        layout.removeAll { !reachable[Int($0.index)] }
     }
 }

@@ -16,21 +16,23 @@ public enum DeadCodeElimination {
                 if inst.opcode.hasSideEffects { worklist.append(index) }
             }
         }
-        var marked = Set<Int>()
+        // Indexed by instruction (a flat array: hashing showed in profiles).
+        var marked = [Bool](repeating: false, count: function.instructions.count)
         func markValue(_ value: Value) {
             if live[Int(value.index)] { return }
             live[Int(value.index)] = true
             let definer = definingInstruction[Int(value.index)]
-            if definer >= 0 && !marked.contains(definer) { worklist.append(definer) }
+            if definer >= 0 && !marked[definer] { worklist.append(definer) }
         }
         while let index = worklist.popLast() {
-            guard marked.insert(index).inserted else { continue }
+            guard !marked[index] else { continue }
+            marked[index] = true
             let inst = function.instructions[index]
             inst.operands.forEach(markValue)
             inst.targets.forEach { $0.arguments.forEach(markValue) }
         }
         for block in function.layout {
-            function.blocks[Int(block.index)].instructions.removeAll { !marked.contains($0) }
+            function.blocks[Int(block.index)].instructions.removeAll { !marked[$0] }
         }
     }
 }
