@@ -64,6 +64,10 @@ public struct LinearScan {
 
     public func allocate() -> Allocation {
         let order = function.reversePostOrder()
+        // Read-only snapshots: indexing the function's arrays through the
+        // class checks exclusive access and retains on every access.
+        let instructions = function.instructions
+        let blocks = function.blocks
         // Number positions: block b's parameters are defined at blockStart[b];
         // its instruction k reads operands at blockStart[b]+1+2k and defines
         // results one later.
@@ -76,8 +80,8 @@ public struct LinearScan {
         for block in order {
             blockStart[Int(block.index)] = position
             position += 1
-            for index in function.blocks[Int(block.index)].instructions {
-                let inst = function.instructions[index]
+            for index in blocks[Int(block.index)].instructions {
+                let inst = instructions[index]
                 // A value crosses a call if it is live before and after this position.
                 if inst.opcode == .call || inst.opcode == .callPtr { callPositions.append(position) }
                 if inst.opcode == .iconst || inst.opcode == .fconst {
@@ -100,13 +104,13 @@ public struct LinearScan {
         }
         for block in order {
             let b = Int(block.index)
-            for value in function.parameters(of: block) { extend(value, blockStart[b], blockStart[b]) }
+            for value in blocks[Int(block.index)].parameters { extend(value, blockStart[b], blockStart[b]) }
             // Live into a block: covers the whole block... and live out of each
             // predecessor: covered by the successors' live-in plus branch uses.
             for value in liveIn[b] { extend(value, blockStart[b], blockStart[b]) }
             var p = blockStart[b] + 1
-            for index in function.blocks[b].instructions {
-                let inst = function.instructions[index]
+            for index in blocks[b].instructions {
+                let inst = instructions[index]
                 for operand in inst.operands { extend(operand, p, p) }
                 // (Values live into a successor are extended to the block's end below.)
                 for target in inst.targets {
@@ -151,10 +155,10 @@ public struct LinearScan {
         // move disappears), a two-address result its first operand's.
         var hints = [Value?](repeating: nil, count: function.values.count)
         for block in order {
-            for index in function.blocks[Int(block.index)].instructions {
-                let inst = function.instructions[index]
+            for index in blocks[Int(block.index)].instructions {
+                let inst = instructions[index]
                 for target in inst.targets {
-                    for (argument, parameter) in zip(target.arguments, function.parameters(of: target.block))
+                    for (argument, parameter) in zip(target.arguments, blocks[Int(target.block.index)].parameters)
                     where hints[Int(argument.index)] == nil {
                         hints[Int(argument.index)] = parameter
                     }
@@ -173,6 +177,10 @@ public struct LinearScan {
         var usedCalleeFloat = Set<UInt8>()
         for isFloat in [false, true] {
             let registerClass = isFloat ? floats : integers
+            // Bit r set: register r is callee-saved (tested for every
+            // candidate; cheaper than hashing into the set).
+            let calleeSavedMask = registerClass.calleeSaved.reduce(UInt64(0)) { $0 | 1 << UInt64($1) }
+            func isCalleeSaved(_ register: UInt8) -> Bool { calleeSavedMask & 1 << UInt64(register) != 0 }
             var free = registerClass.allocatable
             var active: [(end: Int, register: UInt8, value: Value)] = []
             for interval in intervals where interval.isFloat == isFloat {
@@ -184,7 +192,7 @@ public struct LinearScan {
                     }
                     return false
                 }
-                let candidates = free.filter { !interval.crossesCall || registerClass.calleeSaved.contains($0) }
+                let candidates = free.filter { !interval.crossesCall || isCalleeSaved($0) }
                 var preferred = registerClass.allocatable.first { candidates.contains($0) }
                 if let hint = hints[Int(interval.value.index)], case .register(let r) = locations[Int(hint.index)],
                    candidates.contains(r) {
@@ -194,14 +202,14 @@ public struct LinearScan {
                     free.removeAll { $0 == register }
                     active.append((interval.end, register, interval.value))
                     locations[Int(interval.value.index)] = .register(register)
-                    if registerClass.calleeSaved.contains(register) {
+                    if isCalleeSaved(register) {
                         if isFloat { usedCalleeFloat.insert(register) } else { usedCallee.insert(register) }
                     }
                     continue
                 }
                 // Spill whichever ends last (this one, or an active one whose
                 // register suits this interval).
-                if let victimIndex = active.indices.filter({ !interval.crossesCall || registerClass.calleeSaved.contains(active[$0].register) })
+                if let victimIndex = active.indices.filter({ !interval.crossesCall || isCalleeSaved(active[$0].register) })
                     .max(by: { active[$0].end < active[$1].end }),
                    active[victimIndex].end > interval.end {
                     let victim = active[victimIndex]
@@ -226,7 +234,9 @@ public struct LinearScan {
     /// themselves; a dataflow over one bit set per block cost blocks × values
     /// per iteration, which dominated allocation in functions with many blocks.
     func liveness(order: [Block], isConstant: [Bool]) -> [[Value]] {
-        let blockCount = function.blocks.count
+        let instructions = function.instructions
+        let blocks = function.blocks
+        let blockCount = blocks.count
         let valueCount = function.values.count
         // Defining block of each value (-1: defined in no reachable block),
         // and the reachable predecessors of each block (one entry per edge).
@@ -238,14 +248,14 @@ public struct LinearScan {
         var outsideUses: [(value: UInt32, block: Int32)] = []
         for block in order {
             let b = Int32(block.index)
-            for value in function.blocks[Int(b)].parameters { definingBlock[Int(value.index)] = b }
-            for index in function.blocks[Int(b)].instructions {
-                for result in function.instructions[index].results { definingBlock[Int(result.index)] = b }
+            for value in blocks[Int(b)].parameters { definingBlock[Int(value.index)] = b }
+            for index in blocks[Int(b)].instructions {
+                for result in instructions[index].results { definingBlock[Int(result.index)] = b }
             }
         }
         for block in order {
             let b = Int32(block.index)
-            for index in function.blocks[Int(b)].instructions {
+            for index in blocks[Int(b)].instructions {
                 // In valid SSA a use in the defining block follows the
                 // definition, so only uses of values defined elsewhere are
                 // upward-exposed.
@@ -255,8 +265,8 @@ public struct LinearScan {
                     useCount[v] += 1
                     outsideUses.append((value.index, b))
                 }
-                function.instructions[index].operands.forEach(use)
-                for target in function.instructions[index].targets {
+                instructions[index].operands.forEach(use)
+                for target in instructions[index].targets {
                     target.arguments.forEach(use)
                     predecessors[Int(target.block.index)].append(b)
                 }

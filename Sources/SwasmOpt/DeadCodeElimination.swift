@@ -6,18 +6,21 @@ import SwasmIR
 public enum DeadCodeElimination {
     public static func run(_ function: Function) {
         function.removeUnreachableBlocks()
+        // Read-only snapshot for the marking (indexing through the class
+        // checks exclusive access and retains on every access).
+        let instructions = function.instructions
         var live = [Bool](repeating: false, count: function.values.count)
         var worklist: [Int] = []
         var definingInstruction = [Int](repeating: -1, count: function.values.count)
         for block in function.layout {
             for index in function.blocks[Int(block.index)].instructions {
-                let inst = function.instructions[index]
+                let inst = instructions[index]
                 for result in inst.results { definingInstruction[Int(result.index)] = index }
                 if inst.opcode.hasSideEffects { worklist.append(index) }
             }
         }
         // Indexed by instruction (a flat array: hashing showed in profiles).
-        var marked = [Bool](repeating: false, count: function.instructions.count)
+        var marked = [Bool](repeating: false, count: instructions.count)
         func markValue(_ value: Value) {
             if live[Int(value.index)] { return }
             live[Int(value.index)] = true
@@ -27,7 +30,7 @@ public enum DeadCodeElimination {
         while let index = worklist.popLast() {
             guard !marked[index] else { continue }
             marked[index] = true
-            let inst = function.instructions[index]
+            let inst = instructions[index]
             inst.operands.forEach(markValue)
             inst.targets.forEach { $0.arguments.forEach(markValue) }
         }
