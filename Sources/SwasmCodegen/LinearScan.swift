@@ -1,7 +1,7 @@
 // Register allocation by linear scan over live intervals (Poletto & Sarkar),
 // target-neutral: a target supplies its register classes.
 //
-//   IR in code order ─ liveness (per block, iterated to a fixed point)
+//   IR in code order ─ liveness (live-in lists per block, by path exploration)
 //   ─ one interval per value [definition, last use], widened across blocks
 //   ─ scan in start order: a free register, else spill the interval that ends last
 //
@@ -64,6 +64,10 @@ public struct LinearScan {
 
     public func allocate() -> Allocation {
         let order = function.reversePostOrder()
+        // Read-only snapshots: indexing the function's arrays through the
+        // class checks exclusive access and retains on every access.
+        let instructions = function.instructions
+        let blocks = function.blocks
         // Number positions: block b's parameters are defined at blockStart[b];
         // its instruction k reads operands at blockStart[b]+1+2k and defines
         // results one later.
@@ -76,8 +80,8 @@ public struct LinearScan {
         for block in order {
             blockStart[Int(block.index)] = position
             position += 1
-            for index in function.blocks[Int(block.index)].instructions {
-                let inst = function.instructions[index]
+            for index in blocks[Int(block.index)].instructions {
+                let inst = instructions[index]
                 // A value crosses a call if it is live before and after this position.
                 if inst.opcode == .call || inst.opcode == .callPtr { callPositions.append(position) }
                 if inst.opcode == .iconst || inst.opcode == .fconst {
@@ -100,13 +104,13 @@ public struct LinearScan {
         }
         for block in order {
             let b = Int(block.index)
-            for value in function.parameters(of: block) { extend(value, blockStart[b], blockStart[b]) }
+            for value in blocks[Int(block.index)].parameters { extend(value, blockStart[b], blockStart[b]) }
             // Live into a block: covers the whole block... and live out of each
             // predecessor: covered by the successors' live-in plus branch uses.
             for value in liveIn[b] { extend(value, blockStart[b], blockStart[b]) }
             var p = blockStart[b] + 1
-            for index in function.blocks[b].instructions {
-                let inst = function.instructions[index]
+            for index in blocks[b].instructions {
+                let inst = instructions[index]
                 for operand in inst.operands { extend(operand, p, p) }
                 // (Values live into a successor are extended to the block's end below.)
                 for target in inst.targets {
@@ -151,10 +155,10 @@ public struct LinearScan {
         // move disappears), a two-address result its first operand's.
         var hints = [Value?](repeating: nil, count: function.values.count)
         for block in order {
-            for index in function.blocks[Int(block.index)].instructions {
-                let inst = function.instructions[index]
+            for index in blocks[Int(block.index)].instructions {
+                let inst = instructions[index]
                 for target in inst.targets {
-                    for (argument, parameter) in zip(target.arguments, function.parameters(of: target.block))
+                    for (argument, parameter) in zip(target.arguments, blocks[Int(target.block.index)].parameters)
                     where hints[Int(argument.index)] == nil {
                         hints[Int(argument.index)] = parameter
                     }
@@ -173,6 +177,10 @@ public struct LinearScan {
         var usedCalleeFloat = Set<UInt8>()
         for isFloat in [false, true] {
             let registerClass = isFloat ? floats : integers
+            // Bit r set: register r is callee-saved (tested for every
+            // candidate; cheaper than hashing into the set).
+            let calleeSavedMask = registerClass.calleeSaved.reduce(UInt64(0)) { $0 | 1 << UInt64($1) }
+            func isCalleeSaved(_ register: UInt8) -> Bool { calleeSavedMask & 1 << UInt64(register) != 0 }
             var free = registerClass.allocatable
             var active: [(end: Int, register: UInt8, value: Value)] = []
             for interval in intervals where interval.isFloat == isFloat {
@@ -184,7 +192,7 @@ public struct LinearScan {
                     }
                     return false
                 }
-                let candidates = free.filter { !interval.crossesCall || registerClass.calleeSaved.contains($0) }
+                let candidates = free.filter { !interval.crossesCall || isCalleeSaved($0) }
                 var preferred = registerClass.allocatable.first { candidates.contains($0) }
                 if let hint = hints[Int(interval.value.index)], case .register(let r) = locations[Int(hint.index)],
                    candidates.contains(r) {
@@ -194,14 +202,14 @@ public struct LinearScan {
                     free.removeAll { $0 == register }
                     active.append((interval.end, register, interval.value))
                     locations[Int(interval.value.index)] = .register(register)
-                    if registerClass.calleeSaved.contains(register) {
+                    if isCalleeSaved(register) {
                         if isFloat { usedCalleeFloat.insert(register) } else { usedCallee.insert(register) }
                     }
                     continue
                 }
                 // Spill whichever ends last (this one, or an active one whose
                 // register suits this interval).
-                if let victimIndex = active.indices.filter({ !interval.crossesCall || registerClass.calleeSaved.contains(active[$0].register) })
+                if let victimIndex = active.indices.filter({ !interval.crossesCall || isCalleeSaved(active[$0].register) })
                     .max(by: { active[$0].end < active[$1].end }),
                    active[victimIndex].end > interval.end {
                     let victim = active[victimIndex]
@@ -219,100 +227,77 @@ public struct LinearScan {
                           usedCalleeSavedFloat: usedCalleeFloat, order: order)
     }
 
-    /// Live-in sets per block (constants excluded), by backward dataflow
-    /// over bit sets (hashing dominated the compile time with hash sets).
-    func liveness(order: [Block], isConstant: [Bool]) -> [ValueSet] {
-        let count = function.blocks.count
-        let capacity = function.values.count
-        var uses = [ValueSet](repeating: ValueSet(capacity: 0), count: count)
-        var defs = uses
+    /// Live-in values of each block (constants excluded), each list in
+    /// increasing value order. SSA liveness by path exploration: from each
+    /// block that uses a value defined elsewhere, walk predecessors backwards
+    /// until the defining block. The work is proportional to the live ranges
+    /// themselves; a dataflow over one bit set per block cost blocks × values
+    /// per iteration, which dominated allocation in functions with many blocks.
+    func liveness(order: [Block], isConstant: [Bool]) -> [[Value]] {
+        let instructions = function.instructions
+        let blocks = function.blocks
+        let blockCount = blocks.count
+        let valueCount = function.values.count
+        // Defining block of each value (-1: defined in no reachable block),
+        // and the reachable predecessors of each block (one entry per edge).
+        var definingBlock = [Int32](repeating: -1, count: valueCount)
+        var predecessors = [[Int32]](repeating: [], count: blockCount)
+        // Uses that reach outside their block, grouped by value (counting
+        // sort into one flat array) so each value is walked on its own.
+        var useCount = [Int32](repeating: 0, count: valueCount + 1)
+        var outsideUses: [(value: UInt32, block: Int32)] = []
         for block in order {
-            let b = Int(block.index)
-            var use = ValueSet(capacity: capacity)
-            var def = ValueSet(capacity: capacity)
-            for value in function.parameters(of: block) { def.insert(value) }
-            for index in function.blocks[b].instructions {
-                let inst = function.instructions[index]
-                for operand in inst.operands where !isConstant[Int(operand.index)] && !def.contains(operand) {
-                    use.insert(operand)
-                }
-                for target in inst.targets {
-                    for operand in target.arguments where !isConstant[Int(operand.index)] && !def.contains(operand) {
-                        use.insert(operand)
-                    }
-                }
-                for result in inst.results { def.insert(result) }
+            let b = Int32(block.index)
+            for value in blocks[Int(b)].parameters { definingBlock[Int(value.index)] = b }
+            for index in blocks[Int(b)].instructions {
+                for result in instructions[index].results { definingBlock[Int(result.index)] = b }
             }
-            uses[b] = use
-            defs[b] = def
         }
-        var liveIn = uses
-        var changed = true
-        var scratch = ValueSet(capacity: capacity)
-        while changed {
-            changed = false
-            for block in order.reversed() {
-                let b = Int(block.index)
-                scratch.clear()
-                for successor in function.successors(of: block) { scratch.formUnion(liveIn[Int(successor.index)]) }
-                scratch.subtract(defs[b])
-                scratch.formUnion(uses[b])
-                if scratch != liveIn[b] {
-                    liveIn[b] = scratch
-                    changed = true
+        for block in order {
+            let b = Int32(block.index)
+            for index in blocks[Int(b)].instructions {
+                // In valid SSA a use in the defining block follows the
+                // definition, so only uses of values defined elsewhere are
+                // upward-exposed.
+                func use(_ value: Value) {
+                    let v = Int(value.index)
+                    if isConstant[v] || definingBlock[v] == b { return }
+                    useCount[v] += 1
+                    outsideUses.append((value.index, b))
                 }
+                instructions[index].operands.forEach(use)
+                for target in instructions[index].targets {
+                    target.arguments.forEach(use)
+                    predecessors[Int(target.block.index)].append(b)
+                }
+            }
+        }
+        var firstUse = [Int32](repeating: 0, count: valueCount + 1)
+        for v in 0..<valueCount { firstUse[v + 1] = firstUse[v] + useCount[v] }
+        var useBlocks = [Int32](repeating: 0, count: outsideUses.count)
+        var fill = firstUse
+        for (value, block) in outsideUses {
+            useBlocks[Int(fill[Int(value)])] = block
+            fill[Int(value)] += 1
+        }
+
+        var liveIn = [[Value]](repeating: [], count: blockCount)
+        var worklist: [Int32] = []
+        for v in 0..<valueCount where firstUse[v] < firstUse[v + 1] {
+            let value = Value(UInt32(v))
+            let definer = definingBlock[v]
+            // Values are walked in increasing order, so "already live in b"
+            // is "b's list ends with this value".
+            func markLiveIn(_ b: Int32) {
+                if liveIn[Int(b)].last == value { return }
+                liveIn[Int(b)].append(value)
+                worklist.append(b)
+            }
+            for u in Int(firstUse[v])..<Int(firstUse[v + 1]) { markLiveIn(useBlocks[u]) }
+            while let b = worklist.popLast() {
+                for p in predecessors[Int(b)] where p != definer { markLiveIn(p) }
             }
         }
         return liveIn
-    }
-}
-
-/// A set of values as a bit vector.
-public struct ValueSet: Sequence, Equatable {
-    var words: [UInt64]
-
-    public init(capacity: Int) { words = Array(repeating: 0, count: (capacity + 63) / 64) }
-
-    public func contains(_ value: Value) -> Bool {
-        let i = Int(value.index)
-        return i >> 6 < words.count && words[i >> 6] & (1 << UInt64(i & 63)) != 0
-    }
-
-    public mutating func insert(_ value: Value) {
-        let i = Int(value.index)
-        words[i >> 6] |= 1 << UInt64(i & 63)
-    }
-
-    mutating func clear() {
-        for i in words.indices { words[i] = 0 }
-    }
-
-    mutating func formUnion(_ other: ValueSet) {
-        for i in 0..<Swift.min(words.count, other.words.count) { words[i] |= other.words[i] }
-    }
-
-    mutating func subtract(_ other: ValueSet) {
-        for i in 0..<Swift.min(words.count, other.words.count) { words[i] &= ~other.words[i] }
-    }
-
-    public struct Iterator: IteratorProtocol {
-        let words: [UInt64]
-        var word = 0
-        var bits: UInt64
-
-        public mutating func next() -> Value? {
-            while bits == 0 {
-                word += 1
-                if word >= words.count { return nil }
-                bits = words[word]
-            }
-            let bit = bits.trailingZeroBitCount
-            bits &= bits - 1
-            return Value(UInt32(word &* 64 &+ bit))
-        }
-    }
-
-    public func makeIterator() -> Iterator {
-        Iterator(words: words, bits: words.first ?? 0)
     }
 }

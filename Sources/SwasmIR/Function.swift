@@ -96,7 +96,10 @@ public final class Function: @unchecked Sendable {
     }
 
     public func successors(of block: Block) -> [Block] {
-        terminator(of: block)?.targets.map(\.block) ?? []
+        // Reads the targets in place (copying the terminator out would
+        // retain and release all of its arrays).
+        guard let last = blocks[Int(block.index)].instructions.last else { return [] }
+        return instructions[last].targets.map(\.block)
     }
 
     // MARK: - Construction
@@ -147,9 +150,11 @@ public final class Function: @unchecked Sendable {
         while let top = stack.popLast() {
             let block = top.0
             var next = top.1
-            let successors = self.successors(of: block)
-            if next < successors.count {
-                let successor = successors[next]
+            // A block is revisited once per successor: index the terminator's
+            // targets rather than building a successor list each time.
+            let last = blocks[Int(block.index)].instructions.last
+            if let last, next < instructions[last].targets.count {
+                let successor = instructions[last].targets[next].block
                 next += 1
                 stack.append((block, next))
                 if !visited[Int(successor.index)] {
@@ -165,7 +170,8 @@ public final class Function: @unchecked Sendable {
 
     /// Drops blocks that the entry cannot reach from the layout.
     public func removeUnreachableBlocks() {
-        let reachable = Set(reversePostOrder())
-        layout.removeAll { !reachable.contains($0) }
+        var reachable = [Bool](repeating: false, count: blocks.count)
+        for block in reversePostOrder() { reachable[Int(block.index)] = true }
+        layout.removeAll { !reachable[Int($0.index)] }
     }
 }

@@ -14,18 +14,19 @@ public struct FunctionBuilder {
 
     var variableTypes: [IRType] = []
     /// (block << 32 | variable) → value defined or last read there.
-    var definitions: [UInt64: Value] = [:]
+    var definitions = DefinitionTable()
     var sealed: [Bool] = []
     /// Branches into each block: instruction index and target slot.
     var predecessors: [[(instruction: Int, slot: Int)]] = []
-    /// Parameters created for variables in unsealed blocks.
-    var incomplete: [Int: [(variable: Int, parameter: Value)]] = [:]
+    /// Parameters created for variables in each unsealed block.
+    var incomplete: [[(variable: Int, parameter: Value)]] = []
 
     public init(function: Function) {
         self.function = function
         current = function.layout.first ?? function.makeBlock()
         sealed = Array(repeating: false, count: function.blocks.count)
         predecessors = Array(repeating: [], count: function.blocks.count)
+        incomplete = Array(repeating: [], count: function.blocks.count)
     }
 
     // MARK: - Blocks
@@ -34,6 +35,7 @@ public struct FunctionBuilder {
         let block = function.makeBlock()
         sealed.append(false)
         predecessors.append([])
+        incomplete.append([])
         return block
     }
 
@@ -47,7 +49,9 @@ public struct FunctionBuilder {
     public mutating func seal(_ block: Block) {
         guard !sealed[Int(block.index)] else { return }
         sealed[Int(block.index)] = true
-        for (variable, parameter) in incomplete.removeValue(forKey: Int(block.index)) ?? [] {
+        let parameters = incomplete[Int(block.index)]
+        incomplete[Int(block.index)] = []
+        for (variable, parameter) in parameters {
             addIncomingArguments(variable: variable, parameter: parameter, block: block)
         }
     }
@@ -64,7 +68,7 @@ public struct FunctionBuilder {
     }
 
     public mutating func setVariable(_ variable: Int, _ value: Value) {
-        definitions[Self.key(current, variable)] = value
+        definitions.set(Self.key(current, variable), value)
     }
 
     public mutating func useVariable(_ variable: Int) -> Value {
@@ -84,8 +88,8 @@ public struct FunctionBuilder {
             let index = Int(block.index)
             if !sealed[index] {
                 let parameter = function.addParameter(variableTypes[variable], to: block)
-                incomplete[index, default: []].append((variable, parameter))
-                definitions[Self.key(block, variable)] = parameter
+                incomplete[index].append((variable, parameter))
+                definitions.set(Self.key(block, variable), parameter)
                 found = parameter
                 break
             }
@@ -96,12 +100,12 @@ public struct FunctionBuilder {
                 continue
             }
             let parameter = function.addParameter(variableTypes[variable], to: block)
-            definitions[Self.key(block, variable)] = parameter
+            definitions.set(Self.key(block, variable), parameter)
             addIncomingArguments(variable: variable, parameter: parameter, block: block)
             found = parameter
             break
         }
-        for block in visited { definitions[Self.key(block, variable)] = found }
+        for block in visited { definitions.set(Self.key(block, variable), found) }
         return found
     }
 
@@ -177,5 +181,59 @@ public struct FunctionBuilder {
 
     public mutating func trapIf(_ condition: Value, _ code: TrapCode, sourceOffset: UInt32) {
         append(Instruction(.trapnz, type: .i32, operands: [condition], subcode: UInt8(code.rawValue), sourceOffset: sourceOffset))
+    }
+}
+
+/// The builder's map from (block << 32 | variable) to a value: open
+/// addressing with linear probing over flat arrays. Every local read and
+/// write looks it up, and a Dictionary's SipHash hashing cost more than
+/// the rest of the lookup.
+struct DefinitionTable {
+    private static let empty = UInt64.max
+    private var keys: [UInt64]
+    private var values: [Value]
+    private var count = 0
+    /// 64 - log2(capacity): the top bits of the multiplicative hash index.
+    private var shift: UInt64
+
+    init() {
+        keys = Array(repeating: Self.empty, count: 64)
+        values = Array(repeating: Value(0), count: 64)
+        shift = 64 - 6
+    }
+
+    private func slot(_ key: UInt64) -> Int {
+        var i = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        while keys[i] != key && keys[i] != Self.empty { i = (i + 1) & (keys.count - 1) }
+        return i
+    }
+
+    subscript(key: UInt64) -> Value? {
+        let i = slot(key)
+        return keys[i] == key ? values[i] : nil
+    }
+
+    mutating func set(_ key: UInt64, _ value: Value) {
+        let i = slot(key)
+        if keys[i] == key {
+            values[i] = value
+            return
+        }
+        keys[i] = key
+        values[i] = value
+        count += 1
+        if count * 2 > keys.count { grow() }
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldValues = values
+        keys = Array(repeating: Self.empty, count: oldKeys.count * 2)
+        values = Array(repeating: Value(0), count: oldKeys.count * 2)
+        shift -= 1
+        for (key, value) in zip(oldKeys, oldValues) where key != Self.empty {
+            let i = slot(key)
+            keys[i] = key
+            values[i] = value
+        }
     }
 }

@@ -6,21 +6,22 @@ import SwasmIR
 
 public enum ConstantFolding {
     public static func run(_ function: Function) {
-        var constants: [Value: Int64] = [:]
+        // Indexed by value (dense, not hashed: consulted for every operand).
+        var constants = [Int64?](repeating: nil, count: function.values.count)
         for block in function.reversePostOrder() {
             for index in function.blocks[Int(block.index)].instructions {
                 let inst = function.instructions[index]
                 if inst.opcode == .iconst {
-                    constants[inst.result] = inst.immediate
+                    constants[Int(inst.result.index)] = inst.immediate
                     continue
                 }
-                if inst.opcode == .brif, let condition = constants[inst.operands[0]] {
+                if inst.opcode == .brif, let condition = constants[Int(inst.operands[0].index)] {
                     let taken = inst.targets[condition != 0 ? 0 : 1]
                     function.instructions[index] = Instruction(.jump, type: .i32, targets: [taken])
                     continue
                 }
                 guard inst.results.count == 1 else { continue }
-                let operands = inst.operands.map { constants[$0] }
+                let operands = inst.operands.map { constants[Int($0.index)] }
                 if operands.isEmpty || operands.contains(where: { $0 == nil }) { continue }
                 guard let folded = fold(inst, operands.map { $0! }) else { continue }
                 let type = inst.opcode == .icmp ? IRType.i32 : inst.type
@@ -28,7 +29,7 @@ public enum ConstantFolding {
                 var replacement = Instruction(.iconst, type: type, immediate: normalized)
                 replacement.results = inst.results
                 function.instructions[index] = replacement
-                constants[inst.result] = normalized
+                constants[Int(inst.result.index)] = normalized
             }
         }
     }

@@ -7,11 +7,17 @@ import SwasmIR
 
 public enum CopyPropagation {
     public static func run(_ function: Function) {
-        var replacements: [Value: Value] = [:]
+        // Indexed by value: what each removed parameter became (a value maps
+        // to itself when it was not removed). Dense rather than a dictionary:
+        // it is consulted for every incoming argument on every round.
+        var replacements = (0..<UInt32(function.values.count)).map(Value.init)
+        // Removing arguments leaves every (instruction, target slot) in
+        // place, so the edges hold for all rounds.
+        let edges = function.incomingEdges()
+        var removedAny = false
         var changed = true
         while changed {
             changed = false
-            let edges = function.incomingEdges()
             for block in function.layout where block != function.entry {
                 var parameters = function.blocks[Int(block.index)].parameters
                 var position = 0
@@ -21,7 +27,7 @@ public enum CopyPropagation {
                     var trivial = true
                     for (instruction, slot) in edges[Int(block.index)] {
                         var argument = function.instructions[instruction].targets[slot].arguments[position]
-                        while let next = replacements[argument] { argument = next }
+                        while replacements[Int(argument.index)] != argument { argument = replacements[Int(argument.index)] }
                         if argument == parameter { continue }
                         if unique == nil { unique = argument } else if unique != argument { trivial = false; break }
                     }
@@ -29,12 +35,13 @@ public enum CopyPropagation {
                         position += 1
                         continue
                     }
-                    replacements[parameter] = replacement
+                    replacements[Int(parameter.index)] = replacement
                     parameters.remove(at: position)
                     for (instruction, slot) in edges[Int(block.index)] {
                         function.instructions[instruction].targets[slot].arguments.remove(at: position)
                     }
                     changed = true
+                    removedAny = true
                 }
                 function.blocks[Int(block.index)].parameters = parameters
             }
@@ -45,6 +52,6 @@ public enum CopyPropagation {
                 function.values[Int(value.index)].definition = .parameter(block, i)
             }
         }
-        function.replaceUses(replacements)
+        if removedAny { function.replaceUses(replacements) }
     }
 }

@@ -6,31 +6,36 @@ import SwasmIR
 public enum DeadCodeElimination {
     public static func run(_ function: Function) {
         function.removeUnreachableBlocks()
+        // Read-only snapshot for the marking (indexing through the class
+        // checks exclusive access and retains on every access).
+        let instructions = function.instructions
         var live = [Bool](repeating: false, count: function.values.count)
         var worklist: [Int] = []
         var definingInstruction = [Int](repeating: -1, count: function.values.count)
         for block in function.layout {
             for index in function.blocks[Int(block.index)].instructions {
-                let inst = function.instructions[index]
+                let inst = instructions[index]
                 for result in inst.results { definingInstruction[Int(result.index)] = index }
                 if inst.opcode.hasSideEffects { worklist.append(index) }
             }
         }
-        var marked = Set<Int>()
+        // Indexed by instruction (a flat array: hashing showed in profiles).
+        var marked = [Bool](repeating: false, count: instructions.count)
         func markValue(_ value: Value) {
             if live[Int(value.index)] { return }
             live[Int(value.index)] = true
             let definer = definingInstruction[Int(value.index)]
-            if definer >= 0 && !marked.contains(definer) { worklist.append(definer) }
+            if definer >= 0 && !marked[definer] { worklist.append(definer) }
         }
         while let index = worklist.popLast() {
-            guard marked.insert(index).inserted else { continue }
-            let inst = function.instructions[index]
+            guard !marked[index] else { continue }
+            marked[index] = true
+            let inst = instructions[index]
             inst.operands.forEach(markValue)
             inst.targets.forEach { $0.arguments.forEach(markValue) }
         }
         for block in function.layout {
-            function.blocks[Int(block.index)].instructions.removeAll { !marked.contains($0) }
+            function.blocks[Int(block.index)].instructions.removeAll { !marked[$0] }
         }
     }
 }

@@ -2,33 +2,34 @@
 import SwasmIR
 
 extension Function {
-    /// Replaces every use of each key with its value (following chains).
-    func replaceUses(_ replacements: [Value: Value]) {
-        guard !replacements.isEmpty else { return }
+    /// Replaces every use of each value by `replacements[value]` (following
+    /// chains); a value that maps to itself is kept.
+    func replaceUses(_ replacements: [Value]) {
         func resolve(_ value: Value) -> Value {
             var v = value
             var steps = 0
-            while let next = replacements[v], next != v, steps < 1000 {
-                v = next
+            while replacements[Int(v.index)] != v, steps < 1000 {
+                v = replacements[Int(v.index)]
                 steps += 1
             }
             return v
         }
+        // Rewritten in place: copying an instruction out and back would copy
+        // its operand arrays on write.
         for block in layout {
             for index in blocks[Int(block.index)].instructions {
-                var inst = instructions[index]
-                var changed = false
-                for (i, operand) in inst.operands.enumerated() {
+                for i in instructions[index].operands.indices {
+                    let operand = instructions[index].operands[i]
                     let r = resolve(operand)
-                    if r != operand { inst.operands[i] = r; changed = true }
+                    if r != operand { instructions[index].operands[i] = r }
                 }
-                for t in inst.targets.indices {
-                    for (i, argument) in inst.targets[t].arguments.enumerated() {
+                for t in instructions[index].targets.indices {
+                    for i in instructions[index].targets[t].arguments.indices {
+                        let argument = instructions[index].targets[t].arguments[i]
                         let r = resolve(argument)
-                        if r != argument { inst.targets[t].arguments[i] = r; changed = true }
+                        if r != argument { instructions[index].targets[t].arguments[i] = r }
                     }
                 }
-                if changed { instructions[index] = inst }
             }
         }
     }

@@ -7,8 +7,8 @@
 // D1 for a shift by 1).
 
 extension X64Assembler {
-    func checkWide(_ size: OperandSize, _ what: String) {
-        precondition(size == .s32 || size == .s64, "\(what) takes a 32- or 64-bit operand size")
+    func checkWide(_ size: OperandSize, _ what: @autoclosure () -> String) {
+        precondition(size == .s32 || size == .s64, "\(what()) takes a 32- or 64-bit operand size")
     }
 
     // MARK: ALU: add, or, adc, sbb, and, sub, xor, cmp
@@ -33,13 +33,13 @@ extension X64Assembler {
     /// (sign-extended to 64 bits at `.s64`).
     public mutating func alu(_ op: X64AluOp, _ size: OperandSize, _ dst: X64Reg, _ imm: Int32) {
         checkWide(size, "\(op)")
-        let text: [ListOperand] = [.r(dst, size), .i(imm)]
+        func text() -> [ListOperand] { [.r(dst, size), .i(imm)] }
         if Int8(exactly: imm) != nil {
-            encode(Forms.aluImm8(op), size, rm: .reg(dst.rawValue), imm: Int64(imm), text)
+            encode(Forms.aluImm8(op), size, rm: .reg(dst.rawValue), imm: Int64(imm), text())
         } else if dst == .rax {
-            encode(Forms.alu(op).acc, size, imm: Int64(imm), text)
+            encode(Forms.alu(op).acc, size, imm: Int64(imm), text())
         } else {
-            encode(Forms.aluImm32(op), size, rm: .reg(dst.rawValue), imm: Int64(imm), text)
+            encode(Forms.aluImm32(op), size, rm: .reg(dst.rawValue), imm: Int64(imm), text())
         }
     }
 
@@ -238,11 +238,11 @@ extension X64Assembler {
     /// Shift or rotate by a constant (masked by the CPU to 5/6 bits).
     public mutating func shift(_ op: X64ShiftOp, _ size: OperandSize, _ dst: X64Reg, _ amount: UInt8) {
         checkWide(size, "\(op)")
-        let text: [ListOperand] = [.r(dst, size), .i(amount)]
+        func text() -> [ListOperand] { [.r(dst, size), .i(amount)] }
         if amount == 1 {
-            encode(Forms.shift1(op), size, rm: .reg(dst.rawValue), text)
+            encode(Forms.shift1(op), size, rm: .reg(dst.rawValue), text())
         } else {
-            encode(Forms.shiftImm(op), size, rm: .reg(dst.rawValue), imm: Int64(amount), text)
+            encode(Forms.shiftImm(op), size, rm: .reg(dst.rawValue), imm: Int64(amount), text())
         }
     }
 

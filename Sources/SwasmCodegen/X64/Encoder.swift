@@ -145,11 +145,14 @@ public struct X64Assembler: Sendable {
     /// - `target`: the label of a `.rel32` immediate.
     mutating func encode(
         _ f: X64Form, _ size: OperandSize = .s32, reg: UInt8 = 0, rm: RMOperand? = nil,
-        imm: Int64 = 0, target: X64Label? = nil, opcodeAdd: UInt8 = 0, suffix: String = "",
-        byteRegs: [X64Reg] = [], _ operands: [ListOperand]
+        imm: Int64 = 0, target: X64Label? = nil, opcodeAdd: UInt8 = 0, suffix: @autoclosure () -> String = "",
+        byteRegs: [X64Reg] = [], _ operands: @autoclosure () -> [ListOperand]
     ) {
+        // The listing text is built only when a listing is recorded: the
+        // operand arrays and strings cost allocations on every instruction.
         if recordsListing {
-            let text = operands.map { render($0) }.joined(separator: ", ")
+            let text = operands().map { render($0) }.joined(separator: ", ")
+            let suffix = suffix()
             record(text.isEmpty ? f.mnemonic + suffix : "\(f.mnemonic)\(suffix) \(text)")
         }
         let start = offset

@@ -40,18 +40,54 @@ struct X64Form: Sendable {
 
 /// The eight classic two-operand ALU operations; the raw value is the
 /// ModRM /digit of their immediate forms (80-83 /n).
-public enum X64AluOp: UInt8, Sendable, CaseIterable {
+public enum X64AluOp: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case add, or, adc, sbb, and, sub, xor, cmp
+
+    // The mnemonics are spelled out in these enums: interpolating a plain
+    // enum reflects on it at run time, and forms are built per instruction.
+    public var description: String {
+        switch self {
+        case .add: return "add"
+        case .or: return "or"
+        case .adc: return "adc"
+        case .sbb: return "sbb"
+        case .and: return "and"
+        case .sub: return "sub"
+        case .xor: return "xor"
+        case .cmp: return "cmp"
+        }
+    }
 }
 
 /// Shifts and rotates; the raw value is the ModRM /digit (C1/D1/D3 /n).
-public enum X64ShiftOp: UInt8, Sendable, CaseIterable {
+public enum X64ShiftOp: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case rol = 0, ror = 1, shl = 4, shr = 5, sar = 7
+
+    public var description: String {
+        switch self {
+        case .rol: return "rol"
+        case .ror: return "ror"
+        case .shl: return "shl"
+        case .shr: return "shr"
+        case .sar: return "sar"
+        }
+    }
 }
 
 /// One-operand group-3 instructions (F7 /n).
-public enum X64UnaryOp: UInt8, Sendable, CaseIterable {
+public enum X64UnaryOp: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case not = 2, neg = 3, mul = 4, imul = 5, div = 6, idiv = 7
+
+    public var description: String {
+        switch self {
+        case .not: return "not"
+        case .neg: return "neg"
+        case .mul: return "mul"
+        case .imul: return "imul"
+        case .div: return "div"
+        case .idiv: return "idiv"
+        }
+    }
 }
 
 /// Bit counting (0F BC/BD/B8, with or without F3).
@@ -87,7 +123,7 @@ enum Forms {
     }
     static func aluImm32(_ op: X64AluOp) -> X64Form { X64Form(name(op), 0, .sized, [0x81], .digit(op.rawValue), .i32) }
     static func aluImm8(_ op: X64AluOp) -> X64Form { X64Form(name(op), 0, .sized, [0x83], .digit(op.rawValue), .i8) }
-    static func name(_ op: X64AluOp) -> String { alu(op).mr.mnemonic }
+    static func name(_ op: X64AluOp) -> String { op.description }
 
     //                                 mnemonic   pfx   W       opcode        modrm        imm
     static let movMR     = X64Form("mov",       0,    .sized, [0x89],       .r)
