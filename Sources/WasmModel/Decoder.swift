@@ -339,7 +339,8 @@ struct SectionDecoder {
             var body = ByteReader(base: r.base, position: r.position, end: end)
             let groupCount = try body.readCount(minimumElementSize: 2)
             var locals: [(count: UInt32, type: ValueType)] = []
-            locals.reserveCapacity(groupCount)
+            // (Reserving on an empty array allocates even for zero.)
+            if groupCount > 0 { locals.reserveCapacity(groupCount) }
             var total: UInt64 = 0
             for _ in 0..<groupCount {
                 let countOffset = body.position

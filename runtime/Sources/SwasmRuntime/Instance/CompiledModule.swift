@@ -46,6 +46,8 @@ public final class CompiledModule: @unchecked Sendable {
     public let exports: [ExportDescription]
     /// Canonical signature id of each type index.
     public let signatureIDs: [UInt64]
+    /// Imported functions come first in the function index space.
+    public let importedFunctionCount: Int
 
     private let image: ObjectImage?
     private let mapping: (base: UnsafeMutableRawPointer, size: Int)?
@@ -166,17 +168,19 @@ public final class CompiledModule: @unchecked Sendable {
             throw CompiledModuleError("start function \(start) is out of range")
         }
         let lazyNames = LazyNames(metadata.names)
+        let importedFunctionCount = module.importedFunctionCount
         CodeExecutor.installSignalHandlers()
         var registration: CodeRegistration? = nil
         if metadata.textSize > 0 {
             // Without the frame chain, a walk could not start in this code.
             let frames = metadata.flags.contains(.framePointers) ? Self.frameResolver(metadata: metadata, textBase: textBase,
-                                                                                     imported: module.importedFunctionCount) : nil
+                                                                                     imported: importedFunctionCount) : nil
             registration = try CodeRegistration(start: textBase, length: Int(metadata.textSize), trapTable: metadata.trapSites,
                                                 functionName: { lazyNames.functionName($0) }, frames: frames)
         }
 
         self.module = module
+        self.importedFunctionCount = importedFunctionCount
         self.metadata = metadata
         self.textBase = textBase
         self.image = image
@@ -248,7 +252,7 @@ public final class CompiledModule: @unchecked Sendable {
     public func function(containing address: UnsafeRawPointer) -> Int? {
         guard address >= textBase, address - textBase < Int(metadata.textSize),
               let defined = metadata.definedFunction(containing: UInt32(address - textBase)) else { return nil }
-        return module.importedFunctionCount + defined
+        return importedFunctionCount + defined
     }
 
     /// The bytecode offset of the call that returns to `returnAddress`.
@@ -279,7 +283,7 @@ public final class CompiledModule: @unchecked Sendable {
 
     /// The code of defined function `index` (counting imports), nil for imports.
     public func code(ofFunction index: Int) -> UnsafeRawPointer? {
-        let defined = index - module.importedFunctionCount
+        let defined = index - importedFunctionCount
         guard defined >= 0, defined < metadata.functionOffsets.count else { return nil }
         return textBase + Int(metadata.functionOffsets[defined])
     }
