@@ -170,6 +170,7 @@ public struct LinearScan {
             }
         }
 
+        let weight = spillWeights(order: order, blockStart: blockStart)
         var locations = [Location](repeating: .none, count: function.values.count)
         for i in 0..<function.values.count where isConstant[i] { locations[i] = .constant(constantBits[i]) }
         var slotCount = 0
@@ -207,11 +208,23 @@ public struct LinearScan {
                     }
                     continue
                 }
-                // Spill whichever ends last (this one, or an active one whose
-                // register suits this interval).
+                // Spill the cheapest to keep in memory (this one, or an active
+                // one whose register suits this interval): the lowest density
+                // of uses weighted by loop depth over the interval's length,
+                // then whichever ends last. Spilling by end alone evicts values
+                // live across a whole loop nest, such as the memory base,
+                // however often the innermost loop reads them; weight alone
+                // spills short temporaries, which frees a register for only a
+                // few instructions.
+                func cheaper(_ a: (density: Double, end: Int), than b: (density: Double, end: Int)) -> Bool {
+                    a.density != b.density ? a.density < b.density : a.end > b.end
+                }
+                func cost(_ value: Value, _ end: Int) -> (density: Double, end: Int) {
+                    (Double(weight[Int(value.index)]) / Double(end - start[Int(value.index)] + 1), end)
+                }
                 if let victimIndex = active.indices.filter({ !interval.crossesCall || isCalleeSaved(active[$0].register) })
-                    .max(by: { active[$0].end < active[$1].end }),
-                   active[victimIndex].end > interval.end {
+                    .min(by: { cheaper(cost(active[$0].value, active[$0].end), than: cost(active[$1].value, active[$1].end)) }),
+                   cheaper(cost(active[victimIndex].value, active[victimIndex].end), than: cost(interval.value, interval.end)) {
                     let victim = active[victimIndex]
                     locations[Int(victim.value.index)] = .slot(slotCount)
                     slotCount += 1
@@ -225,6 +238,40 @@ public struct LinearScan {
         }
         return Allocation(locations: locations, slotCount: slotCount, usedCalleeSaved: usedCallee,
                           usedCalleeSavedFloat: usedCalleeFloat, order: order)
+    }
+
+    /// Spill cost of each value: its definitions and uses, each counting
+    /// 8^(loop depth), depth taken from the back edges of the code order (a
+    /// block between a loop header and a later block that jumps back to it is
+    /// in that loop).
+    func spillWeights(order: [Block], blockStart: [Int]) -> [Int] {
+        let instructions = function.instructions
+        let blocks = function.blocks
+        var orderIndex = [Int](repeating: 0, count: blocks.count)
+        for (i, block) in order.enumerated() { orderIndex[Int(block.index)] = i }
+        var depthChange = [Int](repeating: 0, count: order.count + 1)
+        for (i, block) in order.enumerated() {
+            for successor in function.successors(of: block) where blockStart[Int(successor.index)] <= blockStart[Int(block.index)] {
+                depthChange[orderIndex[Int(successor.index)]] += 1
+                depthChange[i + 1] -= 1
+            }
+        }
+        var weight = [Int](repeating: 0, count: function.values.count)
+        var depth = 0
+        for (i, block) in order.enumerated() {
+            depth += depthChange[i]
+            let w = 1 << (3 * min(depth, 6))
+            for value in blocks[Int(block.index)].parameters { weight[Int(value.index)] += w }
+            for index in blocks[Int(block.index)].instructions {
+                let inst = instructions[index]
+                for value in inst.operands { weight[Int(value.index)] += w }
+                for target in inst.targets {
+                    for value in target.arguments { weight[Int(value.index)] += w }
+                }
+                for value in inst.results { weight[Int(value.index)] += w }
+            }
+        }
+        return weight
     }
 
     /// Live-in values of each block (constants excluded), each list in

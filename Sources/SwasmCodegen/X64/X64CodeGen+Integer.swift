@@ -388,6 +388,11 @@ extension X64CodeGen {
     /// added into r11 first.
     mutating func heapAddress(_ inst: Instruction) -> X64Mem {
         let base = gpr(inst.operands[0], .r11)
+        // A constant address (static data) needs no index register.
+        if case .constant(let bits) = location(inst.operands[1]),
+           let displacement = Int32(exactly: Int64(UInt32(truncatingIfNeeded: bits)) + inst.immediate) {
+            return X64Mem(base, displacement)
+        }
         let index = gpr(inst.operands[1], .rcx)
         if inst.immediate <= Int64(Int32.max) {
             return X64Mem(base, index, scale: 1, Int32(inst.immediate))

@@ -129,10 +129,12 @@ struct X64CodeGen {
     mutating func layOutFrame() {
         var maxStackArguments = 0
         var maxExtraResults = 0
+        var callsIndirectly = false
         for block in allocation.order {
             for index in function.blocks[Int(block.index)].instructions {
                 let inst = function.instructions[index]
                 guard inst.opcode == .call || inst.opcode == .callPtr else { continue }
+                if inst.opcode == .callPtr { callsIndirectly = true }
                 let signature = callSignature(inst)
                 maxStackArguments = max(maxStackArguments, Self.argumentPlaces(signature).stackSlots)
                 maxExtraResults = max(maxExtraResults, signature.results.count - 1)
@@ -146,8 +148,10 @@ struct X64CodeGen {
             resultPointerSlot = slots
             slots += 1
         }
-        calleeParkingSlot = slots
-        slots += 1
+        if callsIndirectly {
+            calleeParkingSlot = slots
+            slots += 1
+        }
         var size = outgoingSize + resultAreaSize + slots * 8
         // At entry rsp ≡ 8 (mod 16); push rbp makes it 0, and it must stay 0
         // after the saved registers and the frame.

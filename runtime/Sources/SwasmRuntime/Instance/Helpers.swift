@@ -24,11 +24,17 @@ enum InstanceHelpers {
         let memoryGrow: @convention(c) (Context, UInt32, UInt32) -> UInt32 = {
             Instance.owning($0).helperMemoryGrow($1, $2)
         }
+        // Memory 0 is served from the VM context's base and length, which
+        // every grow keeps current: going through the instance object costs
+        // exclusivity checks and reference counting on each call, several
+        // times the copy itself for the short copies compilers emit.
         let memoryFill: @convention(c) (Context, UInt32, UInt32, UInt32, UInt32) -> UInt32 = {
-            Instance.owning($0).helperMemoryFill($1, $2, $3, $4)
+            if $1 == 0, let vmctx = $0 { return fillMemoryZero(vmctx, $2, $3, $4) }
+            return Instance.owning($0).helperMemoryFill($1, $2, $3, $4)
         }
         let memoryCopy: @convention(c) (Context, UInt32, UInt32, UInt32, UInt32, UInt32) -> UInt32 = {
-            Instance.owning($0).helperMemoryCopy($1, $2, $3, $4, $5)
+            if $1 == 0, $2 == 0, let vmctx = $0 { return copyMemoryZero(vmctx, $3, $4, $5) }
+            return Instance.owning($0).helperMemoryCopy($1, $2, $3, $4, $5)
         }
         let memoryInit: @convention(c) (Context, UInt32, UInt32, UInt32, UInt32, UInt32) -> UInt32 = {
             Instance.owning($0).helperMemoryInit($1, $2, $3, $4, $5)
@@ -64,6 +70,27 @@ enum InstanceHelpers {
         table[HelperID.raiseTrap.rawValue] = CodeExecutor.raiseTrapHelper
         return table
     }()
+
+    static func memoryZero(_ vmctx: UnsafeMutableRawPointer) -> (base: UnsafeMutableRawPointer?, size: Int) {
+        (vmctx.load(fromByteOffset: VMContextLayout.memoryBase, as: UnsafeMutableRawPointer?.self),
+         Int(vmctx.load(fromByteOffset: VMContextLayout.memoryLength, as: UInt64.self)))
+    }
+
+    static func fillMemoryZero(_ vmctx: UnsafeMutableRawPointer, _ destination: UInt32, _ value: UInt32,
+                               _ length: UInt32) -> UInt32 {
+        let (base, size) = memoryZero(vmctx)
+        guard inBounds(destination, length, size) else { return memoryTrap }
+        if length > 0, let base { memset(base + Int(destination), Int32(value & 0xFF), Int(length)) }
+        return 0
+    }
+
+    static func copyMemoryZero(_ vmctx: UnsafeMutableRawPointer, _ destination: UInt32, _ source: UInt32,
+                               _ length: UInt32) -> UInt32 {
+        let (base, size) = memoryZero(vmctx)
+        guard inBounds(destination, length, size), inBounds(source, length, size) else { return memoryTrap }
+        if length > 0, let base { memmove(base + Int(destination), base + Int(source), Int(length)) }
+        return 0
+    }
 
     static let memoryTrap = TrapCode.memoryOutOfBounds.rawValue
     static let tableTrap = TrapCode.tableOutOfBounds.rawValue
