@@ -120,11 +120,14 @@ public struct Engine: Sendable {
 
         /// A configuration with the given settings.
         public init(optimizationLevel: Int = 2, maximumStackSize: Int? = nil,
-                    memoryStrategy: MemoryStrategy = .guardRegion, cacheDirectory: String? = nil) {
+                    memoryStrategy: MemoryStrategy = .guardRegion, memoryReservation: UInt64? = nil,
+                    cacheDirectory: String? = nil, interruptible: Bool = false) {
             self.optimizationLevel = optimizationLevel
             self.maximumStackSize = maximumStackSize
             self.memoryStrategy = memoryStrategy
+            self.memoryReservation = memoryReservation
             self.cacheDirectory = cacheDirectory
+            self.interruptible = interruptible
         }
     }
 
