@@ -125,22 +125,32 @@ public struct FunctionBuilder {
     // MARK: - Instructions
 
     @discardableResult
-    public mutating func append(_ instruction: Instruction, resultTypes: [IRType] = []) -> [Value] {
-        let results = function.append(instruction, resultTypes: resultTypes, to: current)
-        let index = function.instructions.count - 1
+    public mutating func append(_ instruction: consuming Instruction, resultTypes: [IRType] = []) -> [Value] {
+        noteAppending(instruction)
+        return function.append(instruction, resultTypes: resultTypes, to: current)
+    }
+
+    public mutating func append(_ instruction: consuming Instruction, resultType: IRType) -> Value {
+        noteAppending(instruction)
+        return function.append(instruction, resultType: resultType, to: current)
+    }
+
+    /// Records the block and the branches of the instruction about to be
+    /// appended (before it is handed over, so that it is not copied).
+    private mutating func noteAppending(_ instruction: borrowing Instruction) {
+        let index = function.instructions.count
         while instructionBlocks.count <= index { instructionBlocks.append(0) }
         instructionBlocks[index] = current.index
         for (slot, target) in instruction.targets.enumerated() {
             precondition(!sealed[Int(target.block.index)], "branch into sealed \(target.block)")
             predecessors[Int(target.block.index)].append((index, slot))
         }
-        return results
     }
 
     public mutating func value(_ opcode: Opcode, _ type: IRType, _ operands: [Value], immediate: Int64 = 0,
                                subcode: UInt8 = 0, sourceOffset: UInt32 = 0) -> Value {
         append(Instruction(opcode, type: type, operands: operands, immediate: immediate, subcode: subcode,
-                           sourceOffset: sourceOffset), resultTypes: [type])[0]
+                           sourceOffset: sourceOffset), resultType: type)
     }
 
     public mutating func iconst(_ type: IRType, _ value: Int64) -> Value {
@@ -152,11 +162,11 @@ public struct FunctionBuilder {
     }
 
     public mutating func icmp(_ condition: IntCondition, _ a: Value, _ b: Value) -> Value {
-        append(Instruction(.icmp, type: .i32, operands: [a, b], subcode: condition.rawValue), resultTypes: [.i32])[0]
+        append(Instruction(.icmp, type: .i32, operands: [a, b], subcode: condition.rawValue), resultType: .i32)
     }
 
     public mutating func fcmp(_ condition: FloatCondition, _ a: Value, _ b: Value) -> Value {
-        append(Instruction(.fcmp, type: .i32, operands: [a, b], subcode: condition.rawValue), resultTypes: [.i32])[0]
+        append(Instruction(.fcmp, type: .i32, operands: [a, b], subcode: condition.rawValue), resultType: .i32)
     }
 
     public mutating func pload(_ type: IRType, _ pointer: Value, offset: Int, width: MemoryWidth = .full) -> Value {

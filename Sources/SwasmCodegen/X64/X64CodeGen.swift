@@ -107,9 +107,8 @@ struct X64CodeGen {
         useCounts = Array(repeating: 0, count: function.values.count)
         for block in allocation.order {
             for index in function.blocks[Int(block.index)].instructions {
-                let inst = function.instructions[index]
-                for v in inst.operands { useCounts[Int(v.index)] += 1 }
-                for t in inst.targets { for v in t.arguments { useCounts[Int(v.index)] += 1 } }
+                for v in function.instructions[index].operands { useCounts[Int(v.index)] += 1 }
+                for t in function.instructions[index].targets { for v in t.arguments { useCounts[Int(v.index)] += 1 } }
             }
         }
     }
