@@ -97,6 +97,12 @@ public struct LinearScan {
         }
 
         let liveIn = liveness(order: order, isConstant: isConstant)
+        /// Successor block indices, read from the terminator in place
+        /// (`Function.successors` builds an array per call).
+        func forEachSuccessor(of b: Int, _ body: (Int) -> Void) {
+            guard let last = blocks[b].instructions.last else { return }
+            for t in instructions[last].targets.indices { body(Int(instructions[last].targets[t].block.index)) }
+        }
         var start = [Int](repeating: Int.max, count: function.values.count)
         var end = [Int](repeating: -1, count: function.values.count)
         func extend(_ value: Value, _ from: Int, _ to: Int) {
@@ -125,8 +131,8 @@ public struct LinearScan {
             // successor needs them.
             // Live out: to the end of the block (from its definition, or from
             // the block's start when it is also live in, handled above).
-            for successor in function.successors(of: block) {
-                for value in liveIn[Int(successor.index)] { extend(value, blockEnd[b], blockEnd[b]) }
+            forEachSuccessor(of: b) { successor in
+                for value in liveIn[successor] { extend(value, blockEnd[b], blockEnd[b]) }
             }
         }
         // Loops: a value live into a loop header must survive the whole loop
@@ -134,8 +140,9 @@ public struct LinearScan {
         // when blocks are visited in order; widen across back edges.
         for block in order {
             let b = Int(block.index)
-            for successor in function.successors(of: block) where blockStart[Int(successor.index)] <= blockStart[b] {
-                for value in liveIn[Int(successor.index)] { extend(value, blockStart[Int(successor.index)], blockEnd[b]) }
+            forEachSuccessor(of: b) { successor in
+                guard blockStart[successor] <= blockStart[b] else { return }
+                for value in liveIn[successor] { extend(value, blockStart[successor], blockEnd[b]) }
             }
         }
 

@@ -75,10 +75,15 @@ public struct FunctionBuilder {
         read(variable, in: current)
     }
 
+    /// Blocks passed on single-predecessor chains, to be given the value
+    /// found. Shared by nested reads as a stack (each uses the part above
+    /// where it started) so that a walk allocates nothing.
+    var chain: [Block] = []
+
     mutating func read(_ variable: Int, in start: Block) -> Value {
         // Walk single-predecessor chains iteratively; recursion only at merges.
         var block = start
-        var visited: [Block] = []
+        let chainBase = chain.count
         var found: Value
         while true {
             if let value = definitions[Self.key(block, variable)] {
@@ -93,10 +98,9 @@ public struct FunctionBuilder {
                 found = parameter
                 break
             }
-            let incoming = predecessors[index]
-            if incoming.count == 1 {
-                visited.append(block)
-                block = owner(ofInstruction: incoming[0].instruction)
+            if predecessors[index].count == 1 {
+                chain.append(block)
+                block = owner(ofInstruction: predecessors[index][0].instruction)
                 continue
             }
             let parameter = function.addParameter(variableTypes[variable], to: block)
@@ -105,7 +109,8 @@ public struct FunctionBuilder {
             found = parameter
             break
         }
-        for block in visited { definitions.set(Self.key(block, variable), found) }
+        for block in chain[chainBase...] { definitions.set(Self.key(block, variable), found) }
+        chain.removeSubrange(chainBase...)
         return found
     }
 
@@ -205,6 +210,11 @@ struct DefinitionTable {
     private var count = 0
     /// 64 - log2(capacity): the top bits of the multiplicative hash index.
     private var shift: UInt64
+    /// The entry last set for each variable (the key's low half), checked
+    /// before the hash table: most reads find a variable defined or read
+    /// in the same block just before, and the table is large enough that a
+    /// probe usually misses the cache.
+    private var recent: [(key: UInt64, value: Value)] = []
 
     init() {
         keys = Array(repeating: Self.empty, count: 64)
@@ -219,11 +229,16 @@ struct DefinitionTable {
     }
 
     subscript(key: UInt64) -> Value? {
+        let variable = Int(truncatingIfNeeded: key & 0xFFFF_FFFF)
+        if variable < recent.count && recent[variable].key == key { return recent[variable].value }
         let i = slot(key)
         return keys[i] == key ? values[i] : nil
     }
 
     mutating func set(_ key: UInt64, _ value: Value) {
+        let variable = Int(truncatingIfNeeded: key & 0xFFFF_FFFF)
+        while recent.count <= variable { recent.append((Self.empty, Value(0))) }
+        recent[variable] = (key, value)
         let i = slot(key)
         if keys[i] == key {
             values[i] = value

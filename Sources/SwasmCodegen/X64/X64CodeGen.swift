@@ -130,9 +130,11 @@ struct X64CodeGen {
         var maxExtraResults = 0
         for block in allocation.order {
             for index in function.blocks[Int(block.index)].instructions {
-                let inst = function.instructions[index]
-                guard inst.opcode == .call || inst.opcode == .callPtr else { continue }
-                let signature = callSignature(inst)
+                // The opcode is read in place: copying every instruction out
+                // retains and releases its arrays.
+                let opcode = function.instructions[index].opcode
+                guard opcode == .call || opcode == .callPtr else { continue }
+                let signature = callSignature(function.instructions[index])
                 maxStackArguments = max(maxStackArguments, Self.argumentPlaces(signature).stackSlots)
                 maxExtraResults = max(maxExtraResults, signature.results.count - 1)
             }
