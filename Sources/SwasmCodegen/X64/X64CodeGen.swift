@@ -222,9 +222,13 @@ struct X64CodeGen {
             nextBlock = position + 1 < allocation.order.count ? allocation.order[position + 1] : nil
             asm.bind(blockLabels[Int(block.index)])
             let instructions = function.blocks[Int(block.index)].instructions
-            for (k, index) in instructions.enumerated() {
+            // Each instruction is copied out once (a copy retains its
+            // arrays): the lookahead becomes the next one emitted.
+            var current = instructions.isEmpty ? nil : function.instructions[instructions[0]]
+            for k in instructions.indices {
                 let next = k + 1 < instructions.count ? function.instructions[instructions[k + 1]] : nil
-                try emit(function.instructions[index], next: next)
+                try emit(current!, next: next)
+                current = next
             }
         }
         for edge in pendingEdges {
