@@ -37,7 +37,7 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release
+	SWASM_FAST_COMPILER=1 $(SWIFT) build -c release
 
 demo: build
 	$(DEBUG_BIN)/swasmc --validate samples/fib.wat
@@ -96,9 +96,9 @@ samples: build
 
 # The optimized runtime library for C programs, with the tools that link it.
 runtime-lib: deps
-	$(SWIFT) build -c release --product swasmrt
-	$(SWIFT) build -c release --product swasm-config
-	$(SWIFT) build -c release --product swasmc
+	SWASM_FAST_COMPILER=1 $(SWIFT) build -c release --product swasmrt
+	SWASM_FAST_COMPILER=1 $(SWIFT) build -c release --product swasm-config
+	SWASM_FAST_COMPILER=1 $(SWIFT) build -c release --product swasmc
 
 # bin/swasmc swasm swasm-config, lib/libswasmrt.a, include/swasm.h under $(DESTDIR)$(PREFIX).
 install: release runtime-lib

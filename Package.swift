@@ -1,6 +1,17 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// The compiler's own targets can skip the run-time exclusivity checks in
+// release builds: every access to a `Function`'s arrays (a class's
+// properties) goes through swift_beginAccess, 15-20% of compile time. A
+// function is built and compiled by one thread, and debug builds (with the
+// tests and the verifier after every pass) keep the checks. Only when asked
+// (`make release` sets SWASM_FAST_COMPILER=1): SwiftPM refuses a dependency
+// whose manifest has unsafe flags, and programs embed swasm as a dependency.
+let fastCompiler = Context.environment["SWASM_FAST_COMPILER"] == "1"
+let compilerSettings: [SwiftSetting] = fastCompiler
+    ? [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))] : []
+
 let package = Package(
     name: "swasm",
     platforms: [.macOS(.v15)],
@@ -28,11 +39,11 @@ let package = Package(
         // The contract between compiled code and the runtime.
         .target(name: "SwasmABI"),
         // SSA IR: types, functions, builder, printer, parser, verifier.
-        .target(name: "SwasmIR", dependencies: ["SwasmABI"]),
+        .target(name: "SwasmIR", dependencies: ["SwasmABI"], swiftSettings: compilerSettings),
         // Optimization passes over the IR, run in the order Pipeline.swift lists.
-        .target(name: "SwasmOpt", dependencies: ["SwasmIR"]),
+        .target(name: "SwasmOpt", dependencies: ["SwasmIR"], swiftSettings: compilerSettings),
         // Instruction selection, register allocation, frame layout, encoders (X64/, later AArch64/).
-        .target(name: "SwasmCodegen", dependencies: ["SwasmIR", "SwasmABI"]),
+        .target(name: "SwasmCodegen", dependencies: ["SwasmIR", "SwasmABI"], swiftSettings: compilerSettings),
         // libelf from Debian's libelf-dev.
         .systemLibrary(name: "CLibElf", providers: [.apt(["libelf-dev"])]),
         // Relocatable ELF objects written with libelf.
@@ -40,7 +51,7 @@ let package = Package(
         // The compiler driver: lowering wasm to IR, the pass pipeline, parallel codegen, output.
         .target(name: "SwasmCompiler", dependencies: [
             "WasmModel", "SwasmIR", "SwasmOpt", "SwasmCodegen", "SwasmObject", "SwasmABI",
-        ]),
+        ], swiftSettings: compilerSettings),
         // The runtime's C and assembly side: host entry trampoline, signal handling, trap unwinding.
         .target(name: "CSwasmRuntime", path: "runtime/Sources/CSwasmRuntime"),
         // Runtime library: loader, memories, tables, traps, instances, embedding API.

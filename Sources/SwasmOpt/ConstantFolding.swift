@@ -10,20 +10,24 @@ public enum ConstantFolding {
         var constants = [Int64?](repeating: nil, count: function.values.count)
         for block in function.reversePostOrder() {
             for index in function.blocks[Int(block.index)].instructions {
-                let inst = function.instructions[index]
-                if inst.opcode == .iconst {
-                    constants[Int(inst.result.index)] = inst.immediate
+                // The instruction is copied out (retaining its arrays) only
+                // once its operands are known to be constants: most are not.
+                let opcode = function.instructions[index].opcode
+                if opcode == .iconst {
+                    constants[Int(function.instructions[index].result.index)] = function.instructions[index].immediate
                     continue
                 }
-                if inst.opcode == .brif, let condition = constants[Int(inst.operands[0].index)] {
-                    let taken = inst.targets[condition != 0 ? 0 : 1]
+                if opcode == .brif, let condition = constants[Int(function.instructions[index].operands[0].index)] {
+                    let taken = function.instructions[index].targets[condition != 0 ? 0 : 1]
                     function.instructions[index] = Instruction(.jump, type: .i32, targets: [taken])
                     continue
                 }
-                guard inst.results.count == 1 else { continue }
-                let operands = inst.operands.map { constants[Int($0.index)] }
-                if operands.isEmpty || operands.contains(where: { $0 == nil }) { continue }
-                guard let folded = fold(inst, operands.map { $0! }) else { continue }
+                guard function.instructions[index].results.count == 1,
+                      !function.instructions[index].operands.isEmpty,
+                      function.instructions[index].operands.allSatisfy({ constants[Int($0.index)] != nil })
+                else { continue }
+                let inst = function.instructions[index]
+                guard let folded = fold(inst, inst.operands.map { constants[Int($0.index)]! }) else { continue }
                 let type = inst.opcode == .icmp ? IRType.i32 : inst.type
                 let normalized = type == .i32 ? Int64(Int32(truncatingIfNeeded: folded)) : folded
                 var replacement = Instruction(.iconst, type: type, immediate: normalized)

@@ -20,6 +20,7 @@ public enum CopyPropagation {
             changed = false
             for block in function.layout where block != function.entry {
                 var parameters = function.blocks[Int(block.index)].parameters
+                let countBefore = parameters.count
                 var position = 0
                 while position < parameters.count {
                     let parameter = parameters[position]
@@ -43,7 +44,8 @@ public enum CopyPropagation {
                     changed = true
                     removedAny = true
                 }
-                function.blocks[Int(block.index)].parameters = parameters
+                // Written back only when changed (a store retains and releases).
+                if parameters.count != countBefore { function.blocks[Int(block.index)].parameters = parameters }
             }
         }
         // Parameter positions moved: renumber their definitions.

@@ -14,9 +14,10 @@ public enum DeadCodeElimination {
         var definingInstruction = [Int](repeating: -1, count: function.values.count)
         for block in function.layout {
             for index in function.blocks[Int(block.index)].instructions {
-                let inst = instructions[index]
-                for result in inst.results { definingInstruction[Int(result.index)] = index }
-                if inst.opcode.hasSideEffects { worklist.append(index) }
+                // Fields are read in place: binding the instruction to a
+                // local copies it, retaining and releasing its arrays.
+                for result in instructions[index].results { definingInstruction[Int(result.index)] = index }
+                if instructions[index].opcode.hasSideEffects { worklist.append(index) }
             }
         }
         // Indexed by instruction (a flat array: hashing showed in profiles).
@@ -30,9 +31,8 @@ public enum DeadCodeElimination {
         while let index = worklist.popLast() {
             guard !marked[index] else { continue }
             marked[index] = true
-            let inst = instructions[index]
-            inst.operands.forEach(markValue)
-            inst.targets.forEach { $0.arguments.forEach(markValue) }
+            instructions[index].operands.forEach(markValue)
+            instructions[index].targets.forEach { $0.arguments.forEach(markValue) }
         }
         for block in function.layout {
             function.blocks[Int(block.index)].instructions.removeAll { !marked[$0] }

@@ -107,9 +107,8 @@ struct X64CodeGen {
         useCounts = Array(repeating: 0, count: function.values.count)
         for block in allocation.order {
             for index in function.blocks[Int(block.index)].instructions {
-                let inst = function.instructions[index]
-                for v in inst.operands { useCounts[Int(v.index)] += 1 }
-                for t in inst.targets { for v in t.arguments { useCounts[Int(v.index)] += 1 } }
+                for v in function.instructions[index].operands { useCounts[Int(v.index)] += 1 }
+                for t in function.instructions[index].targets { for v in t.arguments { useCounts[Int(v.index)] += 1 } }
             }
         }
     }
@@ -132,10 +131,12 @@ struct X64CodeGen {
         var callsIndirectly = false
         for block in allocation.order {
             for index in function.blocks[Int(block.index)].instructions {
-                let inst = function.instructions[index]
-                guard inst.opcode == .call || inst.opcode == .callPtr else { continue }
-                if inst.opcode == .callPtr { callsIndirectly = true }
-                let signature = callSignature(inst)
+                // The opcode is read in place: copying every instruction out
+                // retains and releases its arrays.
+                let opcode = function.instructions[index].opcode
+                guard opcode == .call || opcode == .callPtr else { continue }
+                if opcode == .callPtr { callsIndirectly = true }
+                let signature = callSignature(function.instructions[index])
                 maxStackArguments = max(maxStackArguments, Self.argumentPlaces(signature).stackSlots)
                 maxExtraResults = max(maxExtraResults, signature.results.count - 1)
             }
@@ -225,9 +226,13 @@ struct X64CodeGen {
             nextBlock = position + 1 < allocation.order.count ? allocation.order[position + 1] : nil
             asm.bind(blockLabels[Int(block.index)])
             let instructions = function.blocks[Int(block.index)].instructions
-            for (k, index) in instructions.enumerated() {
+            // Each instruction is copied out once (a copy retains its
+            // arrays): the lookahead becomes the next one emitted.
+            var current = instructions.isEmpty ? nil : function.instructions[instructions[0]]
+            for k in instructions.indices {
                 let next = k + 1 < instructions.count ? function.instructions[instructions[k + 1]] : nil
-                try emit(function.instructions[index], next: next)
+                try emit(current!, next: next)
+                current = next
             }
         }
         for edge in pendingEdges {

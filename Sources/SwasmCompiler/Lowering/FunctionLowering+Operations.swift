@@ -88,7 +88,7 @@ extension FunctionLowering {
             let index = pop()
             checkBounds(index, offset: offset, size: Self.accessSize(type, width))
             push(builder.append(Instruction(.load, type: type, operands: [bases.memoryBase, index], immediate: offset,
-                                            subcode: width.rawValue, sourceOffset: source), resultTypes: [type])[0])
+                                            subcode: width.rawValue, sourceOffset: source), resultType: type))
         } else {
             let (type, width) = stores[Int(opcode - 0x36)]
             let value = pop()
