@@ -32,7 +32,8 @@ public final class Linker<T> {
         }
     }
 
-    private var definitions: [String: [String: Definition]] = [:]
+    /// By module and name, compared as bytes (``WasmName``).
+    private var definitions: [WasmName: [WasmName: Definition]] = [:]
     private var wasiConfiguration: WASIConfiguration?
 
     /// An empty linker for modules of `engine`.
@@ -46,8 +47,10 @@ public final class Linker<T> {
     }
 
     private func insert(_ module: String, _ name: String, _ definition: Definition) throws {
-        if !allowShadowing, definitions[module]?[name] != nil { throw DuplicateDefinition(module: module, name: name) }
-        definitions[module, default: [:]][name] = definition
+        if !allowShadowing, definitions[WasmName(module)]?[WasmName(name)] != nil {
+            throw DuplicateDefinition(module: module, name: name)
+        }
+        definitions[WasmName(module), default: [:]][WasmName(name)] = definition
     }
 
     /// Defines `item` as import `module` `name`.
@@ -99,22 +102,23 @@ public final class Linker<T> {
     }
 
     /// The definition of an import, for inspection.
-    public func get(module: String, name: String) -> ExternType? { definitions[module]?[name]?.type }
+    public func get(module: String, name: String) -> ExternType? { definitions[WasmName(module)]?[WasmName(name)]?.type }
 
     /// Instantiates `module` in `store`, resolving its imports by name. Throws
     /// ``LinkError`` naming the first import that is undefined or has another
     /// type, ``ResourceLimitError`` past the store's limits, and ``Trap`` when
     /// the start function traps.
     public func instantiate(_ store: Store<T>, _ module: Module) throws -> Instance {
-        var other: [String: [String: ExternValue]] = [:]
+        var other: [WasmName: [WasmName: ExternValue]] = [:]
         var imports: [ExternValue] = []
         var usesWASI = false
         for entry in module.imports {
-            if entry.module == WASI.moduleName, wasiConfiguration != nil, definitions[entry.module]?[entry.name] == nil {
+            let moduleName = WasmName(entry.module), fieldName = WasmName(entry.name)
+            if moduleName == WasmName(WASI.moduleName), wasiConfiguration != nil, definitions[moduleName]?[fieldName] == nil {
                 usesWASI = true
                 continue
             }
-            guard let definition = definitions[entry.module]?[entry.name] else {
+            guard let definition = definitions[moduleName]?[fieldName] else {
                 throw LinkError(module: entry.module, name: entry.name, expected: entry.type, found: nil, reason: "unknown import")
             }
             let value: ExternValue
@@ -127,7 +131,7 @@ public final class Linker<T> {
                                 reason: "incompatible import type")
             }
             imports.append(value)
-            other[entry.module, default: [:]][entry.name] = value
+            other[moduleName, default: [:]][fieldName] = value
         }
         guard usesWASI, let wasiConfiguration else {
             return try Instance(store, module: module, imports: imports, wasi: nil)

@@ -12,7 +12,8 @@ final class ScriptState {
     let script: String
     var current: Instance?
     var named: [String: Instance] = [:]
-    var registered: [String: Instance] = [:]
+    /// By the name given to `register`, compared as bytes like import names.
+    var registered: [WasmName: Instance] = [:]
     lazy var spectest: [String: ExternValue] = {
         var exports = SpecTestHost.exports()
         if runner.boundsChecks == .explicit, let type = exports["memory"]?.memory?.type {
@@ -56,8 +57,9 @@ final class ScriptState {
 
     func resolveImports(_ module: CompiledModule) throws -> [ExternValue] {
         try module.module.imports.map { entry in
-            if entry.module == "spectest", let value = spectest[entry.name] { return value }
-            if let instance = registered[entry.module], let value = instance.export(named: entry.name) { return value }
+            if WasmName(entry.module) == WasmName("spectest"), WasmName(entry.name).utf8.allSatisfy({ $0 < 0x80 }),
+               let value = spectest[entry.name] { return value }
+            if let instance = registered[WasmName(entry.module)], let value = instance.export(named: entry.name) { return value }
             throw SpecHarnessError("unknown import \(entry.module).\(entry.name)")
         }
     }
@@ -114,7 +116,7 @@ final class ScriptState {
                 result.pass()
             case "register":
                 guard let name = command.as else { throw SpecHarnessError("register without a name") }
-                registered[name] = try instance(command.name)
+                registered[WasmName(name)] = try instance(command.name)
                 result.pass()
             case "assert_malformed", "assert_invalid":
                 if command.moduleType == "text" {

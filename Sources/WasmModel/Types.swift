@@ -84,6 +84,15 @@ public struct GlobalType: Sendable, Hashable {
 }
 
 /// The kinds of things a module imports and exports.
+/// A name as WebAssembly compares them: by its UTF-8 bytes. (Swift's
+/// `String` equality is canonical equivalence, under which two different
+/// import names, such as "\u{E9}" and "e\u{301}", are equal.)
+public struct WasmName: Hashable, Sendable, CustomStringConvertible {
+    public let utf8: [UInt8]
+    public init(_ string: String) { utf8 = Array(string.utf8) }
+    public var description: String { String(decoding: utf8, as: UTF8.self) }
+}
+
 public enum ExternalKind: UInt8, Sendable, Hashable, CustomStringConvertible {
     case function = 0
     case table = 1

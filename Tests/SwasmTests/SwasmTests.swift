@@ -242,6 +242,18 @@ func findSubsequence(_ haystack: [UInt8], _ needle: [UInt8]) -> Int? {
 }
 
 @Suite struct LinkerTests {
+    @Test func namesMatchAsBytes() throws {
+        // "é" precomposed in the module; Swift's String calls the decomposed
+        // spelling equal, WebAssembly does not.
+        let module = try Module(engine: engine, text: #"(module (import "env" "\c3\a9" (func)))"#)
+        let decomposed = Linker<Void>(engine: engine)
+        try decomposed.defineFunc(module: "env", name: "e\u{301}") { () in }
+        #expect(throws: LinkError.self) { try decomposed.instantiate(Store(engine: engine), module) }
+        let precomposed = Linker<Void>(engine: engine)
+        try precomposed.defineFunc(module: "env", name: "\u{E9}") { () in }
+        _ = try precomposed.instantiate(Store(engine: engine), module)
+    }
+
     @Test func twoModules() throws {
         let library = try Module(engine: engine, text: """
             (module

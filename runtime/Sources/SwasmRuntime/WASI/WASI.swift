@@ -148,7 +148,7 @@ public final class WASI {
     /// Throws for a WASI function that does not exist or has another type,
     /// and for any other import not in `other`.
     public static func imports(for module: CompiledModule,
-                               other: [String: [String: ExternValue]] = [:]) throws -> [ExternValue] {
+                               other: [WasmName: [WasmName: ExternValue]] = [:]) throws -> [ExternValue] {
         try module.imports.map { entry in
             if entry.module == moduleName {
                 guard let (type, code) = WASIFunctions.table[entry.name] else {
@@ -159,7 +159,7 @@ public final class WASI {
                 }
                 return .function(Function(hostCode: code, type: type))
             }
-            guard let value = other[entry.module]?[entry.name] else {
+            guard let value = other[WasmName(entry.module)]?[WasmName(entry.name)] else {
                 throw WASIError("unresolved import \(entry.module).\(entry.name)")
             }
             return value
@@ -167,7 +167,7 @@ public final class WASI {
     }
 
     /// Instantiates `module` against this context (WASI imports and `other`).
-    public func instantiate(_ module: CompiledModule, other: [String: [String: ExternValue]] = [:]) throws -> Instance {
+    public func instantiate(_ module: CompiledModule, other: [WasmName: [WasmName: ExternValue]] = [:]) throws -> Instance {
         try Instance(module: module, imports: Self.imports(for: module, other: other), hostContext: self)
     }
 
