@@ -197,7 +197,7 @@ struct X64EncoderTests {
             a.cmp(.s32, .label(label), 5); a.cmp(.s64, .label(label), 1000); a.mov(.s16, .label(label), 7)
             a.mov(.s8, .label(label), -1); a.test(.s64, .label(label), 0x1234)
             a.imul(.s32, .rdx, .label(label), 100_000); a.roundsd(.xmm3, .label(label), 1)
-            a.movsd(.xmm9, .label(label)); a.call(.label(label)); a.jmp(.label(label))
+            a.movsd(.xmm9, .label(label)); a.movss(.xmm12, .label(label)); a.call(.label(label)); a.jmp(.label(label))
         }
         for _ in 0..<40 { a.nop() }                  // distance > 127 for the jumps
         a.jmp(mid)                                   // backward

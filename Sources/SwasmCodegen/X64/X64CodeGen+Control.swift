@@ -42,8 +42,9 @@ extension X64CodeGen {
         try jump(notTaken)
     }
 
-    /// Bounds check to the default, then an indexed jump into a table of
-    /// `jmp rel32` entries (5 bytes each).
+    /// Bounds check to the default, then one indirect jump through a table
+    /// of 32-bit offsets from the table (placed after the function, so
+    /// `.text` needs no relocation for it).
     mutating func branchTable(_ inst: Instruction) throws {
         let index = gpr(inst.operands[0], .rax)
         let targets = Array(inst.targets.dropFirst())
@@ -52,12 +53,10 @@ extension X64CodeGen {
         asm.jcc(.ae, defaultLabel)
         let table = asm.newLabel()
         asm.lea(.s64, .r11, X64Mem.label(table))
-        asm.lea(.s64, .rcx, X64Mem(index, index, scale: 4, 0))
-        asm.add(.s64, .r11, .rcx)
-        asm.jmp(.r11)
-        asm.bind(table)
-        let labels = targets.map { edgeLabel($0) }
-        for label in labels { asm.jmp(label) }
+        asm.movsxd(.rcx, X64Mem(.r11, index, scale: 4, 0))
+        asm.add(.s64, .rcx, .r11)
+        asm.jmp(.rcx)
+        pendingTables.append((table, targets.map { edgeLabel($0) }))
     }
 
     mutating func returnInstruction(_ inst: Instruction) throws {

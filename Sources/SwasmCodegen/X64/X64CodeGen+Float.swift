@@ -25,8 +25,7 @@ extension X64CodeGen {
             let d = destination(inst.result, XmmReg.xmm14)
             load(d, inst.operands[0])
             let signBit: Int64 = is64 ? Int64.min : Int64(0x8000_0000)
-            materialize(.r11, inst.opcode == .fabs ? ~signBit & (is64 ? -1 : 0xFFFF_FFFF) : signBit, inst.type)
-            asm.movGprToXmm(Self.size(inst.type), .xmm15, .r11)
+            loadFloatConstant(.xmm15, inst.opcode == .fabs ? ~signBit & (is64 ? -1 : 0xFFFF_FFFF) : signBit, inst.type)
             asm.sse(inst.opcode == .fabs ? .andps : .xorps, d, .xmm15)
             finish(inst.result, d)
         case .fsqrt:

@@ -30,6 +30,37 @@ extension X64CodeGen {
         }
     }
 
+    /// The condition of a block-ending br_if whose icmp (used only there)
+    /// is followed by nothing but instructions that can leave the flags
+    /// alone: constants and adds of an immediate, emitted as `lea` (a loop's
+    /// increment between its compare and its back edge). The icmp then sets
+    /// the flags where it stands, its operands need not live to the branch,
+    /// and no setcc/test pair is needed.
+    func heldCompare(in instructions: [Int]) -> Value? {
+        guard instructions.count >= 3, let last = instructions.last else { return nil }
+        let branch = function.instructions[last]
+        guard branch.opcode == .brif, useCounts[Int(branch.operands[0].index)] == 1 else { return nil }
+        for k in stride(from: instructions.count - 3, through: 0, by: -1) {
+            let inst = function.instructions[instructions[k]]
+            if inst.opcode == .icmp, inst.results.first == branch.operands[0] { return branch.operands[0] }
+            guard leavesFlags(inst) else { return nil }
+        }
+        return nil
+    }
+
+    func leavesFlags(_ inst: Instruction) -> Bool {
+        switch inst.opcode {
+        case .iconst, .fconst:
+            return true
+        case .iadd, .isub:
+            guard inst.results.count == 1, !isConstant(inst.operands[0]),
+                  case .immediate(let imm) = peekSource(inst.operands[1]) else { return false }
+            return inst.opcode == .iadd || imm != Int32.min
+        default:
+            return false
+        }
+    }
+
     /// Folds that the bounds checks of explicit mode rely on: a pload used
     /// only as the second operand of the next icmp becomes its memory operand
     /// (`cmp end, [vmctx + length]`), and a zero-extension of an i32 used only
@@ -82,6 +113,10 @@ extension X64CodeGen {
 
     /// Flags for a condition value: fused compare, or `test c, c` (ne).
     mutating func conditionFlags(_ value: Value, fusedWith previous: Instruction?) -> X64Cond {
+        if let held = heldFlags, held.value == value {
+            heldFlags = nil
+            return held.condition
+        }
         if let previous, previous.opcode == .icmp, previous.results.first == value, pendingFusedCompare == value {
             pendingFusedCompare = nil
             return compareFlags(previous)
@@ -98,6 +133,11 @@ extension X64CodeGen {
     // MARK: - Dispatch
 
     mutating func emit(_ inst: Instruction, next: Instruction?) throws {
+        if let held = heldCompareValue, inst.opcode == .icmp, inst.results.first == held {
+            heldCompareValue = nil
+            heldFlags = (held, compareFlags(inst))
+            return
+        }
         if isFolded(inst, next: next) {
             foldedOperand = inst
             return
@@ -196,6 +236,12 @@ extension X64CodeGen {
         }
         let size = Self.size(inst.type)
         let a = inst.operands[0], b = inst.operands[1]
+        if heldFlags != nil, op == .add || op == .sub, case .immediate(let imm) = peekSource(b) {
+            let d = destination(inst.result, .rax)
+            asm.lea(size, d, X64Mem(gpr(a, .rax), op == .add ? imm : -imm))
+            finish(inst.result, d)
+            return
+        }
         if let widened = foldedOperand, widened.opcode == .uextend, widened.result == a,
            case .immediate(let imm) = peekSource(b) {
             foldedOperand = nil

@@ -84,6 +84,11 @@ struct X64CodeGen {
     var blockLabels: [X64Label] = []
     var pendingStubs: [(label: X64Label, code: TrapCode, wasmOffset: UInt32)] = []
     var pendingEdges: [(label: X64Label, target: BlockCall)] = []
+    /// `br_table` offset tables, placed after the function's code.
+    var pendingTables: [(label: X64Label, targets: [X64Label])] = []
+    /// Float constants read RIP-relative, placed after the function's code.
+    var constantPool: [(label: X64Label, bits: UInt64)] = []
+    var constantLabels: [UInt64: X64Label] = [:]
     var useCounts: [Int]
     var saved: [X64Reg] = []
     var outgoingSize = 0
@@ -95,6 +100,10 @@ struct X64CodeGen {
     /// An icmp held back to be emitted as flags by the next instruction.
     var fusedCompare: Instruction?
     var pendingFusedCompare: Value?
+    /// The condition of this block's br_if when its icmp sets the flags
+    /// early (see `heldCompare`), and the flags once that icmp is emitted.
+    var heldCompareValue: Value?
+    var heldFlags: (value: Value, condition: X64Cond)?
     /// A pload or uextend held back to be folded into the next instruction.
     var foldedOperand: Instruction?
     /// Frame slot that holds the target of an indirect call during its argument moves.
@@ -226,6 +235,8 @@ struct X64CodeGen {
             nextBlock = position + 1 < allocation.order.count ? allocation.order[position + 1] : nil
             asm.bind(blockLabels[Int(block.index)])
             let instructions = function.blocks[Int(block.index)].instructions
+            heldCompareValue = heldCompare(in: instructions)
+            heldFlags = nil
             // Each instruction is copied out once (a copy retains its
             // arrays): the lookahead becomes the next one emitted.
             var current = instructions.isEmpty ? nil : function.instructions[instructions[0]]
@@ -244,6 +255,20 @@ struct X64CodeGen {
             asm.bind(stub.label)
             trapSites.append(TrapSite(codeOffset: asm.offset, code: stub.code, wasmOffset: stub.wasmOffset))
             asm.ud2()
+        }
+        if !constantPool.isEmpty {
+            asm.alignWithInt3(8)
+            for constant in constantPool {
+                asm.bind(constant.label)
+                asm.emit(bytes: (0..<8).map { UInt8(truncatingIfNeeded: constant.bits >> (8 * $0)) })
+            }
+        }
+        if !pendingTables.isEmpty {
+            asm.alignWithInt3(4)
+            for table in pendingTables {
+                asm.bind(table.label)
+                for target in table.targets { asm.emitLabelDifference32(target, minus: table.label) }
+            }
         }
     }
 
@@ -298,6 +323,26 @@ struct X64CodeGen {
         }
     }
 
+    /// A float constant from the pool (no general register, no dependency
+    /// on one); +0.0 by zeroing the register.
+    mutating func loadFloatConstant(_ register: XmmReg, _ bits: Int64, _ type: IRType) {
+        let is64 = type == .f64 || type == .i64
+        let pattern = is64 ? UInt64(bitPattern: bits) : UInt64(UInt32(truncatingIfNeeded: bits))
+        if pattern == 0 {
+            asm.sse(.xorps, register, register)
+            return
+        }
+        let label: X64Label
+        if let known = constantLabels[pattern] {
+            label = known
+        } else {
+            label = asm.newLabel()
+            constantLabels[pattern] = label
+            constantPool.append((label, pattern))
+        }
+        if is64 { asm.movsd(register, .label(label)) } else { asm.movss(register, .label(label)) }
+    }
+
     /// The value in an xmm register: its own, or loaded into `scratch`.
     mutating func xmm(_ value: Value, _ scratch: XmmReg) -> XmmReg {
         switch location(value) {
@@ -306,9 +351,7 @@ struct X64CodeGen {
             asm.movsd(scratch, slotAddress(s))
             return scratch
         case .constant(let bits):
-            let type = function.type(of: value)
-            materialize(.r11, bits, type)
-            asm.movGprToXmm(Self.size(type), scratch, .r11)
+            loadFloatConstant(scratch, bits, function.type(of: value))
             return scratch
         case .none:
             return scratch

@@ -87,9 +87,7 @@ extension X64CodeGen {
                 case .register(let s): if s != d { asm.sse(.movaps, dst, XmmReg(rawValue: s)!) }
                 case .slot(let s): asm.movsd(dst, slotAddress(s))
                 case .incoming(let offset), .frame(let offset): asm.movsd(dst, X64Mem(.rsp, Int32(offset)))
-                case .constant(let bits, let type):
-                    materialize(.rax, bits, type)
-                    asm.movGprToXmm(X64CodeGen.size(type), dst, .rax)
+                case .constant(let bits, let type): loadFloatConstant(dst, bits, type)
                 case .frameAddress: break
                 }
             case .slot(let s):
@@ -143,8 +141,7 @@ extension X64CodeGen {
         case .incoming(let offset), .frame(let offset):
             asm.movsd(.xmm14, X64Mem(.rsp, Int32(offset)))
         case .constant(let bits, let type):
-            materialize(.rax, bits, type)
-            asm.movGprToXmm(X64CodeGen.size(type), .xmm14, .rax)
+            loadFloatConstant(.xmm14, bits, type)
         case .frameAddress: break
         }
         return .xmm14
