@@ -40,7 +40,9 @@ extension X64CodeGen {
         guard instructions.count >= 3, let last = instructions.last else { return nil }
         let branch = function.instructions[last]
         guard branch.opcode == .brif, useCounts[Int(branch.operands[0].index)] == 1 else { return nil }
-        for k in stride(from: instructions.count - 3, through: 0, by: -1) {
+        // Every instruction between the icmp and the branch, the one right
+        // before the branch included, must leave the flags alone.
+        for k in stride(from: instructions.count - 2, through: 0, by: -1) {
             let inst = function.instructions[instructions[k]]
             if inst.opcode == .icmp, inst.results.first == branch.operands[0] { return branch.operands[0] }
             guard leavesFlags(inst) else { return nil }
