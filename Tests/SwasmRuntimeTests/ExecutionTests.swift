@@ -288,6 +288,15 @@ private func expectThreadIsClean(sourceLocation: SourceLocation = #_sourceLocati
             _ = try CodeRegistration(start: base + 1, length: 8, trapSites: [])
         }
         code = nil
-        #expect(!CodeRegistration.isCompiledCode(base + 3))
+        // Forgetting is checked on memory that stays allocated: a region
+        // unmapped above could be mapped and registered again at once by a
+        // test running in parallel.
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 16)
+        defer { buffer.deallocate() }
+        var registration: CodeRegistration? = try CodeRegistration(start: buffer, length: 16, trapSites: [])
+        #expect(CodeRegistration.isCompiledCode(buffer + 3))
+        _ = registration
+        registration = nil
+        #expect(!CodeRegistration.isCompiledCode(buffer + 3))
     }
 }
