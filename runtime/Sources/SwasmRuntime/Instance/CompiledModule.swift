@@ -239,27 +239,11 @@ public final class CompiledModule: @unchecked Sendable {
         ownedMetadata?.deallocate()
     }
 
-    /// The module's names (decoded from the metadata on first use).
-    public var names: NameSection { lazyNames.names }
-
     /// The name-section name of function `index`, if it has one.
     public func functionName(_ index: UInt32) -> String? { lazyNames.functionName(index) }
 
     /// The contents of data segment `index`, inside the metadata.
     public func dataSegment(_ index: Int) -> UnsafeRawBufferPointer { metadata.dataSegment(index) }
-
-    /// The function (index counting imports) whose code holds `address`.
-    public func function(containing address: UnsafeRawPointer) -> Int? {
-        guard address >= textBase, address - textBase < Int(metadata.textSize),
-              let defined = metadata.definedFunction(containing: UInt32(address - textBase)) else { return nil }
-        return importedFunctionCount + defined
-    }
-
-    /// The bytecode offset of the call that returns to `returnAddress`.
-    public func callSiteWasmOffset(returnAddress: UnsafeRawPointer) -> UInt32? {
-        guard returnAddress >= textBase, returnAddress - textBase < Int(metadata.textSize) else { return nil }
-        return metadata.callSiteWasmOffset(returnOffset: UInt32(returnAddress - textBase))
-    }
 
     /// Whether the code checks memory accesses itself (no guard region needed).
     public var usesExplicitBoundsChecks: Bool { metadata.flags.contains(.explicitBoundsChecks) }
