@@ -27,6 +27,14 @@ import Testing
           ;; SysV passes the last two on the stack.
           (func (export "load7th") (param i32 i32 i32 i32 i32 i32 i32) (result i32)
             (i32.load (local.get 6)))
+          ;; Live across a call: more than the callee-saved registers, so
+          ;; some are spilled on entry.
+          (func (export "spilled") (param i32 i32 i32 i32 i32 i32 i32) (result i32)
+            (drop (call $forty_two))
+            (i32.add
+              (i32.add (i32.add (i32.load (local.get 0)) (i32.load (local.get 1)))
+                       (i32.add (i32.load (local.get 2)) (i32.load (local.get 3))))
+              (i32.add (i32.add (i32.load (local.get 4)) (i32.load (local.get 5))) (i32.load (local.get 6)))))
           (func (export "fill") (param i32 i32 i32) (memory.fill (local.get 0) (local.get 1) (local.get 2)))
           (func (export "copy") (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2)))
           (func (export "init") (param i32 i32 i32) (memory.init $bytes (local.get 0) (local.get 1) (local.get 2)))
@@ -85,6 +93,8 @@ import Testing
                 r = memory[32];
             } else if (!strcmp(c, "stack")) {
                 r = AS(fn7, w_load7th)(vm, DIRTY(0), DIRTY(0), DIRTY(0), DIRTY(0), DIRTY(0), DIRTY(0), DIRTY(16));
+            } else if (!strcmp(c, "spilled")) {
+                r = AS(fn7, w_spilled)(vm, DIRTY(16), DIRTY(16), DIRTY(16), DIRTY(16), DIRTY(16), DIRTY(16), DIRTY(16));
             } else if (!strcmp(c, "slots")) {
                 /* The C API's slots carry an i32 in their low 4 bytes only. */
                 uint64_t slots[7];
@@ -136,6 +146,7 @@ import Testing
         ("load", "0x2a"),
         ("store", "0x7"),
         ("stack", "0x2a"),
+        ("spilled", "0x126"),
         ("slots", "0x2a"),
         ("fill", "0xaa"),
         ("copy", "0x2a"),

@@ -143,24 +143,19 @@ extension X64CodeGen {
     }
 
     /// A 32-bit move of an i32 (x86 clears the upper half of a 32-bit
-    /// destination register); false for sources that need no extension.
+    /// destination register), through rax into a spill slot; false for
+    /// sources that need no extension.
     mutating func emitZeroExtendingMove(_ move: Move) -> Bool {
-        let source: Source
-        switch move.source {
-        case .register(let s): source = .register(X64Reg(rawValue: s)!)
-        case .incoming(let offset), .frame(let offset): source = .memory(X64Mem(.rsp, Int32(offset)))
-        default: return false
-        }
         let register: X64Reg
         switch move.destination {
         case .register(let d): register = X64Reg(rawValue: d)!
         case .slot: register = .rax
         default: return true
         }
-        switch source {
-        case .register(let s): asm.mov(.s32, register, s)
-        case .memory(let m): asm.mov(.s32, register, m)
-        case .immediate: break
+        switch move.source {
+        case .register(let s): asm.mov(.s32, register, X64Reg(rawValue: s)!)
+        case .incoming(let offset), .frame(let offset): asm.mov(.s32, register, X64Mem(.rsp, Int32(offset)))
+        default: return false
         }
         if case .slot(let s) = move.destination { asm.mov(.s64, slotAddress(s), register) }
         return true
