@@ -11,7 +11,9 @@
 // preopened directories; paths are resolved component by component under a
 // directory descriptor (WASIPaths.swift) and never leave it: absolute paths,
 // `..` past the directory and symlinks leading out fail with EPERM, as in
-// wasmtime.
+// wasmtime. Stdio descriptors are streams shared with the host (no seeking,
+// truncating or flags); every other call needs its right (ENOTCAPABLE).
+// docs/wasi.md describes what a guest meets, limits included.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

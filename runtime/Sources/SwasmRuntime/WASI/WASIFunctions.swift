@@ -89,9 +89,11 @@ enum WASIFunctions {
     static func check(_ result: Int32) throws(WASIErrno) { if result < 0 { throw WASIErrno(host: errno) } }
 
     static func path(_ memory: GuestMemory, _ address: Int32, _ length: Int32) throws(WASIErrno) -> [UInt8] {
-        // Checked before copying: a longer path costs the host nothing.
-        guard UInt32(bitPattern: length) <= WASIPaths.maximumPathLength else { throw .nametoolong }
-        let bytes = try memory.bytes(address, length)
+        // Bounds first (EFAULT), then the length before copying: a longer
+        // path costs the host nothing.
+        let buffer = try memory.buffer(address, length)
+        guard buffer.count <= Int(WASIPaths.maximumPathLength) else { throw .nametoolong }
+        let bytes = Array(UnsafeRawBufferPointer(buffer))
         guard String(validating: bytes, as: UTF8.self) != nil else { throw .ilseq }
         return bytes
     }
