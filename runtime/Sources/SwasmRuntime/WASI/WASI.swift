@@ -104,7 +104,8 @@ public final class WASI {
     public static let moduleName = "wasi_snapshot_preview1"
 
     public let configuration: WASIConfiguration
-    /// The code the guest passed to `proc_exit`, once it did.
+    /// The code the guest passed to `proc_exit`, once it did (always in
+    /// 0...125: another status is an error, not an exit; docs/wasi.md).
     public internal(set) var exitCode: Int32?
     var descriptors: [Int32: WASIDescriptor] = [:]
     let argumentBytes: [[UInt8]]
