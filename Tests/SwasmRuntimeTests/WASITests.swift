@@ -91,6 +91,28 @@ import Testing
         #expect(resolve(base, down + "/top") == .success("file"))
     }
 
+    @Test func dotDotChecksItReachesTheDirectoryItCameFrom() throws {
+        let (root, base) = try makeTree()
+        defer { close(base); try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/sandbox/sub/inner", withIntermediateDirectories: true)
+        func identity(_ path: String) -> (device: UInt64, inode: UInt64) {
+            var info = stat()
+            #expect(stat(root + "/sandbox/" + path, &info) == 0)
+            return (UInt64(info.st_dev), UInt64(info.st_ino))
+        }
+        let inner = openat(base, "sub/inner", O_RDONLY | O_DIRECTORY)
+        #expect(inner >= 0)
+        defer { close(inner) }
+        let parent = try WASIPaths.reopenParent(of: inner, expected: identity("sub"), base: base)
+        #expect(parent != base)
+        close(parent)
+        // Another directory than the one the walk came down through (as
+        // after a concurrent rename): refused, never followed.
+        #expect(throws: WASIPaths.escape) { try WASIPaths.reopenParent(of: inner, expected: identity("sub/inner"), base: base) }
+        // Back at the start: the base itself, nothing opened.
+        #expect(try WASIPaths.reopenParent(of: inner, expected: nil, base: base) == base)
+    }
+
     @Test func stdioDescriptorsAreStreams() throws {
         let wasi = try WASI(WASIConfiguration())
         #expect(wasi.descriptors[0]?.stream == .input)
