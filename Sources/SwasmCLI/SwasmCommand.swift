@@ -95,7 +95,8 @@ extension SwasmCommand {
             abstract: "Run a module: a swasmc object (.o) or a .wasm/.wat compiled in-process.",
             discussion: """
                 A module importing wasi_snapshot_preview1 gets WASI: its arguments are the module's path and \
-                the ARGS after `--`, and its exit status is the guest's exit code (0 when _start returns). \
+                the ARGS after `--`, and its exit status is the guest's exit code (0 when _start returns; \
+                proc_exit with a status outside 0...125 is an error, status 1). \
                 With --invoke, prints each result of the function on its own line (the ARGS are its arguments). \
                 A trap exits with status 1.
                 """)
