@@ -232,12 +232,7 @@ struct SectionDecoder {
 
     func readTableType(_ r: inout ByteReader) throws(WasmError) -> TableType {
         let elementType = try readReferenceType(&r)
-        let limitsOffset = r.position
-        let tableLimits = try readLimits(&r)
-        if tableLimits.min > limits.tableSize {
-            throw limits.exceeded("table", tableLimits.min, limits.tableSize, "elements", offset: limitsOffset)
-        }
-        return TableType(elementType: elementType, limits: tableLimits)
+        return TableType(elementType: elementType, limits: try readLimits(&r))
     }
 
     func readMemoryType(_ r: inout ByteReader) throws(WasmError) -> MemoryType {

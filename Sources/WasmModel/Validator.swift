@@ -205,9 +205,13 @@ final class ValidationContext {
         }
     }
 
-    func checkTableLimits(_ limits: Limits, offset: Int) throws(WasmError) {
-        if let max = limits.max, limits.min > max {
-            throw invalid(offset, "size minimum must not be greater than maximum: table min \(limits.min) > max \(max)")
+    func checkTableLimits(_ table: Limits, offset: Int) throws(WasmError) {
+        if let max = table.max, table.min > max {
+            throw invalid(offset, "size minimum must not be greater than maximum: table min \(table.min) > max \(max)")
+        }
+        // Only the minimum: a larger declared maximum just bounds growth.
+        if table.min > limits.tableSize {
+            throw limits.exceeded("table with a minimum", table.min, limits.tableSize, "elements", offset: offset)
         }
     }
 
