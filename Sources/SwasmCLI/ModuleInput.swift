@@ -77,7 +77,7 @@ struct RegularFile {
         // O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
-            throw InputError(path: path, detail: "cannot open file: \(String(cString: strerror(errno)))")
+            throw InputError(path: path, detail: "cannot read file: \(String(cString: strerror(errno)))")
         }
         var info = stat()
         guard fstat(fd, &info) == 0 else {

@@ -423,6 +423,6 @@ struct RefusalTests {
             }
         }
         let missing = try run("swasmc", [directory.url.appendingPathComponent("missing.wasm").path], in: directory)
-        #expect(missing.stderr.hasSuffix("missing.wasm: cannot open file: No such file or directory\n"), "\(missing.stderr)")
+        #expect(missing.stderr.hasSuffix("missing.wasm: cannot read file: No such file or directory\n"), "\(missing.stderr)")
     }
 }
