@@ -287,6 +287,9 @@ struct SectionDecoder {
         let count = try r.readCount(minimumElementSize: 4)
         try check(count, against: limits.imports, "import section", "imports", offset: countOffset)
         module.imports.reserveCapacity(count)
+        // Counted as they come: recounting the imports per entry would be quadratic.
+        var tables = 0
+        var memories = 0
         for _ in 0..<count {
             let offset = r.position
             let moduleName = try r.readName()
@@ -297,10 +300,12 @@ struct SectionDecoder {
             switch kind {
             case 0x00: descriptor = .function(typeIndex: try r.readU32())
             case 0x01:
-                try check(module.importedTableCount + 1, against: limits.tables, "module", "tables", offset: kindOffset)
+                tables += 1
+                try check(tables, against: limits.tables, "module", "tables", offset: kindOffset)
                 descriptor = .table(try readTableType(&r))
             case 0x02:
-                try check(module.importedMemoryCount + 1, against: limits.memories, "module", "memories", offset: kindOffset)
+                memories += 1
+                try check(memories, against: limits.memories, "module", "memories", offset: kindOffset)
                 descriptor = .memory(try readMemoryType(&r))
             case 0x03: descriptor = .global(try readGlobalType(&r))
             default:
@@ -577,10 +582,10 @@ extension ByteReader {
 /// The error for an opcode WebAssembly 2.0 does not define: named after its
 /// proposal when a later one defines it. `r` is positioned after the opcode
 /// byte (and after `sub` for the 0xFC and 0xFD prefixes, which 2.0 knows);
-/// the sub-opcode of other prefixes is read from it for the message.
+/// the sub-opcode of the GC and threads prefixes is read from it.
 func illegalOpcodeError(_ opcode: UInt8, _ sub: UInt32, offset: Int, following r: ByteReader) -> WasmError {
     var sub = sub
-    if Proposal.hasSubOpcode(opcode) && opcode != OpcodePrefix.misc && opcode != OpcodePrefix.simd {
+    if opcode == 0xFB || opcode == 0xFE {
         var peek = r
         sub = (try? peek.readU32()) ?? 0
     }

@@ -101,9 +101,4 @@ public enum Proposal: String, Sendable, CaseIterable {
         default: return nil
         }
     }
-
-    /// Whether `opcode` is a prefix whose sub-opcode follows as a LEB128.
-    static func hasSubOpcode(_ opcode: UInt8) -> Bool {
-        opcode == OpcodePrefix.misc || opcode == OpcodePrefix.simd || opcode == 0xFB || opcode == 0xFE
-    }
 }
