@@ -56,7 +56,7 @@ enum SupportCheck {
                 }
             }
         }
-        // Types no function has, used by call_indirect or a block type.
+        // Types that no function has but call_indirect or a block type may use.
         for (index, type) in module.types.enumerated() where uses(type) {
             let offset = index < module.typeOffsets.count ? module.typeOffsets[index] : 0
             throw refusal(offset, "type \(index) is \(type)")

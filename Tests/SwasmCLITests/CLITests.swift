@@ -408,6 +408,26 @@ struct RefusalTests {
         #expect(validated.status == 0, "\(validated.stderr)")
     }
 
+    @Test(arguments: [
+        ("(module (func (result v128) unreachable))", "in function 0: unsupported: SIMD (v128): its type is [] -> [v128]"),
+        ("(module (func (local v128)))", "in function 0: unsupported: SIMD (v128): local 0 is a v128"),
+        ("(module (global v128 (v128.const i64x2 0 0)))", "unsupported: SIMD (v128): global 0 is a v128"),
+        ("(module (func block (result v128) unreachable end drop))", "in function 0: unsupported: SIMD (v128): block of type v128"),
+        (#"(module (import "m" "f" (func (param v128))))"#, "in function 0: unsupported: SIMD (v128): imported function m.f"),
+        (#"(module (import "m" "g" (global v128)))"#, "unsupported: SIMD (v128): imported global 0 (m.g) is a v128"),
+    ])
+    func v128IsRefusedInEveryPosition(wat: String, expected: String) throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("simd.wat", text: wat)
+        let result = try run("swasmc", [path, "-o", directory.url.appendingPathComponent("simd.o").path], in: directory)
+        #expect(result.status == 1)
+        let lines = result.stderrLines
+        try #require(lines.count == 1, "\(result.stderr)")
+        let message = try #require(errorMessage(lines[0], tool: "swasmc", path: path))
+        #expect(message.hasPrefix(expected), "\(message)")
+        #expect(try run("swasmc", ["--validate", path], in: directory).status == 0)
+    }
+
     @Test func nonRegularInputsAreNamed() throws {
         let directory = try TemporaryDirectory()
         let fifo = directory.url.appendingPathComponent("pipe.wasm").path
