@@ -138,7 +138,9 @@ extension SwasmCommand {
                 return try CompiledModule(image: ObjectImage(path: input))
             }
             let module = try ModuleInput.validatedModule(atPath: input)
-            let object = try Compiler.compileObject(module, options: CompilerOptions(optimizationLevel: optimization), prefix: "")
+            let object = try ModuleInput.naming(input) {
+                try Compiler.compileObject(module, options: CompilerOptions(optimizationLevel: optimization), prefix: "")
+            }
             return try CompiledModule(text: object.code.text, metadata: object.metadata)
         }
 
