@@ -30,6 +30,22 @@ public enum ExternValue {
     public var global: Global? { if case .global(let g) = self { return g } else { return nil } }
 }
 
+// MARK: - Limits
+
+/// Limits an embedder puts on growth below the declared maximums, shared by
+/// the memories and tables they apply to and read at each grow.
+public final class ResourceLimiter {
+    /// The most pages a memory may grow to; nil: no limit.
+    public var maximumMemoryPages: UInt64?
+    /// The most elements a table may grow to; nil: no limit.
+    public var maximumTableElements: UInt64?
+
+    public init(maximumMemoryPages: UInt64? = nil, maximumTableElements: UInt64? = nil) {
+        self.maximumMemoryPages = maximumMemoryPages
+        self.maximumTableElements = maximumTableElements
+    }
+}
+
 // MARK: - Memory
 
 /// A linear memory. Every VM context that uses it as memory 0 is updated
@@ -56,14 +72,15 @@ public final class Memory {
     public var byteCount: Int { storage.byteCount }
     public var base: UnsafeMutableRawPointer { storage.base }
 
-    /// An embedder's limit in pages below the declared maximum (e.g. a
-    /// store's resource limit); `memory.grow` past it fails as past the maximum.
-    public var growthLimit: UInt64?
+    /// The embedder's limits (e.g. a store's), read at every grow so that
+    /// changing them applies at once; `memory.grow` past them fails as past
+    /// the maximum.
+    public var limiter: ResourceLimiter?
 
     /// `memory.grow`: the old size in pages, or nil when the memory cannot grow.
     @discardableResult
     public func grow(by pages: UInt64) -> UInt64? {
-        if let growthLimit, pages > growthLimit || storage.pageCount + pages > growthLimit { return nil }
+        if let limit = limiter?.maximumMemoryPages, pages > limit || storage.pageCount > limit - pages { return nil }
         guard let old = storage.grow(by: pages) else { return nil }
         if pages > 0 {
             let length = UInt64(storage.byteCount)
@@ -117,6 +134,7 @@ public final class Table {
         guard type.limits.min <= Self.implementationLimit else { throw InstanceError.tableTooLarge(type.limits.min) }
         let fill = initialValue ?? Value.null(type.elementType)!
         guard fill.type == type.elementType else { throw InstanceError.typeMismatch(expected: type.elementType, found: fill.type) }
+        try Function.requireCallableFromWasm(fill)
         elementType = type.elementType
         maximum = type.limits.max
         count = Int(type.limits.min)
@@ -138,24 +156,37 @@ public final class Table {
     public func set(_ index: Int, _ value: Value) throws {
         guard value.type == elementType else { throw InstanceError.typeMismatch(expected: elementType, found: value.type) }
         guard index >= 0, index < count else { throw InstanceError.indexOutOfBounds(index: UInt64(max(index, 0)), count: count) }
+        try Function.requireCallableFromWasm(value)
         elements[index] = value.bits
+    }
+
+    /// Sets element `index` to `function` and keeps the function alive as
+    /// long as the table (the element is only a pointer to its record).
+    public func set(_ index: Int, _ function: Function) throws {
+        try set(index, function.value)
+        retain(function)
+    }
+
+    /// Keeps `function` alive as long as the table.
+    public func retain(_ function: Function) {
+        if !retainedOwners.contains(where: { $0 === function }) { retainedOwners.append(function) }
     }
 
     /// `table.grow`: the old size, or nil when the table cannot grow.
     @discardableResult
     public func grow(by delta: UInt64, initialValue: Value? = nil) -> UInt64? {
         let fill = initialValue ?? Value.null(elementType)!
-        guard fill.type == elementType else { return nil }
+        guard fill.type == elementType, (try? Function.requireCallableFromWasm(fill)) != nil else { return nil }
         return grow(by: delta, bits: fill.bits)
     }
 
-    /// An embedder's limit in elements below the declared maximum (e.g. a
-    /// store's resource limit); `table.grow` past it fails.
-    public var growthLimit: UInt64?
+    /// The embedder's limits (e.g. a store's), read at every grow;
+    /// `table.grow` past them fails.
+    public var limiter: ResourceLimiter?
 
     func grow(by delta: UInt64, bits: UInt64) -> UInt64? {
         let old = UInt64(count)
-        let limit = min(maximum ?? UInt64(UInt32.max), Self.implementationLimit, growthLimit ?? UInt64.max)
+        let limit = min(maximum ?? UInt64(UInt32.max), Self.implementationLimit, limiter?.maximumTableElements ?? UInt64.max)
         guard delta <= limit, old + delta <= limit else { return nil }
         if delta == 0 { return old }
         let newCount = Int(old + delta)
@@ -200,6 +231,7 @@ public final class Global {
     /// A global holding `value`, which must be of `type.valueType`.
     public convenience init(type: GlobalType, value: Value) throws {
         guard value.type == type.valueType else { throw InstanceError.typeMismatch(expected: type.valueType, found: value.type) }
+        try Function.requireCallableFromWasm(value)
         self.init(type: type, low: value.bits, high: 0)
     }
 
@@ -231,6 +263,7 @@ public final class Global {
     public func set(_ value: Value) throws {
         guard type.isMutable else { throw InstanceError.immutableGlobal }
         guard value.type == type.valueType else { throw InstanceError.typeMismatch(expected: type.valueType, found: value.type) }
+        try Function.requireCallableFromWasm(value)
         storage.storeBytes(of: value.bits, as: UInt64.self)
     }
 }
@@ -299,6 +332,7 @@ public final class Function {
               zip(arguments, type.parameters).allSatisfy({ $0.type == $1 }) else {
             throw InstanceError.argumentMismatch(expected: type.parameters, found: arguments.map(\.type))
         }
+        for argument in arguments { try Function.requireCallableFromWasm(argument) }
         if let hostClosure {
             return try hostClosure.invoke(caller: Caller(instance: nil), arguments)
         }
@@ -324,8 +358,11 @@ public final class Function {
 /// Native storage of one FunctionReference record for host functions.
 final class FunctionRecordStorage {
     let record: UnsafeMutableRawPointer
+    /// A host-call block the record's vmctx points at, freed with it.
+    let ownedBlock: UnsafeMutableRawPointer?
 
-    init(code: UnsafeRawPointer, vmctx: UnsafeMutableRawPointer?, signatureID: UInt64) {
+    init(code: UnsafeRawPointer, vmctx: UnsafeMutableRawPointer?, signatureID: UInt64, ownedBlock: UnsafeMutableRawPointer? = nil) {
+        self.ownedBlock = ownedBlock
         record = .allocate(byteCount: FunctionReferenceLayout.size, alignment: 16)
         record.initializeMemory(as: UInt8.self, repeating: 0, count: FunctionReferenceLayout.size)
         record.storeBytes(of: code, toByteOffset: FunctionReferenceLayout.code, as: UnsafeRawPointer.self)
@@ -333,5 +370,8 @@ final class FunctionRecordStorage {
         record.storeBytes(of: signatureID, toByteOffset: FunctionReferenceLayout.signatureID, as: UInt64.self)
     }
 
-    deinit { record.deallocate() }
+    deinit {
+        record.deallocate()
+        ownedBlock?.deallocate()
+    }
 }

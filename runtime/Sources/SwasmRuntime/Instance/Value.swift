@@ -161,6 +161,9 @@ public enum InstanceError: Error, Sendable, Equatable, CustomStringConvertible {
     case argumentMismatch(expected: [ValueType], found: [ValueType])
     /// A function without an array-call trampoline cannot be called from the host.
     case notCallable(FunctionType)
+    /// A host function without a native entry was to be stored where wasm
+    /// code could call it (a table, a global, a funcref argument or result).
+    case notCallableFromWasm
     /// A value of the wrong type for a table or global.
     case typeMismatch(expected: ValueType, found: ValueType)
     /// `set` on an immutable global.
@@ -178,6 +181,9 @@ public enum InstanceError: Error, Sendable, Equatable, CustomStringConvertible {
             return "argument mismatch: expected [\(expected.map(\.description).joined(separator: " "))], found [\(found.map(\.description).joined(separator: " "))]"
         case .notCallable(let type):
             return "function of type \(type) has no array-call trampoline and cannot be called from the host"
+        case .notCallableFromWasm:
+            return "this host function has no native entry, so wasm cannot call it through a funcref;"
+                + " it can only be imported (create it with a host-call trampoline to store it in tables or globals)"
         case .typeMismatch(let expected, let found):
             return "type mismatch: expected \(expected), found \(found)"
         case .immutableGlobal:
