@@ -182,3 +182,210 @@ let indirectCaller = """
         #expect(error?.hostError.map { "\($0)" }?.contains("after its Store was freed") == true)
     }
 }
+
+@Suite struct LinkerWASIDefinitions {
+    static let randomUser = """
+        (module
+          (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "random_get" (func $random (param i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          (func (export "run") (result i32) (call $random (i32.const 0) (i32.const 4))))
+        """
+
+    @Test func aFunctionDefinedAfterDefineWASIReplacesTheWASIOne() throws {
+        let linker = Linker<Int>(engine: engine)
+        linker.allowShadowing = true
+        try linker.defineWASI()
+        try linker.defineFunc(module: "wasi_snapshot_preview1", name: "random_get") { (caller: Caller<Int>, _: Int32, _: Int32) -> Int32 in
+            caller.data += 1
+            return 77
+        }
+        let store = Store(engine: engine, data: 0)
+        let instance = try linker.instantiate(store, try Module(engine: engine, text: Self.randomUser))
+        #expect(try instance.func("run")?.call() == [.i32(77)])
+        #expect(store.data == 1)
+        #expect(instance.wasi != nil, "fd_write still comes from WASI")
+    }
+
+    @Test func defineWASIAfterAFunctionReplacesTheFunction() throws {
+        let linker = Linker<Void>(engine: engine)
+        linker.allowShadowing = true
+        try linker.defineFunc(module: "wasi_snapshot_preview1", name: "random_get") { (_: Int32, _: Int32) -> Int32 in 77 }
+        try linker.defineWASI()
+        let instance = try linker.instantiate(Store(engine: engine), try Module(engine: engine, text: Self.randomUser))
+        #expect(try instance.func("run")?.call() == [.i32(0)], "WASI's random_get succeeds with errno 0")
+    }
+
+    @Test func withoutShadowingRedefiningAWASIFunctionIsAnError() throws {
+        let linker = Linker<Void>(engine: engine)
+        try linker.defineWASI()
+        let error = #expect(throws: Linker<Void>.DuplicateDefinition.self) {
+            try linker.defineFunc(module: "wasi_snapshot_preview1", name: "random_get") { (_: Int32, _: Int32) -> Int32 in 77 }
+        }
+        #expect(error?.name == "random_get")
+        #expect(throws: Linker<Void>.DuplicateDefinition.self) { try linker.defineWASI() }
+        // A name WASI does not define is free.
+        try linker.defineFunc(module: "wasi_snapshot_preview1", name: "extra") { () -> Int32 in 1 }
+    }
+
+    @Test func anUnknownWASIImportIsNamed() throws {
+        let linker = Linker<Void>(engine: engine)
+        try linker.defineWASI()
+        let module = try Module(engine: engine, text: """
+            (module
+              (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "no_such_call" (func (param i32) (result i32))))
+            """)
+        let error = #expect(throws: LinkError.self) { try linker.instantiate(Store(engine: engine), module) }
+        #expect(error?.name == "no_such_call")
+        #expect(error?.description.contains("not a WASI preview 1 function") == true)
+    }
+
+    @Test func aMistypedWASIImportIsNamedWithBothTypes() throws {
+        let linker = Linker<Void>(engine: engine)
+        try linker.defineWASI()
+        let module = try Module(engine: engine, text: """
+            (module
+              (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+              (import "wasi_snapshot_preview1" "random_get" (func (param i64) (result i32))))
+            """)
+        let error = #expect(throws: LinkError.self) { try linker.instantiate(Store(engine: engine), module) }
+        #expect(error?.name == "random_get")
+        #expect(error?.expected == .function(FunctionType(parameters: [.i64], results: [.i32])))
+        #expect(error?.found == .function(FunctionType(parameters: [.i32, .i32], results: [.i32])))
+    }
+
+    @Test func aWASIImportWithoutDefineWASISaysSo() throws {
+        let module = try Module(engine: engine, text: Self.randomUser)
+        let error = #expect(throws: LinkError.self) { try Linker<Void>(engine: engine).instantiate(Store(engine: engine), module) }
+        #expect(error?.name == "fd_write")
+        #expect(error?.description.contains("defineWASI") == true)
+    }
+}
+
+@Suite struct StoreWideLimits {
+    static let grower = """
+        (module (memory (export "memory") 1) (table (export "table") 1 funcref)
+          (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+          (func (export "growTable") (param i32) (result i32) (table.grow (ref.null func) (local.get 0))))
+        """
+
+    @Test func changingTheLimitsAppliesToExistingInstances() throws {
+        let store = Store(engine: engine)
+        let instance = try Instance(store, module: try Module(engine: engine, text: Self.grower))
+        let memory = try #require(instance.memory(named: "memory"))
+        let table = try #require(instance.table(named: "table"))
+        store.limits = StoreLimits(maximumMemoryPages: 3, maximumTableElements: 3)
+        let grow = try instance.typedFunc("grow", Int32.self, Int32.self)
+        let growTable = try instance.typedFunc("growTable", Int32.self, Int32.self)
+        #expect(try grow(5) == -1)
+        #expect(try growTable(5) == -1)
+        #expect(throws: ResourceLimitError.self) { try memory.grow(by: 3) }
+        #expect(throws: ResourceLimitError.self) { try table.grow(by: 3) }
+        #expect(try grow(2) == 1)
+        #expect(try growTable(2) == 1)
+        // Raised again: growth resumes, by wasm and by the host.
+        store.limits = StoreLimits()
+        #expect(try grow(2) == 3)
+        #expect(try memory.grow(by: 1) == 5)
+        #expect(try growTable(4) == 3)
+    }
+
+    @Test func aMemoryTheHostCreatedObeysTheLimitWhenWasmGrowsIt() throws {
+        let store = Store(engine: engine)
+        let memory = try Memory(store, type: MemoryType(limits: Limits(min: 1, max: nil)))
+        let module = try Module(engine: engine, text: """
+            (module (import "env" "memory" (memory 1))
+              (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))
+            """)
+        let instance = try Instance(store, module: module, imports: [.memory(memory)])
+        store.limits = StoreLimits(maximumMemoryPages: 2)
+        #expect(try instance.typedFunc("grow", Int32.self, Int32.self)(2) == -1)
+        #expect(try instance.typedFunc("grow", Int32.self, Int32.self)(1) == 1)
+    }
+}
+
+@Suite struct StoreWideInterruption {
+    struct Box: @unchecked Sendable { let function: Func }
+
+    static let interruptible: Engine = {
+        var config = Engine.Config()
+        config.interruptible = true
+        return Engine(config)
+    }()
+
+    /// An application instance whose `run` calls a library's endless loop.
+    static func applicationCallingALibraryLoop(_ store: Store<Void>) throws -> (application: Instance, library: Instance) {
+        let engine = Self.interruptible
+        let library = try Instance(store, module: try Module(engine: engine, text: """
+            (module (func (export "spin") (loop (br 0))))
+            """))
+        let application = try Instance(store, module: try Module(engine: engine, text: """
+            (module (import "lib" "spin" (func $spin))
+              (func (export "run") (call $spin))
+              (func (export "one") (result i32) (i32.const 1)))
+            """), imports: [try #require(library.export(named: "spin"))])
+        return (application, library)
+    }
+
+    /// Runs `function` on another thread, calls `interrupt` once it is
+    /// running, and returns what the call threw (nil: it did not end).
+    static func interrupting(_ function: Func, _ interrupt: () -> Void) -> Error? {
+        let box = Box(function: function)
+        let finished = DispatchSemaphore(value: 0)
+        final class Outcome: @unchecked Sendable { var error: Error? }
+        let outcome = Outcome()
+        Thread {
+            do { _ = try box.function.call() } catch { outcome.error = error }
+            finished.signal()
+        }.start()
+        Thread.sleep(forTimeInterval: 0.05)
+        interrupt()
+        guard finished.wait(timeout: .now() + 10) == .success else { return nil }
+        return outcome.error
+    }
+
+    @Test func interruptingAnInstanceStopsTheLibraryLoopItCalled() throws {
+        let store = Store(engine: Self.interruptible)
+        let (application, _) = try Self.applicationCallingALibraryLoop(store)
+        let error = Self.interrupting(try #require(application.func("run"))) { application.interrupt() }
+        #expect((error as? Trap)?.code == .interrupted)
+        application.clearInterrupt()
+        #expect(try application.func("one")?.call() == [.i32(1)])
+    }
+
+    @Test func theStoresInterruptHandleStopsAnyOfItsInstances() throws {
+        let store = Store(engine: Self.interruptible)
+        let (application, library) = try Self.applicationCallingALibraryLoop(store)
+        let handle = store.interruptHandle
+        let error = Self.interrupting(try #require(application.func("run"))) { handle.interrupt() }
+        #expect((error as? Trap)?.code == .interrupted)
+        // Still interrupted until cleared: the library's own loop stops at once.
+        let again = Self.interrupting(try #require(library.func("spin"))) {}
+        #expect((again as? Trap)?.code == .interrupted)
+        store.clearInterrupt()
+        #expect(try application.func("one")?.call() == [.i32(1)])
+    }
+
+    @Test func interruptingOneStoreLeavesAnotherRunning() throws {
+        let interrupted = Store(engine: Self.interruptible)
+        let running = Store(engine: Self.interruptible)
+        let module = try Module(engine: Self.interruptible, text: """
+            (module (func (export "count") (result i32) (local i32)
+              (loop (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+                    (br_if 0 (i32.lt_u (local.get 0) (i32.const 10))))
+              (local.get 0)))
+            """)
+        let stopped = try Instance(interrupted, module: module)
+        let free = try Instance(running, module: module)
+        interrupted.interrupt()
+        let trap = #expect(throws: Trap.self) { try stopped.func("count")?.call() }
+        #expect(trap?.code == .interrupted)
+        #expect(try free.func("count")?.call() == [.i32(10)])
+        // An instance made while its store is interrupted starts interrupted.
+        let late = try Instance(interrupted, module: module)
+        #expect(throws: Trap.self) { try late.func("count")?.call() }
+        interrupted.clearInterrupt()
+        #expect(try late.func("count")?.call() == [.i32(10)])
+    }
+}
