@@ -67,6 +67,32 @@ let indirectCaller = """
         #expect(trap?.code == .indirectCallTypeMismatch)
     }
 
+    /// A WASI function needs the context of the instance that imported it,
+    /// which only import records carry: re-exported, it cannot be placed
+    /// where another module would call it through a funcref.
+    @Test func aReexportedWASIFunctionIsRefusedInATable() throws {
+        let linker = Linker<Void>(engine: engine)
+        try linker.defineWASI()
+        let store = Store(engine: engine)
+        let reexporter = try linker.instantiate(store, try Module(engine: engine, text: """
+            (module (import "wasi_snapshot_preview1" "random_get" (func $r (param i32 i32) (result i32)))
+              (memory (export "memory") 1)
+              (export "random_get" (func $r))
+              (func (export "viaOwnTable") (result i32)
+                (call_indirect (param i32 i32) (result i32) (i32.const 0) (i32.const 8) (i32.const 0)))
+              (table 1 funcref) (elem (i32.const 0) $r))
+            """))
+        let randomGet = try #require(reexporter.func("random_get"))
+        let caller = try Instance(store, module: try Module(engine: engine, text: """
+            (module (table (export "table") 1 funcref))
+            """))
+        let error = #expect(throws: InstanceError.self) { try caller.table(named: "table")!.set(0, randomGet) }
+        #expect(error == .notCallableFromWasm)
+        #expect(throws: InstanceError.notCallableFromWasm) { try caller.table(named: "table")!.grow(by: 1, initialValue: randomGet.runtime.value) }
+        // Through the importing instance's own table it works.
+        #expect(try reexporter.func("viaOwnTable")?.call() == [.i32(0)])
+    }
+
     @Test func aHostFunctionReachesWasmThroughAGlobalOrAnArgument() throws {
         let store = Store(engine: engine)
         let instance = try Instance(store, module: try Module(engine: engine, text: indirectCaller))

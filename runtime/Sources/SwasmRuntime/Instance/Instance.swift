@@ -82,7 +82,7 @@ public final class Instance {
             native.writeReference(index, code: trampoline, vmctx: block, signatureID: function.signatureID)
         }
         for (index, function) in importedFunctions.enumerated() where function.hostClosure == nil {
-            let code = function.code
+            let code = function.callerContextCode ?? function.code
             // Host functions that act on their caller get this instance's context.
             let context = function.receivesCallerContext ? vmctx : function.vmctx
             let imported = native.importedFunctions + index * ImportedFunctionLayout.size

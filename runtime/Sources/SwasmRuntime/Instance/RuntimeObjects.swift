@@ -285,9 +285,13 @@ public final class Function {
     public let receivesCallerContext: Bool
     /// For Swift closure host functions (`init(type:_:)`).
     let hostClosure: HostClosure?
+    /// The code of a host function that receives its caller's context
+    /// (`init(hostCode:type:)`), which only import records can call.
+    let callerContextCode: UnsafeRawPointer?
 
     init(reference: UnsafeRawPointer, type: FunctionType, trampoline: UnsafeRawPointer?, owner: AnyObject,
-         receivesCallerContext: Bool = false, hostClosure: HostClosure? = nil) {
+         receivesCallerContext: Bool = false, hostClosure: HostClosure? = nil, callerContextCode: UnsafeRawPointer? = nil) {
+        self.callerContextCode = callerContextCode
         self.reference = reference
         self.type = type
         self.trampoline = trampoline
@@ -303,10 +307,14 @@ public final class Function {
     /// Each instance importing it fills its import record (and its funcref
     /// record) with its *own* VM context, so the code reaches the caller's
     /// memory (vmctx+0, +8) and `Instance.hostContext`. It is not callable
-    /// from the host through `call` (there is no trampoline).
+    /// from the host through `call` (there is no trampoline), nor by wasm
+    /// through a funcref of its own: its record has no caller to pass, so
+    /// placing it in a table or global is refused (an importing instance's
+    /// `ref.func` of it is fine).
     public convenience init(hostCode: UnsafeRawPointer, type: FunctionType) {
-        let storage = FunctionRecordStorage(code: hostCode, vmctx: nil, signatureID: SignatureRegistry.id(of: type))
-        self.init(reference: storage.record, type: type, trampoline: nil, owner: storage, receivesCallerContext: true)
+        let storage = FunctionRecordStorage(code: Function.uncallableCode, vmctx: nil, signatureID: SignatureRegistry.id(of: type))
+        self.init(reference: storage.record, type: type, trampoline: nil, owner: storage, receivesCallerContext: true,
+                  callerContextCode: hostCode)
     }
 
     public var code: UnsafeRawPointer? {

@@ -161,8 +161,10 @@ public enum InstanceError: Error, Sendable, Equatable, CustomStringConvertible {
     case argumentMismatch(expected: [ValueType], found: [ValueType])
     /// A function without an array-call trampoline cannot be called from the host.
     case notCallable(FunctionType)
-    /// A host function without a native entry was to be stored where wasm
-    /// code could call it (a table, a global, a funcref argument or result).
+    /// A host function that only works as an import (a closure made without
+    /// a host-call trampoline, or native code that needs its caller's
+    /// context, like WASI's) was to be stored where wasm code could call it
+    /// through a funcref (a table, a global, an argument or a result).
     case notCallableFromWasm
     /// A value of the wrong type for a table or global.
     case typeMismatch(expected: ValueType, found: ValueType)
@@ -182,8 +184,8 @@ public enum InstanceError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notCallable(let type):
             return "function of type \(type) has no array-call trampoline and cannot be called from the host"
         case .notCallableFromWasm:
-            return "this host function has no native entry, so wasm cannot call it through a funcref;"
-                + " it can only be imported (create it with a host-call trampoline to store it in tables or globals)"
+            return "this host function can only be called as an import, not through a funcref"
+                + " (a table entry, global, argument or result)"
         case .typeMismatch(let expected, let found):
             return "type mismatch: expected \(expected), found \(found)"
         case .immutableGlobal:
