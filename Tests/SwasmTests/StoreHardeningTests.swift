@@ -156,6 +156,10 @@ let indirectCaller = """
         let store = Store(engine: engine)
         #expect(throws: (any Error).self) { try Memory(store, type: MemoryType(limits: Limits(min: .max, max: nil))) }
         #expect(throws: (any Error).self) { try Table(store, type: TableType(elementType: .funcref, limits: Limits(min: .max, max: nil))) }
+        #expect(throws: InstanceError.invalidLimits(min: 5, max: 2)) { try Memory(store, type: MemoryType(limits: Limits(min: 5, max: 2))) }
+        #expect(throws: InstanceError.invalidLimits(min: 5, max: 2)) {
+            try Table(store, type: TableType(elementType: .funcref, limits: Limits(min: 5, max: 2)))
+        }
     }
 }
 

@@ -32,6 +32,14 @@ public enum ExternValue {
 
 // MARK: - Limits
 
+extension Limits {
+    /// Throws unless the minimum is at most the maximum (the host can make
+    /// types that validation would have refused in a module).
+    func requireOrdered() throws {
+        if let max, min > max { throw InstanceError.invalidLimits(min: min, max: max) }
+    }
+}
+
 /// Limits an embedder puts on growth below the declared maximums, shared by
 /// the memories and tables they apply to and read at each grow.
 public final class ResourceLimiter {
@@ -61,6 +69,7 @@ public final class Memory {
     /// `reservation` (explicit memories only: a cap on the address space
     /// reserved, which growth cannot pass).
     public init(type: MemoryType, strategy: BoundsCheckStrategy = .guardRegion, reservation: UInt64? = nil) throws {
+        try type.limits.requireOrdered()
         storage = try LinearMemory(minimumPages: type.limits.min, maximumPages: type.limits.max, strategy: strategy,
                                    reservation: reservation)
         maximum = type.limits.max
@@ -131,6 +140,7 @@ public final class Table {
 
     public init(type: TableType, initialValue: Value? = nil) throws {
         guard type.elementType.isReference else { throw InstanceError.unsupported("table of \(type.elementType)") }
+        try type.limits.requireOrdered()
         guard type.limits.min <= Self.implementationLimit else { throw InstanceError.tableTooLarge(type.limits.min) }
         let fill = initialValue ?? Value.null(type.elementType)!
         guard fill.type == type.elementType else { throw InstanceError.typeMismatch(expected: type.elementType, found: fill.type) }

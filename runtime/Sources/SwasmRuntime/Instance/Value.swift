@@ -174,6 +174,8 @@ public enum InstanceError: Error, Sendable, Equatable, CustomStringConvertible {
     case indexOutOfBounds(index: UInt64, count: Int)
     /// A table larger than the runtime supports.
     case tableTooLarge(UInt64)
+    /// A memory or table type whose minimum exceeds its maximum.
+    case invalidLimits(min: UInt64, max: UInt64)
     /// The module uses something the runtime cannot provide (e.g. v128 values).
     case unsupported(String)
 
@@ -194,6 +196,8 @@ public enum InstanceError: Error, Sendable, Equatable, CustomStringConvertible {
             return "index \(index) is out of bounds (size \(count))"
         case .tableTooLarge(let count):
             return "table of \(count) elements exceeds the runtime's limit of \(Table.implementationLimit)"
+        case .invalidLimits(let min, let max):
+            return "invalid limits: the minimum \(min) exceeds the maximum \(max)"
         case .unsupported(let what):
             return "unsupported: \(what)"
         }
