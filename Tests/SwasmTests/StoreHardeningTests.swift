@@ -61,6 +61,11 @@ let indirectCaller = """
         let instance = try Instance(store, module: try Module(engine: engine, text: indirectCaller))
         try instance.table(named: "table")!.set(0, Func.wrap(store) { (x: Int32) throws -> Int32 in throw Refused() })
         #expect(throws: Refused.self) { try instance.typedFunc("call0", Int32.self, Int32.self)(1) }
+        // A trap the host function throws carries the wasm frames below it.
+        try instance.table(named: "table")!.set(0, Func.wrap(store) { (x: Int32) throws -> Int32 in throw Trap(.unreachable) })
+        let thrown = #expect(throws: Trap.self) { try instance.typedFunc("call0", Int32.self, Int32.self)(1) }
+        #expect(thrown?.code == .unreachable)
+        #expect(thrown?.backtrace.count == 1, "\(String(describing: thrown))")
         // A host function of another type traps as any mismatched entry does.
         try instance.table(named: "table")!.set(0, Func.wrap(store) { (x: Int64) -> Int32 in 0 })
         let trap = #expect(throws: Trap.self) { try instance.typedFunc("call0", Int32.self, Int32.self)(1) }
