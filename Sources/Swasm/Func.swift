@@ -45,6 +45,11 @@ public final class Func {
     /// passed to wasm as a funcref; called through a table entry or global
     /// the host set, its ``Caller`` knows the store but not the calling
     /// instance (``Caller/memory`` is nil).
+    ///
+    /// The store keeps `body` alive and every object of the store keeps the
+    /// store alive: reach the store's instances through the ``Caller`` (or
+    /// capture them weakly), since a closure that captures an ``Instance``
+    /// or ``Func`` of its own store keeps that store alive for good.
     public convenience init<T>(_ store: Store<T>, type: FunctionType,
                                _ body: @escaping (Caller<T>, [Value]) throws -> [Value]) {
         // Weak: the store holds the function. Every object of the embedding

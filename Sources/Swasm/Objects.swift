@@ -132,7 +132,7 @@ public final class Memory {
     @discardableResult
     public func grow(by delta: UInt64) throws -> UInt64 {
         let old = pageCount
-        if let limit = store.context.limits.maximumMemoryPages, delta > limit || old > limit - delta {
+        if delta > 0, let limit = store.context.limits.maximumMemoryPages, delta > limit || old > limit - delta {
             throw ResourceLimitError("growing a memory of \(old) pages by \(delta) exceeds the store's limit of \(limit) pages")
         }
         guard let result = runtime.grow(by: delta) else { throw MemoryAccessError.growFailed(delta: delta, pages: old) }
@@ -288,7 +288,7 @@ public final class Table {
     @discardableResult
     public func grow(by delta: UInt64, initialValue: Value? = nil) throws -> UInt64 {
         let old = UInt64(count)
-        if let limit = store.context.limits.maximumTableElements, delta > limit || old > limit - delta {
+        if delta > 0, let limit = store.context.limits.maximumTableElements, delta > limit || old > limit - delta {
             throw ResourceLimitError("growing a table of \(old) elements by \(delta) exceeds the store's limit of \(limit)")
         }
         if let initialValue, initialValue.type != runtime.elementType {

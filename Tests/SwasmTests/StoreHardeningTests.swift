@@ -319,6 +319,13 @@ let indirectCaller = """
         #expect(throws: ResourceLimitError.self) { try table.grow(by: 3) }
         #expect(try grow(2) == 1)
         #expect(try growTable(2) == 1)
+        // Lowered below the current sizes: growing by nothing still works.
+        store.limits = StoreLimits(maximumMemoryPages: 1, maximumTableElements: 1)
+        #expect(try grow(0) == 3)
+        #expect(try growTable(0) == 3)
+        #expect(try memory.grow(by: 0) == 3)
+        #expect(try table.grow(by: 0) == 3)
+        #expect(try grow(1) == -1)
         // Raised again: growth resumes, by wasm and by the host.
         store.limits = StoreLimits()
         #expect(try grow(2) == 3)

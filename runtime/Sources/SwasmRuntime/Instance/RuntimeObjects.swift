@@ -89,7 +89,8 @@ public final class Memory {
     /// `memory.grow`: the old size in pages, or nil when the memory cannot grow.
     @discardableResult
     public func grow(by pages: UInt64) -> UInt64? {
-        if let limit = limiter?.maximumMemoryPages, pages > limit || storage.pageCount > limit - pages { return nil }
+        // Growing by nothing always succeeds, also below a lowered limit.
+        if pages > 0, let limit = limiter?.maximumMemoryPages, pages > limit || storage.pageCount > limit - pages { return nil }
         guard let old = storage.grow(by: pages) else { return nil }
         if pages > 0 {
             let length = UInt64(storage.byteCount)
@@ -197,8 +198,8 @@ public final class Table {
     func grow(by delta: UInt64, bits: UInt64) -> UInt64? {
         let old = UInt64(count)
         let limit = min(maximum ?? UInt64(UInt32.max), Self.implementationLimit, limiter?.maximumTableElements ?? UInt64.max)
-        guard delta <= limit, old + delta <= limit else { return nil }
         if delta == 0 { return old }
+        guard delta <= limit, old + delta <= limit else { return nil }
         let newCount = Int(old + delta)
         if newCount > capacity {
             let newCapacity = max(newCount, min(capacity * 2, Int(limit)))
