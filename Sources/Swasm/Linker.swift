@@ -151,7 +151,9 @@ public final class Linker<T> {
                 throw LinkError(module: entry.module, name: entry.name, expected: entry.type, found: value.type,
                                 reason: "incompatible import type")
             }
-            if case .wasi = definition { usesWASI = true }
+            // A WASI module whose WASI functions the host all replaced is
+            // still a WASI program (runStart needs the context).
+            if entry.module == WASI.moduleName, wasiConfiguration != nil { usesWASI = true }
             imports.append(value)
         }
         let wasi = try usesWASI ? WASI(wasiConfiguration!) : nil

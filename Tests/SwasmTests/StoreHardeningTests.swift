@@ -240,6 +240,13 @@ let indirectCaller = """
         #expect(try instance.func("run")?.call() == [.i32(77)])
         #expect(store.data == 1)
         #expect(instance.wasi != nil, "fd_write still comes from WASI")
+        // A WASI program all of whose WASI imports the host replaced is still one.
+        let command = try linker.instantiate(store, try Module(engine: engine, text: """
+            (module (import "wasi_snapshot_preview1" "random_get" (func $random (param i32 i32) (result i32)))
+              (func (export "_start") (drop (call $random (i32.const 0) (i32.const 0)))))
+            """))
+        #expect(try command.runStart() == 0)
+        #expect(store.data == 2)
     }
 
     @Test func defineWASIAfterAFunctionReplacesTheFunction() throws {
