@@ -37,6 +37,9 @@ public final class InterruptSignal: Sendable {
         }
     }
 
+    /// How many VM contexts follow the signal.
+    var attachedCount: Int { state.withLock { $0.flags.count } }
+
     /// Makes the VM context `vmctx` follow the signal until `detach`.
     func attach(_ vmctx: UnsafeMutableRawPointer) {
         let flag = UInt(bitPattern: vmctx + VMContextLayout.interruptFlag)
