@@ -29,7 +29,7 @@ INSTALL_BIN ?= $(RELEASE_BIN)
 SAMPLES_PREFIX = $(CURDIR)/.build/samples-prefix
 
 .PHONY: all deps build release demo test unit spec spec-explicit fuzz yosys soak bench-validate bless clean samples runtime-lib install
-.PHONY: install-files samples-prefix
+.PHONY: install-files samples-prefix swift-plugin-sample
 
 all: build
 
@@ -106,8 +106,17 @@ samples: build
 	cmake -S samples/c-pkgconfig -B .build/c-pkgconfig-cmake -DCMAKE_PREFIX_PATH=$(SAMPLES_PREFIX)
 	cmake --build .build/c-pkgconfig-cmake
 	.build/c-pkgconfig-cmake/host
+	$(MAKE) swift-plugin-sample
 	$(DEBUG_BIN)/swasm-embed-sample
 	$(DEBUG_BIN)/swasm-embedding-sample
+
+# A package that depends on this one by path and uses SwasmPlugin on a .wat
+# (docs/swift-plugin.md): SwiftPM builds swasmc for the plugin and the Swasm
+# library for the program in the sample's own scratch folder.
+SWIFT_PLUGIN_SCRATCH = $(CURDIR)/.build-swift-plugin
+swift-plugin-sample:
+	$(SWIFT) build --package-path samples/swift-plugin --scratch-path $(SWIFT_PLUGIN_SCRATCH)
+	$(SWIFT_PLUGIN_SCRATCH)/debug/PluginSample
 
 # The optimized runtime library for C programs, with the tools that link it.
 runtime-lib: deps
@@ -145,7 +154,7 @@ samples-prefix: build
 	$(MAKE) install-files INSTALL_BIN=$(DEBUG_BIN) PREFIX=$(SAMPLES_PREFIX) DESTDIR=
 
 clean:
-	rm -rf .build results
+	rm -rf .build .build-swift-plugin results
 	$(MAKE) -C samples/c-host clean
 	$(MAKE) -C samples/hello clean
 	$(MAKE) -C samples/files clean
