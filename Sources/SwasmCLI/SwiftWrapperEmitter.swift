@@ -140,7 +140,8 @@ public enum SwiftWrapperEmitter {
     /// Whether `name` can name the generated struct as it is.
     public static func isIdentifier(_ name: String) -> Bool {
         guard let first = name.first, !first.isNumber else { return false }
-        return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") } && !MemberNames.keywords.contains(name)
+        return name != "_" && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+            && !MemberNames.keywords.contains(name)
     }
 
     static func stringLiteral(_ text: String) -> String {
@@ -170,16 +171,18 @@ struct MemberNames {
         "let", "open", "operator", "private", "protocol", "public", "rethrows", "static", "struct", "subscript",
         "typealias", "var", "break", "case", "continue", "default", "defer", "do", "else", "fallthrough", "for",
         "guard", "if", "in", "repeat", "return", "switch", "where", "while", "as", "catch", "false", "is", "nil",
-        "super", "throw", "throws", "true", "try", "Any", "Self", "_",
+        "super", "throw", "throws", "true", "try", "Any", "Self",
     ]
     var taken: Set<String> = []
 
     /// A unique identifier for the export `name`: letters, digits and `_`
     /// kept (ASCII), anything else `_`; a leading digit prefixed by `_`;
-    /// keywords quoted; a clash gets `_2`, `_3`...
+    /// `_` alone doubled; keywords quoted; a clash gets `_2`, `_3`...
     mutating func claim(_ name: String) -> String {
         var identifier = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") ? $0 : "_" })
         if identifier.isEmpty || identifier.first!.isNumber { identifier = "_" + identifier }
+        // `_` alone is no name, even quoted.
+        if identifier == "_" { identifier = "__" }
         if Self.reserved.contains(identifier) { identifier += "_" }
         var candidate = identifier
         var counter = 2

@@ -24,8 +24,9 @@ import WasmText
         #expect(names.claim("1st") == "_1st")
         #expect(names.claim("return") == "`return`")
         #expect(names.claim("instance") == "instance_")
-        #expect(names.claim("") == "_")
-        #expect(names.claim("é") == "__2")
+        #expect(names.claim("") == "__")
+        #expect(names.claim("é") == "___2")
+        #expect(names.claim("_") == "___3")
     }
 
     @Test func membersForNumberSignaturesOnly() throws {
@@ -58,5 +59,6 @@ extension SwiftWrapperTests {
         #expect(!SwiftWrapperEmitter.isIdentifier("My Module"))
         #expect(!SwiftWrapperEmitter.isIdentifier("struct"))
         #expect(!SwiftWrapperEmitter.isIdentifier(""))
+        #expect(!SwiftWrapperEmitter.isIdentifier("_"))
     }
 }

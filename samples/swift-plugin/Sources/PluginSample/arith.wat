@@ -20,4 +20,9 @@
     (i32.rem_s (local.get 0) (local.get 1)))
   (func (export "hypot") (param f64 f64) (result f64)
     (f64.sqrt (f64.add (f64.mul (local.get 0) (local.get 0)) (f64.mul (local.get 1) (local.get 1)))))
-  (func (export "tick")))
+  (func (export "tick"))
+  ;; Names that are no Swift identifiers, and a signature with no Swift
+  ;; member (reachable through arith.instance.func("keep")).
+  (func (export "return") (result i32) (i32.const 7))
+  (func (export "forty-two") (result i32) (i32.const 42))
+  (func (export "keep") (param externref) (result externref) (local.get 0)))

@@ -21,6 +21,9 @@ let (quotient, remainder) = try arith.divmod(17, 5)
 expect("divmod(17, 5)", [quotient, remainder], [3, 2])
 expect("hypot(3, 4)", try arith.hypot(3, 4), 5.0)
 try arith.tick()
+expect("return()", try arith.`return`(), 7)
+expect("forty-two()", try arith.forty_two(), 42)
+expect("keep has no member but is there", arith.instance.func("keep") != nil, true)
 
 // A second instance of the same module, loaded once for both.
 let module = try Arith.module(engine: store.engine)
