@@ -9,17 +9,27 @@ SOAK_SEED  ?= $(shell date +%s)
 DEBUG_BIN   = .build/debug
 RELEASE_BIN = .build/release
 DEB_PACKAGES = libelf-dev binutils
+# For the pkg-config and CMake samples (docs/c-api.md).
+DEB_PACKAGES += cmake pkg-config
 PIP_PACKAGES = ziglang wasmtime
 PREFIX     ?= /usr/local
 # Linking C programs with the runtime (docs/c-api.md); mirrors `swasm-config --libs`.
 SWIFT_STATIC ?= $(shell d=$$(dirname $$(readlink -f $$(command -v swiftc 2>/dev/null || echo /opt/swift/usr/bin/swiftc))); echo $$(dirname $$d)/lib/swift_static/linux)
 SWASM_RUNTIME_LIB ?= $(RELEASE_BIN)/libswasmrt.a
 SWASM_CFLAGS = -Iruntime/Sources/CSwasmCAPI/include
-SWASM_LIBS = $(SWASM_RUNTIME_LIB) $(SWIFT_STATIC)/x86_64/swiftrt.o -L$(SWIFT_STATIC) \
-	-lswiftSynchronization -lswiftGlibc -lswiftSwiftOnoneSupport -lswift_StringProcessing -lswift_RegexParser \
-	-lswift_Concurrency -lswiftCore -ldispatch -lBlocksRuntime -lstdc++ -lm -lpthread -ldl
+SWASM_SWIFT_LIB_NAMES = swiftSynchronization swiftGlibc swiftSwiftOnoneSupport swift_StringProcessing swift_RegexParser \
+	swift_Concurrency swiftCore dispatch BlocksRuntime stdc++ m pthread dl
+SWASM_LIBS = $(SWASM_RUNTIME_LIB) $(SWIFT_STATIC)/x86_64/swiftrt.o -L$(SWIFT_STATIC) $(addprefix -l,$(SWASM_SWIFT_LIB_NAMES))
+# `make install`: the version in swasm.pc and the CMake package; the build
+# folder whose tools and library are copied (install-files alone copies
+# without building, e.g. the debug build into a staging prefix for samples).
+SWASM_VERSION = 0.1.0
+INSTALL_BIN ?= $(RELEASE_BIN)
+# The staging install `make samples` links its pkg-config and CMake samples against.
+SAMPLES_PREFIX = $(CURDIR)/.build/samples-prefix
 
 .PHONY: all deps build release demo test unit spec spec-explicit fuzz yosys soak bench-validate bless clean samples runtime-lib install
+.PHONY: install-files samples-prefix swift-plugin-sample
 
 all: build
 
@@ -91,8 +101,22 @@ samples: build
 	$(MAKE) -C samples/c-host SWASM_BIN=$(CURDIR)/$(DEBUG_BIN)
 	$(MAKE) -C samples/hello SWASM_BIN=$(CURDIR)/$(DEBUG_BIN)
 	$(MAKE) -C samples/files SWASM_BIN=$(CURDIR)/$(DEBUG_BIN)
+	$(MAKE) samples-prefix
+	PKG_CONFIG_PATH=$(SAMPLES_PREFIX)/lib/pkgconfig $(MAKE) -C samples/c-pkgconfig SWASM_BIN=$(SAMPLES_PREFIX)/bin
+	cmake -S samples/c-pkgconfig -B .build/c-pkgconfig-cmake -DCMAKE_PREFIX_PATH=$(SAMPLES_PREFIX)
+	cmake --build .build/c-pkgconfig-cmake
+	.build/c-pkgconfig-cmake/host
+	$(MAKE) swift-plugin-sample
 	$(DEBUG_BIN)/swasm-embed-sample
 	$(DEBUG_BIN)/swasm-embedding-sample
+
+# A package that depends on this one by path and uses SwasmPlugin on a .wat
+# (docs/swift-plugin.md): SwiftPM builds swasmc for the plugin and the Swasm
+# library for the program in the sample's own scratch folder.
+SWIFT_PLUGIN_SCRATCH = $(CURDIR)/.build-swift-plugin
+swift-plugin-sample:
+	$(SWIFT) build --package-path samples/swift-plugin --scratch-path $(SWIFT_PLUGIN_SCRATCH)
+	$(SWIFT_PLUGIN_SCRATCH)/debug/PluginSample
 
 # The optimized runtime library for C programs, with the tools that link it.
 runtime-lib: deps
@@ -100,15 +124,38 @@ runtime-lib: deps
 	SWASM_FAST_COMPILER=1 $(SWIFT) build -c release --product swasm-config
 	SWASM_FAST_COMPILER=1 $(SWIFT) build -c release --product swasmc
 
-# bin/swasmc swasm swasm-config, lib/libswasmrt.a, include/swasm.h under $(DESTDIR)$(PREFIX).
+# bin/swasmc swasm swasm-config, lib/libswasmrt.a, include/swasm.h,
+# lib/pkgconfig/swasm.pc and lib/cmake/swasm/ under $(DESTDIR)$(PREFIX).
 install: release runtime-lib
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
-	install -m 755 $(RELEASE_BIN)/swasmc $(RELEASE_BIN)/swasm $(RELEASE_BIN)/swasm-config $(DESTDIR)$(PREFIX)/bin/
-	install -m 644 $(RELEASE_BIN)/libswasmrt.a $(DESTDIR)$(PREFIX)/lib/
+	$(MAKE) install-files
+
+# The package files name PREFIX (not DESTDIR, a staging root) and the Swift
+# toolchain's static libraries by absolute path, as `swasm-config --libs` does.
+EMPTY :=
+SPACE := $(EMPTY) $(EMPTY)
+INSTALL_SUBSTITUTIONS = -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@SWIFT_STATIC@|$(SWIFT_STATIC)|g' -e 's|@VERSION@|$(SWASM_VERSION)|g' \
+	-e 's|@SWIFT_LIBS@|$(addprefix -l,$(SWASM_SWIFT_LIB_NAMES))|g' -e 's|@SWIFT_LIB_NAMES@|$(subst $(SPACE),;,$(strip $(SWASM_SWIFT_LIB_NAMES)))|g'
+install-files:
+	@test -f $(SWIFT_STATIC)/libswiftCore.a || { echo "no Swift static libraries in $(SWIFT_STATIC); set SWIFT_STATIC"; exit 1; }
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/lib/cmake/swasm
+	install -m 755 $(INSTALL_BIN)/swasmc $(INSTALL_BIN)/swasm $(INSTALL_BIN)/swasm-config $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(INSTALL_BIN)/libswasmrt.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 runtime/Sources/CSwasmCAPI/include/swasm.h $(DESTDIR)$(PREFIX)/include/
+	sed $(INSTALL_SUBSTITUTIONS) packaging/swasm.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/swasm.pc
+	sed $(INSTALL_SUBSTITUTIONS) packaging/swasmConfig.cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/swasm/swasmConfig.cmake
+	sed $(INSTALL_SUBSTITUTIONS) packaging/swasmConfigVersion.cmake.in > $(DESTDIR)$(PREFIX)/lib/cmake/swasm/swasmConfigVersion.cmake
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/swasm.pc $(DESTDIR)$(PREFIX)/lib/cmake/swasm/*.cmake
+
+# The debug build installed into a prefix under .build (no root, nothing
+# outside the checkout), for the samples that find swasm as an installed package.
+samples-prefix: build
+	rm -rf $(SAMPLES_PREFIX)
+	$(MAKE) install-files INSTALL_BIN=$(DEBUG_BIN) PREFIX=$(SAMPLES_PREFIX) DESTDIR=
 
 clean:
-	rm -rf .build results
+	rm -rf .build .build-swift-plugin results
 	$(MAKE) -C samples/c-host clean
 	$(MAKE) -C samples/hello clean
 	$(MAKE) -C samples/files clean
+	$(MAKE) -C samples/c-pkgconfig clean

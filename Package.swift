@@ -26,6 +26,8 @@ let package = Package(
         .executable(name: "swasm-config", targets: ["swasm-config"]),
         // The Swift embedding API modelled on wasmtime's (Engine, Module, Store, Linker, ...).
         .library(name: "Swasm", targets: ["Swasm"]),
+        // Compiles a Swift target's .wat/.wasm files with swasmc at build time (docs/swift-plugin.md).
+        .plugin(name: "SwasmPlugin", targets: ["SwasmPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -77,6 +79,9 @@ let package = Package(
                           path: "samples/swift-embed"),
         // The Swift embedding API: Engine, Module, Store, Linker, Func, Memory... (README "Embedding API").
         .target(name: "Swasm", dependencies: ["SwasmCompiler", "SwasmRuntime", "WasmModel", "WasmText", "SwasmABI"]),
+        // Build tool plugin: each .wat/.wasm of a target becomes Swift code with the
+        // compiled object and typed wrappers (`swasmc --emit swift`).
+        .plugin(name: "SwasmPlugin", capability: .buildTool(), dependencies: ["swasmc"]),
         .executableTarget(name: "swasm-embedding-sample", dependencies: ["Swasm"], path: "samples/embedding"),
         .testTarget(name: "SwasmTests", dependencies: ["Swasm", "SwasmRuntime", "WasmModel"]),
         .testTarget(name: "WasmModelTests", dependencies: ["WasmModel", "SwasmSpec", "WasmText"]),

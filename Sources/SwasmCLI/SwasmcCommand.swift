@@ -16,7 +16,7 @@ public struct SwasmcCommand: ParsableCommand {
             """)
 
     public enum Emit: String, ExpressibleByArgument, Sendable {
-        case obj, asm, ir
+        case obj, asm, ir, swift
     }
 
     @Argument(help: "The module to read (.wasm or .wat).")
@@ -25,7 +25,7 @@ public struct SwasmcCommand: ParsableCommand {
     @Option(name: .customShort("o"), help: "Output file (default: the input name with .o; '-' for stdout with --emit asm/ir).")
     public var output: String?
 
-    @Option(help: "What to write: obj (ELF object), asm (disassembly with function names), ir (SSA IR after optimization).")
+    @Option(help: "What to write: obj (ELF object), asm (disassembly with function names), ir (SSA IR after optimization), swift (a Swift file with the object and a typed struct over its exports, docs/swift-plugin.md).")
     public var emit: Emit = .obj
 
     @Option(name: .customShort("O", allowingJoined: true), help: "Optimization level: 0, 1 or 2.")
@@ -39,6 +39,9 @@ public struct SwasmcCommand: ParsableCommand {
 
     @Option(help: "With --emit ir: print the IR after this pass (or 'all'), not only at the end.")
     public var printAfter: String?
+
+    @Option(name: .long, help: "With --emit swift: the name of the generated struct (default: the input's base name in UpperCamelCase).")
+    public var swiftType: String?
 
     @Flag(help: "Check the instance's interrupt flag at every loop head, so the host can stop runaway code.")
     public var interruptible = false
@@ -145,6 +148,15 @@ public struct SwasmcCommand: ParsableCommand {
                 text += listing.map { "    " + $0 }.joined(separator: "\n") + "\n\n"
             }
             try write(text, defaultExtension: "s")
+        case .swift:
+            if let swiftType, !SwiftWrapperEmitter.isIdentifier(swiftType) {
+                throw ValidationError("--swift-type takes a Swift identifier (letters, digits and _, not starting with a digit), not '\(swiftType)'")
+            }
+            let object = try Compiler.compileObject(module, options: options, prefix: symbolPrefix)
+            let text = SwiftWrapperEmitter.source(for: module, object: object.bytes,
+                                                  typeName: swiftType ?? SwiftWrapperEmitter.typeName(forFile: input),
+                                                  source: URL(fileURLWithPath: input).lastPathComponent)
+            try write(text, defaultExtension: "swift")
         case .obj:
             let object = try ModuleInput.naming(input) { try Compiler.compileObject(module, options: options, prefix: symbolPrefix) }
             if let header {

@@ -444,5 +444,21 @@ struct RefusalTests {
         }
         let missing = try run("swasmc", [directory.url.appendingPathComponent("missing.wasm").path], in: directory)
         #expect(missing.stderr.hasSuffix("missing.wasm: cannot read file: No such file or directory\n"), "\(missing.stderr)")
+
+// `swasmc --emit swift` (SwiftWrapperTests checks the generated text).
+extension SwasmcTests {
+    @Test func emitSwiftCarriesTheCompiledObject() throws {
+        let directory = try TemporaryDirectory()
+        let wat = try directory.write("arith.wat", text: "(module (func (export \"add\") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))")
+        let swift = directory.url.path + "/Arith.swift"
+        let object = directory.url.path + "/arith.o"
+        #expect(try run("swasmc", [wat, "--emit", "swift", "-o", swift], in: directory).status == 0)
+        #expect(try run("swasmc", [wat, "-o", object], in: directory).status == 0)
+        let text = try String(contentsOfFile: swift, encoding: .utf8)
+        let literal = try #require(text.split(separator: "\n").first { $0.contains("static let objectBase64 = \"") })
+        let base64 = literal.split(separator: "\"")[1]
+        let bytes = try #require(Data(base64Encoded: String(base64)))
+        #expect(bytes == FileManager.default.contents(atPath: object))
+        #expect(text.contains("public let add: (Int32, Int32) throws -> Int32"))
     }
 }
