@@ -444,6 +444,8 @@ struct RefusalTests {
         }
         let missing = try run("swasmc", [directory.url.appendingPathComponent("missing.wasm").path], in: directory)
         #expect(missing.stderr.hasSuffix("missing.wasm: cannot read file: No such file or directory\n"), "\(missing.stderr)")
+    }
+}
 
 // `swasmc --emit swift` (SwiftWrapperTests checks the generated text).
 extension SwasmcTests {
