@@ -35,6 +35,14 @@ public enum Validator {
         }
     }
 
+    /// Validates everything but the function bodies: the module-level rules
+    /// (type indices, limits, constant expressions and their types, exports,
+    /// start function, element and data segments). For a module whose code
+    /// was compiled from a validated module, with its bodies left out.
+    public static func validateDeclarations(_ module: Module) throws(WasmError) {
+        try ValidationContext(module).validateModuleFields()
+    }
+
     /// Decodes and validates in one call.
     public static func decodeAndValidate(_ bytes: [UInt8]) throws(WasmError) -> Module {
         let module = try Decoder.decode(bytes)
