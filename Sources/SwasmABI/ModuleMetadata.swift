@@ -150,8 +150,8 @@ public struct ModuleMetadata: Sendable {
     public static let noTrampoline = UInt32.max
     public static let headerSize = 48
     /// Where the header keeps the structure hash and the checksum.
-    static let structureHashOffset = 32
-    static let checksumOffset = 40
+    public static let structureHashOffset = 32
+    public static let checksumOffset = 40
     /// Code pieces (functions, trampolines) start at multiples of this.
     public static let codeAlignment = 16
 
@@ -320,7 +320,7 @@ public struct ModuleMetadata: Sendable {
             for segment in dataSegments { out.append(contentsOf: segment) }
         }
         table(.names, count: names.count) { out.append(contentsOf: names) }
-        let structureHash = out.withUnsafeBytes { MetadataView.structureHash(of: $0) }
+        let structureHash = out.withUnsafeBytes { MetadataView.structureHash(of: $0)! }
         u64(structureHash, at: Self.structureHashOffset)
         if let text {
             let checksum = text.withUnsafeBytes { code in out.withUnsafeBytes { MetadataView.checksum(text: code, metadata: $0) } }
@@ -418,14 +418,16 @@ public struct MetadataView: @unchecked Sendable {
     }
 
     /// The hash over the header (without its hash fields), the directory and
-    /// every table that is not content. The caller has checked that the
-    /// directory and the tables lie inside `bytes`.
-    static func structureHash(of bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var hash = ObjectHash.xxh64(UnsafeRawBufferPointer(rebasing: bytes[0..<ModuleMetadata.structureHashOffset]))
+    /// every table that is not content, as the header records it; nil when
+    /// the directory or a table does not lie inside `bytes`.
+    public static func structureHash(of bytes: UnsafeRawBufferPointer) -> UInt64? {
         let directoryEnd = ModuleMetadata.headerSize + ModuleMetadata.Table.allCases.count * 8
+        guard bytes.count >= directoryEnd else { return nil }
+        var hash = ObjectHash.xxh64(UnsafeRawBufferPointer(rebasing: bytes[0..<ModuleMetadata.structureHashOffset]))
         hash = ObjectHash.xxh64(UnsafeRawBufferPointer(rebasing: bytes[ModuleMetadata.headerSize..<directoryEnd]), seed: hash)
         for table in ModuleMetadata.Table.allCases where !table.isContent {
             let (offset, count) = directoryEntry(bytes, table)
+            guard offset <= bytes.count, count * table.entrySize <= bytes.count - offset else { return nil }
             hash = ObjectHash.xxh64(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count * table.entrySize)]), seed: hash)
         }
         return hash
@@ -491,17 +493,29 @@ public struct MetadataView: @unchecked Sendable {
         guard UInt(bitPattern: bytes.baseAddress) % 4 == 0 else {
             throw MetadataError("metadata is not 4-byte aligned in memory")
         }
+        // The tables follow each other in directory order, each at the first
+        // 8-byte boundary after the one before, and fill the section: a
+        // table moved or resized by a changed directory entry is noticed.
         var tables: [UnsafeRawBufferPointer] = []
+        var end = directoryEnd
         for table in ModuleMetadata.Table.allCases {
             let (offset, count) = directoryEntry(bytes, table)
             let size = count * table.entrySize
-            guard offset >= directoryEnd, offset % 8 == 0, offset <= bytes.count, size <= bytes.count - offset else {
+            guard offset <= bytes.count, size <= bytes.count - offset else {
                 throw MetadataError("metadata table \(table) (\(count) entries at byte \(offset)) lies outside the \(bytes.count)-byte section")
             }
+            let expected = (end + 7) / 8 * 8
+            guard offset == expected else {
+                throw MetadataError("metadata table \(table) is at byte \(offset), expected \(expected) (after the table before it)")
+            }
             tables.append(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + size)]))
+            end = offset + size
+        }
+        guard end == bytes.count else {
+            throw MetadataError("the metadata tables end at byte \(end), the section at \(bytes.count)")
         }
         let recordedHash = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: ModuleMetadata.structureHashOffset, as: UInt64.self))
-        let actualHash = structureHash(of: bytes)
+        let actualHash = structureHash(of: bytes)!
         guard recordedHash == actualHash else {
             throw MetadataError("metadata is corrupted: its structure hash is \(hex(actualHash)), the header records \(hex(recordedHash))")
         }
