@@ -121,8 +121,12 @@ public final class CompiledModule: @unchecked Sendable {
 
     init(metadata: MetadataView, textBase: UnsafeRawPointer, image: ObjectImage?,
          mapping: (base: UnsafeMutableRawPointer, size: Int)?, ownedMetadata: UnsafeMutableRawBufferPointer?) throws {
+        // The code runs here, whatever the ELF header said.
+        guard metadata.machine == ObjectImage.hostMachine else {
+            throw CompiledModuleError("the metadata says the code is for \(ObjectImage.machineName(metadata.machine)), this host is \(ObjectImage.machineName(ObjectImage.hostMachine))")
+        }
         let missing = metadata.requiredCPUFeatures.subtracting(CPUFeatures(rawValue: swasm_host_cpu_features()))
-        guard missing.isEmpty || metadata.machine != ObjectImage.hostMachine else {
+        guard missing.isEmpty else {
             throw CompiledModuleError("the code needs CPU features this machine lacks: \(missing.names.joined(separator: ", "))")
         }
         let module = try Decoder.decode(Array(metadata.module))
