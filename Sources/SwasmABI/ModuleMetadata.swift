@@ -7,8 +7,8 @@
 //   magic "SWASMETA"  u32 format version  u16 machine  u16 reserved (0)
 //   u32 flags         u32 .text size      u32 table count (= Table.allCases.count)
 //   u32 CPU features the code needs (`CPUFeatures`)
-//   u64 structure hash (XXH64 of the header before it, the directory and every
-//       table but the data and names contents; checked at every load)
+//   u64 structure hash (XXH64 of the header before it, the directory and the
+//       tables the loader follows, `Table.isInStructureHash`; checked at every load)
 //   u64 checksum (XXH64 of .text and the metadata but this field; flag
 //       `checksummed`; checked on request)
 //   table directory:  per table, u32 byte offset (from the section start) + u32 entry count
@@ -195,10 +195,21 @@ public struct ModuleMetadata: Sendable {
             }
         }
 
-        /// Contents rather than structure: bytes the loader hands on without
-        /// interpreting them, so the structure hash leaves them out (only
-        /// the optional checksum covers them).
-        public var isContent: Bool { self == .data || self == .names }
+        /// Whether the structure hash covers the table: every table the
+        /// loader follows (the module, where code starts, the settings,
+        /// where data segments lie). Not the data and names contents, which
+        /// are handed on as they are, nor the trap and call site tables,
+        /// which only say how a trap is reported (its kind and location),
+        /// never whether or where code runs: they are checked entry by
+        /// entry instead, and hashing them would cost about as much again
+        /// as the rest of a large module's load. The optional checksum
+        /// covers everything.
+        public var isInStructureHash: Bool {
+            switch self {
+            case .data, .names, .trapSites, .callSites: return false
+            default: return true
+            }
+        }
     }
 
     /// Bits of `flags`: properties of the code the runtime adapts to.
@@ -333,10 +344,10 @@ public struct ModuleMetadata: Sendable {
 /// Metadata read in place: views into bytes that someone else keeps alive
 /// (a mapped object file, a linked executable's data, or an array).
 ///
-/// Decoding checks the header, that every table lies inside the section,
-/// the settings table, and the structure hash (over the header and every
-/// table but the data and names contents), so that accidental corruption of
-/// anything the loader interprets is noticed. Checking the entries against
+/// Decoding checks the header, that the tables tile the section, the
+/// settings table, and the structure hash (over the header and the tables
+/// the loader follows), so that accidental corruption of any of them is
+/// noticed. Checking the entries against
 /// the module is the loader's job (`CompiledModule`); users of the tables
 /// still check what they index with, so that a wrong entry can give wrong
 /// answers but never a read outside the section.
@@ -418,14 +429,14 @@ public struct MetadataView: @unchecked Sendable {
     }
 
     /// The hash over the header (without its hash fields), the directory and
-    /// every table that is not content, as the header records it; nil when
+    /// the tables `isInStructureHash` picks, as the header records it; nil when
     /// the directory or a table does not lie inside `bytes`.
     public static func structureHash(of bytes: UnsafeRawBufferPointer) -> UInt64? {
         let directoryEnd = ModuleMetadata.headerSize + ModuleMetadata.Table.allCases.count * 8
         guard bytes.count >= directoryEnd else { return nil }
         var hash = ObjectHash.xxh64(UnsafeRawBufferPointer(rebasing: bytes[0..<ModuleMetadata.structureHashOffset]))
         hash = ObjectHash.xxh64(UnsafeRawBufferPointer(rebasing: bytes[ModuleMetadata.headerSize..<directoryEnd]), seed: hash)
-        for table in ModuleMetadata.Table.allCases where !table.isContent {
+        for table in ModuleMetadata.Table.allCases where table.isInStructureHash {
             let (offset, count) = directoryEntry(bytes, table)
             guard offset <= bytes.count, count * table.entrySize <= bytes.count - offset else { return nil }
             hash = ObjectHash.xxh64(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count * table.entrySize)]), seed: hash)
@@ -454,7 +465,7 @@ public struct MetadataView: @unchecked Sendable {
     }
 
     /// Checks the header, the table directory, the settings and the
-    /// structure hash; O(metadata minus data and names), never O(code).
+    /// structure hash; O(module skeleton + functions + types), never O(code).
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(MetadataError) -> MetadataView {
         func u32(_ at: Int) -> UInt32 { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self)) }
         guard bytes.count >= 8, bytes[0..<8].elementsEqual(ModuleMetadata.magic) else {

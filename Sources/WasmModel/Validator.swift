@@ -40,7 +40,7 @@ public enum Validator {
     /// start function, element and data segments). For a module whose code
     /// was compiled from a validated module, with its bodies left out.
     public static func validateDeclarations(_ module: Module) throws(WasmError) {
-        try ValidationContext(module).validateModuleFields()
+        try ValidationContext(module).validateModuleFields(collectingReferences: false)
     }
 
     /// Decodes and validates in one call.
@@ -110,8 +110,10 @@ final class ValidationContext {
 
     // MARK: - Module-level rules
 
-    func validateModuleFields() throws(WasmError) {
-        collectDeclaredReferences()
+    /// `collectingReferences`: also gather the functions that bodies may
+    /// name with `ref.func` (only bodies need them).
+    func validateModuleFields(collectingReferences: Bool = true) throws(WasmError) {
+        if collectingReferences { collectDeclaredReferences() }
 
         for entry in module.imports {
             switch entry.descriptor {

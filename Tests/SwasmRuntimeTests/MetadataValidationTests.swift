@@ -153,20 +153,25 @@ import WasmModel
     }
 
     /// Without recomputing the hash, any change to a byte the loader
-    /// interprets is noticed before anything else is looked at; only the
+    /// follows is noticed before anything else is looked at; only the
     /// checksum field, padding and the data and names contents are left.
     @Test func theStructureHashCatchesEveryChangedByte() throws {
         let (text, metadata) = sample().layout()
         let bytes = metadata.encoded()
         var covered = Set(0..<ModuleMetadata.checksumOffset)
         covered.formUnion(ModuleMetadata.headerSize..<(ModuleMetadata.headerSize + ModuleMetadata.Table.allCases.count * 8))
-        for table in ModuleMetadata.Table.allCases where !table.isContent {
+        for table in ModuleMetadata.Table.allCases where table.isInStructureHash {
             let slot = ModuleMetadata.headerSize + table.rawValue * 8 + 4
             let count = Int(bytes[slot]) | Int(bytes[slot + 1]) << 8
             covered.formUnion(tableOffset(bytes, table)..<(tableOffset(bytes, table) + count * table.entrySize))
         }
         #expect(covered.count > 200)
-        for at in 0..<bytes.count {
+        // Trap and call site entries are checked one by one instead (other tests).
+        let sites = [ModuleMetadata.Table.trapSites, .callSites].flatMap { table -> [Int] in
+            let slot = ModuleMetadata.headerSize + table.rawValue * 8 + 4
+            return Array(tableOffset(bytes, table)..<(tableOffset(bytes, table) + Int(bytes[slot]) * table.entrySize))
+        }
+        for at in 0..<bytes.count where !sites.contains(at) {
             var copy = bytes
             copy[at] ^= 0x20
             let error = load(text, copy)

@@ -78,45 +78,60 @@ enum MetadataValidation {
         }
     }
 
-    /// Trap codes compiled code raises at trap sites (not the host's own).
-    static let siteTrapCodes = Set(TrapCode.allCases.filter { $0 != .exit && $0 != .hostError }.map(\.rawValue))
+    /// Trap codes compiled code raises at trap sites (not the host's own),
+    /// as a bit set: the check runs once per site.
+    static let siteTrapCodes: UInt64 = TrapCode.allCases.filter { $0 != .exit && $0 != .hostError }
+        .reduce(0) { $0 | 1 << UInt64($1.rawValue) }
 
-    /// Sorted by code offset (the signal handler searches them), each inside the function it names, with a
-    /// trap code compiled code raises.
+    /// Sorted by code offset (the signal handler searches them), each inside
+    /// the function it names, with a trap code compiled code raises. A large
+    /// module has hundreds of thousands: one tight pass.
     static func checkTrapSites(_ metadata: MetadataView, importedFunctions: UInt32) throws(CompiledModuleError) {
-        let sites = metadata.trapSites
-        var previous: UInt32? = nil
+        guard let sites = metadata.trapSites.baseAddress else { return }
+        let validCodes = siteTrapCodes
+        let offsets = metadata.functionOffsets, sizes = metadata.functionSizes
+        let functionCount = UInt32(offsets.count)
+        var previous: UInt32 = 0
         for index in 0..<metadata.trapSiteCount {
-            func field(_ number: Int) -> UInt32 {
-                UInt32(littleEndian: sites.loadUnaligned(fromByteOffset: index * 16 + number * 4, as: UInt32.self))
-            }
-            let offset = field(0), code = field(1), function = field(3)
-            if let previous, offset < previous {
+            // Entries are 4-byte aligned (the section is, and so is every table).
+            let entry = sites + index * 16
+            let offset = UInt32(littleEndian: entry.load(as: UInt32.self))
+            let code = UInt32(littleEndian: entry.load(fromByteOffset: 4, as: UInt32.self))
+            let function = UInt32(littleEndian: entry.load(fromByteOffset: 12, as: UInt32.self))
+            guard offset >= previous else {
                 throw CompiledModuleError("trap site \(index) at 0x\(hex(UInt64(offset))) is out of order")
             }
-            guard siteTrapCodes.contains(code) else {
+            guard code < 64, validCodes & (1 << UInt64(code)) != 0 else {
                 throw CompiledModuleError("trap site \(index) has trap code \(code), which compiled code does not raise")
             }
-            let defined = Int(function) - Int(importedFunctions)
-            guard defined >= 0, defined < metadata.functionOffsets.count,
-                  offset &- metadata.functionOffsets[defined] < metadata.functionSizes[defined] else {
+            let defined = function &- importedFunctions
+            guard function >= importedFunctions, defined < functionCount,
+                  offset &- offsets[Int(defined)] < sizes[Int(defined)] else {
                 throw CompiledModuleError("trap site \(index) at 0x\(hex(UInt64(offset))) is not inside function \(function)")
             }
             previous = offset
         }
     }
 
-    /// Sorted by return offset, each inside a defined function's code.
+    /// Sorted by return offset, each inside a defined function's code. Both
+    /// tables are sorted (the layout check made the functions so), so one
+    /// walk over the two does it.
     static func checkCallSites(_ metadata: MetadataView) throws(CompiledModuleError) {
-        var previous: UInt32? = nil
+        guard let sites = metadata.callSites.baseAddress else { return }
+        let offsets = metadata.functionOffsets, sizes = metadata.functionSizes
+        var previous: UInt32 = 0
+        var function = 0
         for index in 0..<(metadata.callSites.count / 8) {
-            let offset = UInt32(littleEndian: metadata.callSites.loadUnaligned(fromByteOffset: index * 8, as: UInt32.self))
-            if let previous, offset <= previous {
+            let offset = UInt32(littleEndian: sites.load(fromByteOffset: index * 8, as: UInt32.self))
+            guard offset > previous else {
                 throw CompiledModuleError("call site \(index) at 0x\(hex(UInt64(offset))) is out of order")
             }
             // A return address may equal the end of its function (a call
             // that never returns, last).
-            guard offset > 0, metadata.definedFunction(containing: offset - 1) != nil else {
+            while function < offsets.count, UInt64(offsets[function]) + UInt64(sizes[function]) < UInt64(offset) {
+                function += 1
+            }
+            guard function < offsets.count, offset > offsets[function] else {
                 throw CompiledModuleError("call site \(index) returns to 0x\(hex(UInt64(offset))), outside every function")
             }
             previous = offset
