@@ -8,12 +8,15 @@ import WasmModel
 public final class Func {
     /// The runtime's function.
     public let runtime: SwasmRuntime.Function
-    let maximumStackSize: Int?
+    /// The store, kept alive while the function is held.
+    let store: any StoreOwner
 
-    init(_ runtime: SwasmRuntime.Function, maximumStackSize: Int?) {
+    init(_ runtime: SwasmRuntime.Function, store: any StoreOwner) {
         self.runtime = runtime
-        self.maximumStackSize = maximumStackSize
+        self.store = store
     }
+
+    var maximumStackSize: Int? { store.context.maximumStackSize }
 
     /// The function's signature.
     public var type: FunctionType { runtime.type }
@@ -37,15 +40,27 @@ public final class Func {
     /// and reaches the Swift code that called into wasm: a ``Trap`` as
     /// itself, any other error unchanged (inside the runtime it travels as
     /// a `hostError` trap, which ``Trap/hostError`` holds).
+    ///
+    /// The function may be imported, stored in tables and globals, and
+    /// passed to wasm as a funcref; called through a table entry or global
+    /// the host set, its ``Caller`` knows the store but not the calling
+    /// instance (``Caller/memory`` is nil).
+    ///
+    /// The store keeps `body` alive and every object of the store keeps the
+    /// store alive: reach the store's instances through the ``Caller`` (or
+    /// capture them weakly), since a closure that captures an ``Instance``
+    /// or ``Func`` of its own store keeps that store alive for good.
     public convenience init<T>(_ store: Store<T>, type: FunctionType,
                                _ body: @escaping (Caller<T>, [Value]) throws -> [Value]) {
-        let maximumStackSize = store.engine.config.maximumStackSize
-        let function = SwasmRuntime.Function(type: type) { [weak store] runtimeCaller, arguments in
-            guard let store else { throw Trap(.hostError) }
+        // Weak: the store holds the function. Every object of the embedding
+        // API holds the store, so only the runtime's objects can outlive it.
+        let function = SwasmRuntime.Function(type: type, hostCallTrampoline: HostCallTrampolines.trampoline(for: type)) {
+            [weak store] runtimeCaller, arguments in
+            guard let store else { throw StoreFreedError() }
             return try body(Caller(store: store, runtime: runtimeCaller), arguments)
         }
-        self.init(function, maximumStackSize: maximumStackSize)
-        store.objects.append(self)
+        self.init(function, store: store)
+        store.context.objects.append(function)
     }
 
     /// This function as a ``TypedFunc`` with parameters `P` and result `R`,

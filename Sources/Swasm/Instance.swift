@@ -3,8 +3,8 @@ import SwasmRuntime
 import WasmModel
 
 /// An instantiated module: its exports as ``Func``, ``Memory``, ``Global``
-/// and ``Table`` objects. It lives as long as its ``Store`` (or longer,
-/// while the host holds it).
+/// and ``Table`` objects. It lives as long as its ``Store``, and keeps the
+/// store alive while the host holds it.
 public final class Instance {
     /// The runtime's instance.
     public let runtime: SwasmRuntime.Instance
@@ -12,15 +12,13 @@ public final class Instance {
     public let module: Module
     /// The WASI context, when the instance was linked against WASI.
     public let wasi: WASI?
-    let maximumStackSize: Int?
-    let limits: StoreLimits
+    let store: any StoreOwner
 
-    init(runtime: SwasmRuntime.Instance, module: Module, wasi: WASI?, maximumStackSize: Int?, limits: StoreLimits) {
-        self.runtime = runtime
-        self.module = module
-        self.wasi = wasi
-        self.maximumStackSize = maximumStackSize
-        self.limits = limits
+    init(_ record: InstanceRecord, store: any StoreOwner) {
+        runtime = record.runtime
+        module = record.module
+        wasi = record.wasi
+        self.store = store
     }
 
     /// Instantiates `module` in `store` with `imports` in the module's import
@@ -33,20 +31,18 @@ public final class Instance {
 
     convenience init<T>(_ store: Store<T>, module: Module, imports: [ExternValue], wasi: WASI?) throws {
         try store.checkInstantiation(of: module)
+        let context = store.context
         let runtime = try Trap.unwrappingHostErrors {
             try SwasmRuntime.Instance(module: module.compiled, imports: imports, hostContext: wasi,
-                                      memoryReservation: store.engine.config.memoryReservation)
+                                      memoryReservation: context.engine.config.memoryReservation,
+                                      interruptSignal: context.interruptSignal)
         }
-        // memory.grow run by wasm code obeys the store's page limit too.
-        if let limit = store.limits.maximumMemoryPages {
-            for memory in runtime.memories { memory.growthLimit = min(memory.growthLimit ?? limit, limit) }
-        }
-        if let limit = store.limits.maximumTableElements {
-            for table in runtime.tables { table.growthLimit = min(table.growthLimit ?? limit, limit) }
-        }
-        self.init(runtime: runtime, module: module, wasi: wasi, maximumStackSize: store.engine.config.maximumStackSize,
-                  limits: store.limits)
-        store.add(self)
+        // memory.grow and table.grow run by wasm code obey the store's limits too.
+        for memory in runtime.memories { context.govern(memory) }
+        for table in runtime.tables { context.govern(table) }
+        let record = InstanceRecord(runtime: runtime, module: module, wasi: wasi)
+        self.init(record, store: store)
+        context.instances.append(record)
     }
 
     /// The export called `name`, nil when there is none.
@@ -60,7 +56,7 @@ public final class Instance {
     }
 
     private func wrap(_ value: ExternValue, _ name: String) -> Extern {
-        let result = Extern(value, maximumStackSize: maximumStackSize, limits: limits)
+        let result = Extern(value, store: store)
         result.func?.name = "\"\(name)\""
         return result
     }
@@ -128,10 +124,12 @@ public final class Instance {
         }
     }
 
-    /// Stops code of this instance compiled with `Config.interruptible` at
-    /// its next loop iteration with an `interrupted` trap. Safe from any thread.
-    public func interrupt() { runtime.interrupt() }
+    /// Interrupts the instance's store (``Store/interrupt()``): code compiled
+    /// with `Config.interruptible` stops at its next loop iteration with an
+    /// `interrupted` trap, in this instance and in any other of the store
+    /// (a library this one called). Safe from any thread.
+    public func interrupt() { store.context.interruptSignal.raise() }
 
-    /// Lets the instance run again after `interrupt()`.
-    public func clearInterrupt() { runtime.clearInterrupt() }
+    /// Lets the store's instances run again after `interrupt()`.
+    public func clearInterrupt() { store.context.interruptSignal.clear() }
 }

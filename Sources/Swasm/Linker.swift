@@ -14,20 +14,31 @@ import WasmModel
 /// Host functions defined with ``defineFunc(module:name:_:)`` are created
 /// anew in each store an instance is made in, so one linker serves many
 /// stores (of the same data type `T`).
+///
+/// Each module and name has one definition. Defining a name again throws
+/// ``DuplicateDefinition`` unless ``allowShadowing`` is set; then the last
+/// definition wins. ``defineWASI(_:)`` defines every WASI function under
+/// `wasi_snapshot_preview1` by the same rule, so a function defined after
+/// it replaces that WASI function, and `defineWASI` after a definition
+/// replaces the definition.
 public final class Linker<T> {
     /// The engine modules must be compiled by.
     public let engine: Engine
-    /// Whether a later definition may replace an earlier one of the same name.
+    /// Whether a later definition may replace an earlier one of the same
+    /// name (the last one wins); otherwise defining a name twice throws.
     public var allowShadowing = false
 
     private enum Definition {
         case item(Extern)
         case host(HostDefinition<T>)
+        /// A WASI function, acting on the WASI context of the instance.
+        case wasi(FunctionType)
 
         var type: ExternType {
             switch self {
             case .item(let item): return item.type
             case .host(let definition): return .function(definition.type)
+            case .wasi(let type): return .function(type)
             }
         }
     }
@@ -47,10 +58,14 @@ public final class Linker<T> {
     }
 
     private func insert(_ module: String, _ name: String, _ definition: Definition) throws {
+        try checkUndefined(module, name)
+        definitions[WasmName(module), default: [:]][WasmName(name)] = definition
+    }
+
+    private func checkUndefined(_ module: String, _ name: String) throws {
         if !allowShadowing, definitions[WasmName(module)]?[WasmName(name)] != nil {
             throw DuplicateDefinition(module: module, name: name)
         }
-        definitions[WasmName(module), default: [:]][WasmName(name)] = definition
     }
 
     /// Defines `item` as import `module` `name`.
@@ -97,7 +112,17 @@ public final class Linker<T> {
     /// instantiated from now on; each instance gets its own WASI context
     /// made from `configuration` (its stdio descriptors are duplicated then,
     /// so they must stay open until instances are made).
+    ///
+    /// Defines every WASI function by name: throws ``DuplicateDefinition``
+    /// when one is already defined (also by an earlier `defineWASI`) unless
+    /// ``allowShadowing`` is set, and defines nothing then.
     public func defineWASI(_ configuration: WASIConfiguration = WASIConfiguration()) throws {
+        let names = WASI.functionNames
+        for name in names { try checkUndefined(WASI.moduleName, name) }
+        for name in names {
+            let type = WASI.function(named: name)!.type
+            definitions[WasmName(WASI.moduleName), default: [:]][WasmName(name)] = .wasi(type)
+        }
         wasiConfiguration = configuration
     }
 
@@ -106,46 +131,39 @@ public final class Linker<T> {
 
     /// Instantiates `module` in `store`, resolving its imports by name. Throws
     /// ``LinkError`` naming the first import that is undefined or has another
-    /// type, ``ResourceLimitError`` past the store's limits, and ``Trap`` when
-    /// the start function traps.
+    /// type (with both types), ``ResourceLimitError`` past the store's
+    /// limits, and ``Trap`` when the start function traps.
     public func instantiate(_ store: Store<T>, _ module: Module) throws -> Instance {
-        var other: [WasmName: [WasmName: ExternValue]] = [:]
         var imports: [ExternValue] = []
         var usesWASI = false
         for entry in module.imports {
-            let moduleName = WasmName(entry.module), fieldName = WasmName(entry.name)
-            if moduleName == WasmName(WASI.moduleName), wasiConfiguration != nil, definitions[moduleName]?[fieldName] == nil {
-                usesWASI = true
-                continue
-            }
-            guard let definition = definitions[moduleName]?[fieldName] else {
-                throw LinkError(module: entry.module, name: entry.name, expected: entry.type, found: nil, reason: "unknown import")
+            guard let definition = definitions[WasmName(entry.module)]?[WasmName(entry.name)] else {
+                throw LinkError(module: entry.module, name: entry.name, expected: entry.type, found: nil,
+                                reason: unknownImportReason(entry))
             }
             let value: ExternValue
             switch definition {
             case .item(let item): value = item.runtime
             case .host(let host): value = .function(Func(store, type: host.type, host.body).runtime)
+            case .wasi: value = .function(WASI.function(named: entry.name)!)
             }
             guard SwasmRuntime.Instance.matches(value.type, entry.type) else {
                 throw LinkError(module: entry.module, name: entry.name, expected: entry.type, found: value.type,
                                 reason: "incompatible import type")
             }
+            // A WASI module whose WASI functions the host all replaced is
+            // still a WASI program (runStart needs the context).
+            if entry.module == WASI.moduleName, wasiConfiguration != nil { usesWASI = true }
             imports.append(value)
-            other[moduleName, default: [:]][fieldName] = value
         }
-        guard usesWASI, let wasiConfiguration else {
-            return try Instance(store, module: module, imports: imports, wasi: nil)
-        }
-        let wasi = try WASI(wasiConfiguration)
-        let resolved: [ExternValue]
-        do {
-            resolved = try WASI.imports(for: module.compiled, other: other)
-        } catch let error as WASIError {
-            let entry = module.imports.first { $0.module == WASI.moduleName }!
-            throw LinkError(module: entry.module, name: entry.name, expected: entry.type, found: nil,
-                            reason: "incompatible import type (\(error.description))")
-        }
-        return try Instance(store, module: module, imports: resolved, wasi: wasi)
+        let wasi = try usesWASI ? WASI(wasiConfiguration!) : nil
+        return try Instance(store, module: module, imports: imports, wasi: wasi)
+    }
+
+    private func unknownImportReason(_ entry: ImportType) -> String {
+        guard entry.module == WASI.moduleName else { return "unknown import" }
+        if wasiConfiguration == nil { return "unknown import (WASI is not defined: call defineWASI)" }
+        return "unknown import (not a WASI preview 1 function)"
     }
 
     /// Instantiates a WASI command and runs its `_start`; returns the exit

@@ -28,7 +28,8 @@ public enum MemoryAccessError: Error, Sendable, Equatable, CustomStringConvertib
     case outOfBounds(address: UInt64, count: Int, size: Int)
     /// The bytes are not valid UTF-8.
     case invalidUTF8(address: UInt64)
-    /// The memory cannot grow by that much.
+    /// The memory cannot grow by that much (past its maximum, or past the
+    /// address space reserved for it).
     case growFailed(delta: UInt64, pages: UInt64)
 
     public var description: String {
@@ -41,6 +42,19 @@ public enum MemoryAccessError: Error, Sendable, Equatable, CustomStringConvertib
     }
 }
 
+/// Host access to a table went wrong.
+public enum TableAccessError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The table cannot grow by that much (past its maximum or the runtime's
+    /// limit of `Table.implementationLimit` elements).
+    case growFailed(delta: UInt64, count: UInt64)
+
+    public var description: String {
+        switch self {
+        case .growFailed(let delta, let count): return "a table of \(count) elements cannot grow by \(delta)"
+        }
+    }
+}
+
 /// Anything an instance imports or exports.
 public enum Extern {
     case `func`(Func)
@@ -48,12 +62,12 @@ public enum Extern {
     case global(Global)
     case table(Table)
 
-    init(_ value: ExternValue, maximumStackSize: Int?, limits: StoreLimits) {
+    init(_ value: ExternValue, store: any StoreOwner) {
         switch value {
-        case .function(let f): self = .func(Func(f, maximumStackSize: maximumStackSize))
-        case .memory(let m): self = .memory(Memory(m, limits: limits))
-        case .global(let g): self = .global(Global(g))
-        case .table(let t): self = .table(Table(t, limits: limits))
+        case .function(let f): self = .func(Func(f, store: store))
+        case .memory(let m): self = .memory(Memory(m, store: store))
+        case .global(let g): self = .global(Global(g, store: store))
+        case .table(let t): self = .table(Table(t, store: store))
         }
     }
 
@@ -86,20 +100,24 @@ public enum Extern {
 public final class Memory {
     /// The runtime's memory.
     public let runtime: SwasmRuntime.Memory
-    let maximumPages: UInt64?
+    /// The store, kept alive while the memory is held.
+    let store: any StoreOwner
 
-    init(_ runtime: SwasmRuntime.Memory, limits: StoreLimits) {
+    init(_ runtime: SwasmRuntime.Memory, store: any StoreOwner) {
         self.runtime = runtime
-        maximumPages = limits.maximumMemoryPages
+        self.store = store
     }
 
     /// A new memory of `type` in `store`, using the engine's memory strategy;
-    /// throws ``ResourceLimitError`` past the store's memory limit.
+    /// throws ``ResourceLimitError`` past the store's memory limit. Growing
+    /// it (by the host or by wasm code) obeys the store's limits.
     public convenience init<T>(_ store: Store<T>, type: MemoryType) throws {
-        try store.checkMemory(pages: type.limits.min)
-        self.init(try SwasmRuntime.Memory(type: type, strategy: store.engine.runtimeStrategy,
-                                            reservation: store.engine.config.memoryReservation), limits: store.limits)
-        store.objects.append(self)
+        try store.context.checkMemory(pages: type.limits.min)
+        let memory = try SwasmRuntime.Memory(type: type, strategy: store.engine.runtimeStrategy,
+                                             reservation: store.engine.config.memoryReservation)
+        store.context.govern(memory)
+        self.init(memory, store: store)
+        store.context.objects.append(memory)
     }
 
     /// The current type (current size as minimum, and the declared maximum).
@@ -114,8 +132,8 @@ public final class Memory {
     @discardableResult
     public func grow(by delta: UInt64) throws -> UInt64 {
         let old = pageCount
-        if let maximumPages, old + delta > maximumPages {
-            throw ResourceLimitError("growing a memory of \(old) pages by \(delta) exceeds the store's limit of \(maximumPages) pages")
+        if delta > 0, let limit = store.context.limits.maximumMemoryPages, delta > limit || old > limit - delta {
+            throw ResourceLimitError("growing a memory of \(old) pages by \(delta) exceeds the store's limit of \(limit) pages")
         }
         guard let result = runtime.grow(by: delta) else { throw MemoryAccessError.growFailed(delta: delta, pages: old) }
         return result
@@ -193,13 +211,19 @@ public final class Memory {
 public final class Global {
     /// The runtime's global.
     public let runtime: SwasmRuntime.Global
+    /// The store, kept alive while the global is held.
+    let store: any StoreOwner
 
-    init(_ runtime: SwasmRuntime.Global) { self.runtime = runtime }
+    init(_ runtime: SwasmRuntime.Global, store: any StoreOwner) {
+        self.runtime = runtime
+        self.store = store
+    }
 
     /// A new global of `type` holding `value` in `store`.
     public convenience init<T>(_ store: Store<T>, type: GlobalType, value: Value) throws {
-        self.init(try SwasmRuntime.Global(type: type, value: value))
-        store.objects.append(self)
+        let global = try SwasmRuntime.Global(type: type, value: value)
+        self.init(global, store: store)
+        store.context.objects.append(global)
     }
 
     /// The global's type and mutability.
@@ -225,18 +249,22 @@ public final class Global {
 public final class Table {
     /// The runtime's table.
     public let runtime: SwasmRuntime.Table
-    let maximumElements: UInt64?
+    /// The store, kept alive while the table is held.
+    let store: any StoreOwner
 
-    init(_ runtime: SwasmRuntime.Table, limits: StoreLimits) {
+    init(_ runtime: SwasmRuntime.Table, store: any StoreOwner) {
         self.runtime = runtime
-        maximumElements = limits.maximumTableElements
+        self.store = store
     }
 
-    /// A new table of `type` in `store`, filled with `initialValue` (default null).
+    /// A new table of `type` in `store`, filled with `initialValue` (default
+    /// null). Growing it (by the host or by wasm code) obeys the store's limits.
     public convenience init<T>(_ store: Store<T>, type: TableType, initialValue: Value? = nil) throws {
-        try store.checkTable(elements: type.limits.min)
-        self.init(try SwasmRuntime.Table(type: type, initialValue: initialValue), limits: store.limits)
-        store.objects.append(self)
+        try store.context.checkTable(elements: type.limits.min)
+        let table = try SwasmRuntime.Table(type: type, initialValue: initialValue)
+        store.context.govern(table)
+        self.init(table, store: store)
+        store.context.objects.append(table)
     }
 
     /// The current type (current size as minimum).
@@ -250,19 +278,25 @@ public final class Table {
     /// Sets element `index` to `value` (of the table's element type).
     public func set(_ index: Int, _ value: Value) throws { try runtime.set(index, value) }
 
-    /// Sets element `index` to `function`.
-    public func set(_ index: Int, _ function: Func) throws { try runtime.set(index, function.runtime.value) }
+    /// Sets element `index` to `function`, which wasm code may then call
+    /// with `call_indirect` (host functions too); the table keeps it alive.
+    public func set(_ index: Int, _ function: Func) throws { try runtime.set(index, function.runtime) }
 
     /// Grows by `delta` elements filled with `initialValue` (default null);
-    /// returns the old size. Throws past the maximum or the store's limit.
+    /// returns the old size. Throws ``ResourceLimitError`` past the store's
+    /// limit and ``TableAccessError`` past the maximum.
     @discardableResult
     public func grow(by delta: UInt64, initialValue: Value? = nil) throws -> UInt64 {
         let old = UInt64(count)
-        if let maximumElements, old + delta > maximumElements {
-            throw ResourceLimitError("growing a table of \(old) elements by \(delta) exceeds the store's limit of \(maximumElements)")
+        if delta > 0, let limit = store.context.limits.maximumTableElements, delta > limit || old > limit - delta {
+            throw ResourceLimitError("growing a table of \(old) elements by \(delta) exceeds the store's limit of \(limit)")
         }
+        if let initialValue, initialValue.type != runtime.elementType {
+            throw InstanceError.typeMismatch(expected: runtime.elementType, found: initialValue.type)
+        }
+        if let initialValue { try SwasmRuntime.Function.requireCallableFromWasm(initialValue) }
         guard let result = runtime.grow(by: delta, initialValue: initialValue) else {
-            throw InstanceError.indexOutOfBounds(index: old + delta, count: count)
+            throw TableAccessError.growFailed(delta: delta, count: old)
         }
         return result
     }

@@ -2,13 +2,14 @@
 // resource limits.
 import SwasmRuntime
 
-/// Resource limits of a ``Store``, checked when something is created in it.
+/// Resource limits of a ``Store``.
 ///
 /// Enforced at instantiation (the memories and tables a module defines, and
 /// the number of instances), when the host creates memories and tables, and
-/// when the host grows them through this API. `memory.grow` and `table.grow`
-/// executed by wasm code are bounded only by the declared maximums: the
-/// runtime offers no hook for them.
+/// at every grow, by the host or by wasm code (`memory.grow`, `table.grow`),
+/// of any memory or table of the store's instances or created in the store.
+/// Growth is checked against the store's limits at the time it happens:
+/// changing ``Store/limits`` applies to existing instances too.
 public struct StoreLimits: Sendable, Hashable {
     /// The most pages one memory may have; nil: no limit beyond the spec's.
     public var maximumMemoryPages: UInt64?
@@ -37,26 +38,107 @@ public struct ResourceLimitError: Error, Sendable, CustomStringConvertible {
 /// that host functions see through ``Caller/data``.
 ///
 /// A store and everything in it belong to one thread at a time (it is not
-/// `Sendable`); use one store per thread. Objects live as long as the store
-/// (or longer, while the host holds them).
-public final class Store<T> {
+/// `Sendable`); use one store per thread. Objects live as long as the store,
+/// and the store lives as long as anything of it the host holds (an
+/// ``Instance``, ``Func``, ``Memory``, ``Table``, ``Global`` or ``Extern``),
+/// so host functions keep working however long an instance is kept.
+///
+/// Limits and interruption apply to the whole store: ``limits`` are read at
+/// every grow, and ``interrupt()`` stops code running in any of its
+/// instances (with `Engine.Config.interruptible`).
+public final class Store<T>: StoreOwner {
     /// The engine whose settings (stack size, memory strategy) apply.
-    public let engine: Engine
+    public var engine: Engine { context.engine }
     /// The embedder's data, shared with host functions.
     public var data: T
-    /// The limits checked when instances and objects are created.
-    public var limits: StoreLimits
+    /// The limits checked when instances and objects are created and when
+    /// memories and tables grow; a change applies at once to everything in
+    /// the store.
+    public var limits: StoreLimits {
+        get { context.limits }
+        set { context.limits = newValue }
+    }
     /// The instances created in this store, in order.
-    public private(set) var instances: [Instance] = []
-    /// Host objects kept alive by the store.
-    var objects: [AnyObject] = []
+    public var instances: [Instance] { context.instances.map { Instance($0, store: self) } }
+
+    let context: StoreContext
 
     /// A store with `data` for host functions, using `engine`.
     public init(engine: Engine, data: T, limits: StoreLimits = StoreLimits()) {
-        self.engine = engine
+        context = StoreContext(engine: engine, limits: limits)
         self.data = data
-        self.limits = limits
     }
+
+    /// Stops code compiled with `Engine.Config.interruptible` running in any
+    /// instance of the store (also one another instance called) at its next
+    /// loop iteration, with an `interrupted` trap; calls keep trapping until
+    /// ``clearInterrupt()``. From another thread, use ``interruptHandle``.
+    public func interrupt() { context.interruptSignal.raise() }
+
+    /// Lets the store's instances run again after ``interrupt()``.
+    public func clearInterrupt() { context.interruptSignal.clear() }
+
+    /// A handle that interrupts this store from any thread.
+    public var interruptHandle: InterruptHandle { InterruptHandle(signal: context.interruptSignal) }
+
+    /// Checks a module's defined memories and tables and the instance count.
+    func checkInstantiation(of module: Module) throws {
+        if let limit = limits.maximumInstances, context.instances.count >= limit {
+            throw ResourceLimitError("the store already holds \(context.instances.count) instances, its limit is \(limit)")
+        }
+        for memory in module.compiled.module.memories { try context.checkMemory(pages: memory.limits.min) }
+        for table in module.compiled.module.tables { try context.checkTable(elements: table.limits.min) }
+    }
+}
+
+extension Store where T == Void {
+    /// A store without user data.
+    public convenience init(engine: Engine, limits: StoreLimits = StoreLimits()) {
+        self.init(engine: engine, data: (), limits: limits)
+    }
+}
+
+/// Interrupts a ``Store`` from any thread (see ``Store/interrupt()``).
+public struct InterruptHandle: Sendable {
+    let signal: InterruptSignal
+
+    /// Stops the store's interruptible code at its next loop iteration.
+    public func interrupt() { signal.raise() }
+
+    /// Lets the store's instances run again.
+    public func clearInterrupt() { signal.clear() }
+}
+
+/// A host function was called after its store was freed: only possible
+/// through the runtime's objects (`Instance.runtime`, `Func.runtime`...),
+/// which do not keep the store alive as the embedding API's objects do.
+public struct StoreFreedError: Error, Sendable, CustomStringConvertible {
+    public var description: String {
+        "a host function was called after its Store was freed (hold the Store, or an Instance or Func of it,"
+            + " not only the runtime's objects)"
+    }
+}
+
+/// What every object of a store shares, whatever the store's data type.
+final class StoreContext {
+    let engine: Engine
+    var limits: StoreLimits {
+        didSet { limiter.update(limits) }
+    }
+    /// The limits as every memory and table of the store reads them.
+    let limiter = ResourceLimiter()
+    let interruptSignal = InterruptSignal()
+    /// The runtime's objects the host created in the store, kept alive with it.
+    var objects: [AnyObject] = []
+    var instances: [InstanceRecord] = []
+
+    init(engine: Engine, limits: StoreLimits) {
+        self.engine = engine
+        self.limits = limits
+        limiter.update(limits)
+    }
+
+    var maximumStackSize: Int? { engine.config.maximumStackSize }
 
     func checkMemory(pages: UInt64) throws {
         if let limit = limits.maximumMemoryPages, pages > limit {
@@ -70,23 +152,32 @@ public final class Store<T> {
         }
     }
 
-    /// Checks a module's defined memories and tables and the instance count.
-    func checkInstantiation(of module: Module) throws {
-        if let limit = limits.maximumInstances, instances.count >= limit {
-            throw ResourceLimitError("the store already holds \(instances.count) instances, its limit is \(limit)")
-        }
-        for memory in module.compiled.module.memories { try checkMemory(pages: memory.limits.min) }
-        for table in module.compiled.module.tables { try checkTable(elements: table.limits.min) }
-    }
+    /// Makes `memory` obey the store's limits whoever grows it.
+    func govern(_ memory: SwasmRuntime.Memory) { memory.limiter = limiter }
 
-    func add(_ instance: Instance) { instances.append(instance) }
+    /// Makes `table` obey the store's limits whoever grows it.
+    func govern(_ table: SwasmRuntime.Table) { table.limiter = limiter }
 }
 
-extension Store where T == Void {
-    /// A store without user data.
-    public convenience init(engine: Engine, limits: StoreLimits = StoreLimits()) {
-        self.init(engine: engine, data: (), limits: limits)
+extension ResourceLimiter {
+    func update(_ limits: StoreLimits) {
+        maximumMemoryPages = limits.maximumMemoryPages
+        maximumTableElements = limits.maximumTableElements
     }
+}
+
+/// A store, whatever its data type: what the embedding API's objects hold
+/// to keep it (and the data its host functions use) alive.
+protocol StoreOwner: AnyObject {
+    var context: StoreContext { get }
+}
+
+/// An instance as its store keeps it (the store does not hold the
+/// embedding API's `Instance`, which holds the store).
+struct InstanceRecord {
+    let runtime: SwasmRuntime.Instance
+    let module: Module
+    let wasi: WASI?
 }
 
 /// What a host function sees when wasm calls it: the store's data and the
@@ -95,7 +186,8 @@ public struct Caller<T> {
     /// The store the function was created in.
     public let store: Store<T>
     /// The runtime's view of the caller (nil instance when the host called
-    /// the function directly).
+    /// the function directly, or wasm called it through a table entry or
+    /// global the host set, whose record does not know its caller).
     public let runtime: SwasmRuntime.Caller
 
     /// The store's data.
@@ -105,13 +197,13 @@ public struct Caller<T> {
     }
 
     /// The calling instance's export `name`; nil when it has none (or the
-    /// host called the function directly).
+    /// calling instance is unknown, see ``runtime``).
     public func export(named name: String) -> Extern? {
-        runtime.export(named: name).map { Extern($0, maximumStackSize: store.engine.config.maximumStackSize, limits: store.limits) }
+        runtime.export(named: name).map { Extern($0, store: store) }
     }
 
     /// The calling instance's memory 0, exported or not.
     public var memory: Memory? {
-        runtime.memory.map { Memory($0, limits: store.limits) }
+        runtime.memory.map { Memory($0, store: store) }
     }
 }

@@ -21,19 +21,19 @@ public enum ModuleInput {
         return !(bytes.count >= 4 && bytes[0] == 0 && bytes[1] == 0x61 && bytes[2] == 0x73 && bytes[3] == 0x6D)
     }
 
-    /// True when the file starts with the ELF magic: a swasmc object.
+    /// True when the file is a regular file that starts with the ELF magic:
+    /// a swasmc object. (Anything else is left to `binary(atPath:)`, which
+    /// says what is wrong with it.)
     public static func isObjectFile(atPath path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        let magic = (try? handle.read(upToCount: 4)) ?? Data()
-        return magic == Data([0x7F, 0x45, 0x4C, 0x46])
+        guard let file = try? RegularFile(path) else { return false }
+        defer { close(file.descriptor) }
+        var magic: [UInt8] = [0, 0, 0, 0]
+        return read(file.descriptor, &magic, 4) == 4 && magic == [0x7F, 0x45, 0x4C, 0x46]
     }
 
     /// The binary encoding of the module at `path`.
     public static func binary(atPath path: String) throws(InputError) -> [UInt8] {
-        guard let bytes = readFile(path) else {
-            throw InputError(path: path, detail: "cannot read file: \(String(cString: strerror(errno)))")
-        }
+        let bytes = try readFile(path)
         guard isText(path: path, bytes: bytes) else { return bytes }
         guard let source = String(bytes: bytes, encoding: .utf8) else {
             throw InputError(path: path, detail: "text module is not valid UTF-8")
@@ -41,6 +41,16 @@ public enum ModuleInput {
         do {
             return try WasmText.assemble(source)
         } catch {
+            throw InputError(path: path, detail: error.description)
+        }
+    }
+
+    /// Runs `body`, naming `path` in the module error it throws (an
+    /// unsupported feature found by the compiler, for instance).
+    public static func naming<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as WasmError {
             throw InputError(path: path, detail: error.description)
         }
     }
@@ -56,28 +66,69 @@ public enum ModuleInput {
     }
 }
 
-/// Reads a whole file with plain read(2) straight into the array: several
-/// times faster than going through Data for large modules.
-func readFile(_ path: String) -> [UInt8]? {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var info = stat()
-    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-    let size = Int(info.st_size)
-    var failed = false
+/// An open descriptor of a regular file and its size. Directories, FIFOs,
+/// sockets and devices are refused by name: reading them would fail with an
+/// unrelated errno text, or block (a FIFO without a writer).
+struct RegularFile {
+    let descriptor: Int32
+    let size: Int
+
+    init(_ path: String) throws(InputError) {
+        // O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw InputError(path: path, detail: "cannot read file: \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw InputError(path: path, detail: "cannot read file: \(reason)")
+        }
+        let type = info.st_mode & S_IFMT
+        guard type == S_IFREG else {
+            close(fd)
+            let what: String
+            switch type {
+            case S_IFDIR: what = "is a directory, not a file"
+            case S_IFIFO: what = "is a FIFO (named pipe), not a regular file"
+            case S_IFSOCK: what = "is a socket, not a regular file"
+            case S_IFCHR: what = "is a character device, not a regular file"
+            case S_IFBLK: what = "is a block device, not a regular file"
+            default: what = "is not a regular file"
+            }
+            throw InputError(path: path, detail: what)
+        }
+        descriptor = fd
+        size = Int(info.st_size)
+    }
+}
+
+/// Reads a whole regular file with plain read(2) straight into the array:
+/// several times faster than going through Data for large modules.
+func readFile(_ path: String) throws(InputError) -> [UInt8] {
+    let file = try RegularFile(path)
+    defer { close(file.descriptor) }
+    let size = file.size
+    var readError: Int32 = 0
     let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
         var done = 0
         while done < size {
-            let n = read(fd, buffer.baseAddress! + done, size - done)
+            let n = read(file.descriptor, buffer.baseAddress! + done, size - done)
             if n < 0 && errno == EINTR { continue }
+            if n < 0 { readError = errno }
             if n <= 0 { break }
             done += n
         }
-        failed = done != size
         count = done
     }
-    return failed ? nil : bytes
+    if readError != 0 {
+        throw InputError(path: path, detail: "cannot read file: \(String(cString: strerror(readError)))")
+    }
+    guard bytes.count == size else {
+        throw InputError(path: path, detail: "cannot read file: it changed size while being read (\(bytes.count) of \(size) bytes)")
+    }
+    return bytes
 }
 
 /// Writes `tool: error: message` to standard error.

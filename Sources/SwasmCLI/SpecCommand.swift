@@ -159,7 +159,7 @@ extension SpecCommand {
                     compiled += 1
                 } catch {
                     let text = "\(error)"
-                    if text.contains("not supported yet") {
+                    if (error as? WasmError)?.kind == .unsupported || text.contains("not supported yet") {
                         unsupported += 1
                     } else {
                         failures[name, default: 0] += 1

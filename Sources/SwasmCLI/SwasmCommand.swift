@@ -100,7 +100,8 @@ extension SwasmCommand {
                 notices accidental corruption but not a deliberate change.
 
                 A module importing wasi_snapshot_preview1 gets WASI: its arguments are the module's path and \
-                the ARGS after `--`, and its exit status is the guest's exit code (0 when _start returns). \
+                the ARGS after `--`, and its exit status is the guest's exit code (0 when _start returns; \
+                proc_exit with a status outside 0...125 is an error, status 1). \
                 With --invoke, prints each result of the function on its own line (the ARGS are its arguments). \
                 A trap exits with status 1.
                 """)
@@ -145,7 +146,9 @@ extension SwasmCommand {
                 return try CompiledModule(image: ObjectImage(path: input), verifyChecksum: verify)
             }
             let module = try ModuleInput.validatedModule(atPath: input)
-            let object = try Compiler.compileObject(module, options: CompilerOptions(optimizationLevel: optimization), prefix: "")
+            let object = try ModuleInput.naming(input) {
+                try Compiler.compileObject(module, options: CompilerOptions(optimizationLevel: optimization), prefix: "")
+            }
             return try CompiledModule(text: object.code.text, metadata: object.metadata)
         }
 

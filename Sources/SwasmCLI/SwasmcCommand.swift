@@ -128,10 +128,12 @@ public struct SwasmcCommand: ParsableCommand {
                 }
                 options.jobs = 1
             }
-            let text = try Compiler.irText(for: module, options: options)
+            let text = try ModuleInput.naming(input) { try Compiler.irText(for: module, options: options) }
             try write(text, defaultExtension: "ir")
         case .asm:
-            let object = try Compiler.compileObject(module, options: options, prefix: symbolPrefix, listing: true)
+            let object = try ModuleInput.naming(input) {
+                try Compiler.compileObject(module, options: options, prefix: symbolPrefix, listing: true)
+            }
             var text = ""
             let imported = module.importedFunctionCount
             for (i, listing) in object.code.listings.enumerated() {
@@ -144,7 +146,7 @@ public struct SwasmcCommand: ParsableCommand {
             }
             try write(text, defaultExtension: "s")
         case .obj:
-            let object = try Compiler.compileObject(module, options: options, prefix: symbolPrefix)
+            let object = try ModuleInput.naming(input) { try Compiler.compileObject(module, options: options, prefix: symbolPrefix) }
             if let header {
                 let text = HeaderEmitter.header(for: module, prefix: symbolPrefix, metadataSize: object.metadata.count,
                                                 source: URL(fileURLWithPath: input).lastPathComponent)

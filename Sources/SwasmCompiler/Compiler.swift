@@ -69,6 +69,7 @@ extension ModuleEnvironment {
 public enum Compiler {
     /// Lowers and optimizes every defined function; result in index order.
     public static func optimizedIR(for module: Module, options: CompilerOptions) throws -> [Function] {
+        try SupportCheck.check(module)
         let environment = ModuleEnvironment(module, options: options)
         let count = module.bodies.count
         return try parallelMap(count, jobs: options.jobs) { i in

@@ -29,6 +29,7 @@ public struct ModuleCode: Sendable {
 extension Compiler {
     /// Lowers, optimizes and compiles every function; links direct calls.
     public static func compileToMachineCode(_ module: Module, options: CompilerOptions, listing: Bool = false) throws -> ModuleCode {
+        try SupportCheck.check(module)
         let environment = ModuleEnvironment(module, options: options)
         let compiled: [CompiledFunction] = try parallelMap(module.bodies.count, jobs: options.jobs, progress: options.progress) { i in
             let index = environment.importedFunctionCount + i

@@ -8,15 +8,19 @@
 
 public enum Decoder {
     /// Decodes a binary module. Throws a `.malformed` error with the offset
-    /// of the first byte that breaks the binary format.
-    public static func decode(_ bytes: [UInt8]) throws(WasmError) -> Module {
+    /// of the first byte that breaks the binary format, or an
+    /// `.implementationLimit` error for a count or size beyond `limits`.
+    public static func decode(_ bytes: [UInt8], limits: ImplementationLimits = .default) throws(WasmError) -> Module {
         var module = Module(bytes: bytes)
         if bytes.isEmpty {
             throw WasmError(.malformed, offset: 0, "unexpected end: magic header not detected (empty input)")
         }
+        if bytes.count > limits.moduleSize {
+            throw limits.exceeded("module", bytes.count, limits.moduleSize, "bytes", offset: 0)
+        }
         let result: Result<Module, WasmError> = bytes.withUnsafeBufferPointer { buffer in
             var decoder = SectionDecoder(
-                reader: ByteReader(base: buffer.baseAddress!, position: 0, end: buffer.count))
+                reader: ByteReader(base: buffer.baseAddress!, position: 0, end: buffer.count), limits: limits)
             do throws(WasmError) {
                 try decoder.decodeModule(into: &module)
                 return .success(module)
@@ -73,6 +77,12 @@ enum SectionID: UInt8 {
 
 struct SectionDecoder {
     var reader: ByteReader
+    var limits = ImplementationLimits.default
+
+    /// Throws when `count` things (`what`, counted in `unit`s) exceed `limit`.
+    func check(_ count: Int, against limit: Int, _ what: String, _ unit: String, offset: Int) throws(WasmError) {
+        if count > limit { throw limits.exceeded(what, count, limit, unit, offset: offset) }
+    }
 
     mutating func decodeModule(into module: inout Module) throws(WasmError) {
         try readHeader()
@@ -81,6 +91,9 @@ struct SectionDecoder {
             let idOffset = reader.position
             let idByte = try reader.readByte()
             guard let id = SectionID(rawValue: idByte) else {
+                if let proposal = Proposal.section(idByte) {
+                    throw WasmError.unsupported(proposal, .malformed, offset: idOffset, "tag section (section id \(idByte))")
+                }
                 throw WasmError(.malformed, offset: idOffset, "malformed section id: \(hex(idByte)) is not a section id (0 to 12)")
             }
             let sizeOffset = reader.position
@@ -104,21 +117,30 @@ struct SectionDecoder {
             case .type: try decodeTypes(&section, into: &module)
             case .import: try decodeImports(&section, into: &module)
             case .function:
+                let countOffset = section.position
                 let count = try section.readCount()
+                try check(count, against: limits.functions, "function section", "functions", offset: countOffset)
                 module.functions.reserveCapacity(count)
                 for _ in 0..<count { module.functions.append(try section.readU32()) }
             case .table:
+                let countOffset = section.position
                 let count = try section.readCount()
+                try check(module.importedTableCount + count, against: limits.tables, "module", "tables", offset: countOffset)
                 for _ in 0..<count { module.tables.append(try readTableType(&section)) }
             case .memory:
+                let countOffset = section.position
                 let count = try section.readCount()
+                try check(module.importedMemoryCount + count, against: limits.memories, "module", "memories", offset: countOffset)
                 for _ in 0..<count { module.memories.append(try readMemoryType(&section)) }
             case .global:
+                let countOffset = section.position
                 let count = try section.readCount()
+                try check(count, against: limits.globals, "global section", "globals", offset: countOffset)
                 for _ in 0..<count {
+                    let offset = section.position
                     let type = try readGlobalType(&section)
                     let initializer = try readConstantExpression(&section)
-                    module.globals.append(Global(type: type, initializer: initializer))
+                    module.globals.append(Global(type: type, initializer: initializer, offset: offset))
                 }
             case .export: try decodeExports(&section, into: &module)
             case .start: module.start = try section.readU32()
@@ -170,6 +192,9 @@ struct SectionDecoder {
         let offset = r.position
         let byte = try r.readByte()
         guard let type = ValueType(rawValue: byte) else {
+            if let proposal = Proposal.valueType(byte) {
+                throw WasmError.unsupported(proposal, .malformed, offset: offset, "value type \(hex(byte))")
+            }
             throw WasmError(.malformed, offset: offset, "malformed value type: \(hex(byte)) is not a value type")
         }
         return type
@@ -179,6 +204,9 @@ struct SectionDecoder {
         let offset = r.position
         let byte = try r.readByte()
         guard let type = ValueType(rawValue: byte), type.isReference else {
+            if let proposal = Proposal.valueType(byte) {
+                throw WasmError.unsupported(proposal, .malformed, offset: offset, "reference type \(hex(byte))")
+            }
             throw WasmError(.malformed, offset: offset, "malformed reference type: expected 0x70 (funcref) or 0x6f (externref), found \(hex(byte))")
         }
         return type
@@ -195,6 +223,9 @@ struct SectionDecoder {
             let max = UInt64(try r.readU32())
             return Limits(min: min, max: max)
         default:
+            if let proposal = Proposal.limitsFlags(flags) {
+                throw WasmError.unsupported(proposal, .malformed, offset: offset, "limits flags \(hex(flags))")
+            }
             throw WasmError(.malformed, offset: offset, "integer too large: limits flags must be 0x00 or 0x01, found \(hex(flags))")
         }
     }
@@ -221,29 +252,44 @@ struct SectionDecoder {
     // MARK: - Sections
 
     mutating func decodeTypes(_ r: inout ByteReader, into module: inout Module) throws(WasmError) {
+        let countOffset = r.position
         let count = try r.readCount(minimumElementSize: 3)
+        try check(count, against: limits.types, "type section", "types", offset: countOffset)
         module.types.reserveCapacity(count)
         for _ in 0..<count {
             let offset = r.position
             let form = try r.readByte()
             guard form == 0x60 else {
+                if let proposal = Proposal.typeForm(form) {
+                    throw WasmError.unsupported(proposal, .malformed, offset: offset, "type form \(hex(form))")
+                }
                 throw WasmError(.malformed, offset: offset, "malformed function type: expected 0x60, found \(hex(form))")
             }
+            let parameterCountOffset = r.position
             let parameterCount = try r.readCount()
+            try check(parameterCount, against: limits.parameters, "function type", "parameters", offset: parameterCountOffset)
             var parameters: [ValueType] = []
             parameters.reserveCapacity(parameterCount)
             for _ in 0..<parameterCount { parameters.append(try readValueType(&r)) }
+            let resultCountOffset = r.position
             let resultCount = try r.readCount()
+            try check(resultCount, against: limits.results, "function type", "results", offset: resultCountOffset)
             var results: [ValueType] = []
             results.reserveCapacity(resultCount)
             for _ in 0..<resultCount { results.append(try readValueType(&r)) }
             module.types.append(FunctionType(parameters: parameters, results: results))
+            module.typeOffsets.append(offset)
         }
     }
 
     mutating func decodeImports(_ r: inout ByteReader, into module: inout Module) throws(WasmError) {
+        let countOffset = r.position
         let count = try r.readCount(minimumElementSize: 4)
+        try check(count, against: limits.imports, "import section", "imports", offset: countOffset)
         module.imports.reserveCapacity(count)
+        // Counted as they come: recounting the imports per entry would be quadratic.
+        var tables = 0
+        var memories = 0
         for _ in 0..<count {
             let offset = r.position
             let moduleName = try r.readName()
@@ -253,10 +299,19 @@ struct SectionDecoder {
             let descriptor: Import.Descriptor
             switch kind {
             case 0x00: descriptor = .function(typeIndex: try r.readU32())
-            case 0x01: descriptor = .table(try readTableType(&r))
-            case 0x02: descriptor = .memory(try readMemoryType(&r))
+            case 0x01:
+                tables += 1
+                try check(tables, against: limits.tables, "module", "tables", offset: kindOffset)
+                descriptor = .table(try readTableType(&r))
+            case 0x02:
+                memories += 1
+                try check(memories, against: limits.memories, "module", "memories", offset: kindOffset)
+                descriptor = .memory(try readMemoryType(&r))
             case 0x03: descriptor = .global(try readGlobalType(&r))
             default:
+                if let proposal = Proposal.externalKind(kind) {
+                    throw WasmError.unsupported(proposal, .malformed, offset: kindOffset, "tag import")
+                }
                 throw WasmError(.malformed, offset: kindOffset, "malformed import kind: expected 0x00 to 0x03, found \(hex(kind))")
             }
             module.imports.append(Import(module: moduleName, name: name, descriptor: descriptor, offset: offset))
@@ -264,7 +319,9 @@ struct SectionDecoder {
     }
 
     mutating func decodeExports(_ r: inout ByteReader, into module: inout Module) throws(WasmError) {
+        let countOffset = r.position
         let count = try r.readCount(minimumElementSize: 3)
+        try check(count, against: limits.exports, "export section", "exports", offset: countOffset)
         module.exports.reserveCapacity(count)
         for _ in 0..<count {
             let offset = r.position
@@ -272,6 +329,9 @@ struct SectionDecoder {
             let kindOffset = r.position
             let kindByte = try r.readByte()
             guard let kind = ExternalKind(rawValue: kindByte) else {
+                if let proposal = Proposal.externalKind(kindByte) {
+                    throw WasmError.unsupported(proposal, .malformed, offset: kindOffset, "tag export")
+                }
                 throw WasmError(.malformed, offset: kindOffset, "malformed export kind: expected 0x00 to 0x03, found \(hex(kindByte))")
             }
             module.exports.append(Export(name: name, kind: kind, index: try r.readU32(), offset: offset))
@@ -309,7 +369,9 @@ struct SectionDecoder {
                     }
                 }
             }
+            let itemCountOffset = r.position
             let itemCount = try r.readCount()
+            try check(itemCount, against: limits.elementSegmentEntries, "element segment", "entries", offset: itemCountOffset)
             let items: ElementSegment.Items
             if usesExpressions {
                 var expressions: [ConstantExpression] = []
@@ -335,6 +397,7 @@ struct SectionDecoder {
             guard size <= r.remaining else {
                 throw WasmError(.malformed, offset: offset, "length out of bounds: function body of \(size) bytes, \(r.remaining) left")
             }
+            try check(size, against: limits.functionBodySize, "function body", "bytes", offset: offset)
             let end = r.position + size
             var body = ByteReader(base: r.base, position: r.position, end: end)
             let groupCount = try body.readCount(minimumElementSize: 2)
@@ -351,13 +414,30 @@ struct SectionDecoder {
                 }
                 locals.append((n, try readValueType(&body)))
             }
+            try checkLocals(total, function: module.bodies.count, in: module, offset: offset)
             module.bodies.append(FunctionBody(locals: locals, localCount: Int(total), code: body.position..<end, offset: offset))
             r.position = end
         }
     }
 
+    /// Locals are limited with the parameters counted, as the JS API does:
+    /// both become variables of the compiled function.
+    func checkLocals(_ declared: UInt64, function: Int, in module: Module, offset: Int) throws(WasmError) {
+        var parameters = 0
+        if function < module.functions.count, Int(module.functions[function]) < module.types.count {
+            parameters = module.types[Int(module.functions[function])].parameters.count
+        }
+        let total = declared + UInt64(parameters)
+        if total > UInt64(limits.locals) {
+            throw WasmError(.implementationLimit, offset: offset,
+                            "function with \(total) locals (\(parameters) parameters, \(declared) declared) exceeds the implementation limit of \(limits.locals) locals")
+        }
+    }
+
     mutating func decodeData(_ r: inout ByteReader, into module: inout Module) throws(WasmError) {
+        let countOffset = r.position
         let count = try r.readCount()
+        try check(count, against: limits.dataSegments, "data section", "segments", offset: countOffset)
         for _ in 0..<count {
             let offset = r.position
             let flags = try r.readU32()
@@ -453,7 +533,7 @@ struct SectionDecoder {
                     continue
                 }
                 guard let info = Opcodes.info(opcode, sub) else {
-                    throw WasmError(.malformed, offset: offset, "illegal opcode \(hex(opcode))\(opcode >= 0xFC ? " \(sub)" : "")")
+                    throw illegalOpcodeError(opcode, sub, offset: offset, following: r)
                 }
                 if expression.nonConstant == nil { expression.nonConstant = (offset, info.name) }
                 if opcode == 0x02 || opcode == 0x03 || opcode == 0x04 { depth += 1 }
@@ -497,4 +577,20 @@ extension ByteReader {
         case .memargLane: _ = try r.readU32(); _ = try r.readU32(); _ = try r.readByte()
         }
     }
+}
+
+/// The error for an opcode WebAssembly 2.0 does not define: named after its
+/// proposal when a later one defines it. `r` is positioned after the opcode
+/// byte (and after `sub` for the 0xFC and 0xFD prefixes, which 2.0 knows);
+/// the sub-opcode of the GC and threads prefixes is read from it.
+func illegalOpcodeError(_ opcode: UInt8, _ sub: UInt32, offset: Int, following r: ByteReader) -> WasmError {
+    var sub = sub
+    if opcode == 0xFB || opcode == 0xFE {
+        var peek = r
+        sub = (try? peek.readU32()) ?? 0
+    }
+    if let (proposal, name) = Proposal.instruction(opcode, sub) {
+        return WasmError.unsupported(proposal, .malformed, offset: offset, name)
+    }
+    return WasmError(.malformed, offset: offset, "illegal opcode \(hex(opcode))\(opcode >= 0xFC ? " \(sub)" : "")")
 }

@@ -109,6 +109,9 @@ extension FunctionValidator {
                 let typeOffset = reader.position
                 let typeByte = try reader.readByte()
                 guard ValueType(rawValue: typeByte) != nil else {
+                    if let proposal = Proposal.valueType(typeByte) {
+                        throw WasmError.unsupported(proposal, .malformed, offset: typeOffset, "select type \(hex(typeByte))")
+                    }
                     throw WasmError(.malformed, offset: typeOffset, "malformed value type: \(hex(typeByte))")
                 }
                 try pop(ValueType.i32.rawValue)
@@ -159,6 +162,9 @@ extension FunctionValidator {
                 let typeOffset = reader.position
                 let type = try reader.readByte()
                 guard type == ValueType.funcref.rawValue || type == ValueType.externref.rawValue else {
+                    if let proposal = Proposal.valueType(type) {
+                        throw WasmError.unsupported(proposal, .malformed, offset: typeOffset, "ref.null of heap type \(hex(type))")
+                    }
                     throw WasmError(.malformed, offset: typeOffset, "malformed reference type: \(hex(type))")
                 }
                 push(type)
@@ -185,7 +191,7 @@ extension FunctionValidator {
                     try memarg(alignment: entry.alignment)
                     try apply(entry)
                 default:
-                    throw malformed("illegal opcode \(hex(opcode))")
+                    throw illegalOpcodeError(opcode, 0, offset: instructionOffset, following: reader)
                 }
             }
         }
@@ -215,6 +221,10 @@ extension FunctionValidator {
         let count = try reader.readU32()
         guard Int(count) <= reader.remaining else {
             throw WasmError(.malformed, offset: countOffset, "unexpected end: br_table lists \(count) labels, \(reader.remaining) bytes left")
+        }
+        if Int(count) > maxBrTableTargets {
+            throw WasmError(.implementationLimit, offset: countOffset,
+                            "br_table of \(count) labels exceeds the implementation limit of \(maxBrTableTargets) labels")
         }
         try pop(ValueType.i32.rawValue)
         // The default label is last in the encoding; read the targets first.
@@ -306,14 +316,14 @@ extension FunctionValidator {
             try pop(type)
             try pop(i32)
         default:
-            throw malformed("illegal opcode 0xfc \(sub)")
+            throw illegalOpcodeError(OpcodePrefix.misc, sub, offset: instructionOffset, following: reader)
         }
     }
 
     mutating func simdInstruction() throws(WasmError) {
         let sub = try reader.readU32()
         guard sub < UInt32(simdEntries.count) else {
-            throw malformed("illegal opcode 0xfd \(sub)")
+            throw illegalOpcodeError(OpcodePrefix.simd, sub, offset: instructionOffset, following: reader)
         }
         let entry = simdEntries[Int(sub)]
         switch entry.kind {
@@ -337,7 +347,7 @@ extension FunctionValidator {
             }
             try apply(entry)
         case .illegal:
-            throw malformed("illegal opcode 0xfd \(sub)")
+            throw illegalOpcodeError(OpcodePrefix.simd, sub, offset: instructionOffset, following: reader)
         }
     }
 

@@ -79,6 +79,7 @@ struct FunctionValidator {
     let hasMemory: Bool
     let dataCount: UInt32?
     let dataSegmentCount: Int
+    let maxBrTableTargets: Int
     let plainEntries = SignatureEntry.plain
     let simdEntries = SignatureEntry.simd
 
@@ -112,6 +113,7 @@ struct FunctionValidator {
         hasMemory = !context.memories.isEmpty
         dataCount = context.module.dataCount
         dataSegmentCount = context.module.data.count
+        maxBrTableTargets = context.limits.brTableTargets
         reader = ByteReader(base: base, position: 0, end: 0)
         frames.reserveCapacity(64)
     }
@@ -258,6 +260,9 @@ struct FunctionValidator {
         let offset = reader.position
         let value = try reader.readS33()
         guard value >= 0 else {
+            if let proposal = Proposal.valueType(byte) {
+                throw WasmError.unsupported(proposal, .malformed, offset: offset, "block type \(hex(byte))")
+            }
             throw WasmError(.malformed, offset: offset, "malformed block type: \(hex(byte)) is neither 0x40, a value type nor a type index")
         }
         guard value < Int64(parameterRanges.count) else {
@@ -337,7 +342,9 @@ struct FunctionValidator {
         let offset = reader.position
         let byte = try reader.readByte()
         if byte != 0 {
-            throw WasmError(.malformed, offset: offset, "zero byte expected in \(instructionName), found \(hex(byte))")
+            // Multi-memory turns the reserved byte into a memory index.
+            throw WasmError.unsupported(.multiMemory, .malformed, offset: offset,
+                                        "zero byte expected in \(instructionName), found memory index \(hex(byte))")
         }
     }
 
@@ -347,6 +354,10 @@ struct FunctionValidator {
         // 2.0 encodes alignment as a plain exponent; bit 6 and up are the
         // multi-memory flag and beyond, which this feature level lacks.
         guard alignment < 32 else {
+            if alignment & 0x40 != 0 && alignment < 0x60 {
+                throw WasmError.unsupported(.multiMemory, .malformed, offset: alignmentOffset,
+                                            "memory index in \(instructionName) (memarg flags \(alignment))")
+            }
             throw WasmError(.malformed, offset: alignmentOffset, "malformed memop flags: alignment exponent \(alignment) (must be below 32)")
         }
         _ = try reader.readU32()

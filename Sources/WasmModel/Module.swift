@@ -85,6 +85,8 @@ public struct Export: Sendable, Hashable {
 public struct Global: Sendable, Hashable {
     public var type: GlobalType
     public var initializer: ConstantExpression
+    /// Offset of the global's type in the module, for error messages.
+    public var offset = 0
 }
 
 public struct ElementSegment: Sendable, Hashable {
@@ -180,6 +182,8 @@ public struct Module: Sendable {
     public let bytes: [UInt8]
 
     public var types: [FunctionType] = []
+    /// Offset of each type's entry, for error messages.
+    public var typeOffsets: [Int] = []
     public var imports: [Import] = []
     /// Type indices of the functions defined in this module (not imports).
     public var functions: [UInt32] = []

@@ -13,9 +13,11 @@ public struct FeatureSet: Sendable, Hashable {
 }
 
 public enum Validator {
-    /// Validates `module`; throws the first rule broken.
-    public static func validate(_ module: Module, features: FeatureSet = .wasm2) throws(WasmError) {
-        let context = ValidationContext(module)
+    /// Validates `module`; throws the first rule broken. `limits` bounds what
+    /// the decoder cannot see (`br_table` sizes); pass the decoder's.
+    public static func validate(_ module: Module, features: FeatureSet = .wasm2,
+                                limits: ImplementationLimits = .default) throws(WasmError) {
+        let context = ValidationContext(module, limits: limits)
         try context.validateModuleFields()
         try module.bytes.withUnsafeBufferPointer { (buffer: UnsafeBufferPointer<UInt8>) throws(WasmError) in
             guard let base = buffer.baseAddress else { return }
@@ -44,9 +46,9 @@ public enum Validator {
     }
 
     /// Decodes and validates in one call.
-    public static func decodeAndValidate(_ bytes: [UInt8]) throws(WasmError) -> Module {
-        let module = try Decoder.decode(bytes)
-        try validate(module)
+    public static func decodeAndValidate(_ bytes: [UInt8], limits: ImplementationLimits = .default) throws(WasmError) -> Module {
+        let module = try Decoder.decode(bytes, limits: limits)
+        try validate(module, limits: limits)
         return module
     }
 }
@@ -54,6 +56,7 @@ public enum Validator {
 /// The module's index spaces flattened for fast lookup during validation.
 final class ValidationContext {
     let module: Module
+    let limits: ImplementationLimits
     let types: [FunctionType]
     /// Types of every function (imports first) as type indices.
     let functionTypes: [UInt32]
@@ -71,8 +74,9 @@ final class ValidationContext {
     var parameterRanges: [(start: Int32, count: Int32)] = []
     var resultRanges: [(start: Int32, count: Int32)] = []
 
-    init(_ module: Module) {
+    init(_ module: Module, limits: ImplementationLimits) {
         self.module = module
+        self.limits = limits
         types = module.types
         functionTypes = module.allFunctionTypeIndices
         tables = module.allTables
@@ -140,7 +144,8 @@ final class ValidationContext {
             try checkTableLimits(table.limits, offset: tableSection)
         }
         if memories.count > 1 {
-            throw invalid(memorySection, "multiple memories: at most one memory is allowed, module has \(memories.count)")
+            throw WasmError.unsupported(.multiMemory, .invalid, offset: memorySection,
+                                        "module has \(memories.count) memories; WebAssembly 2.0 allows at most one")
         }
         for memory in module.memories {
             try checkMemoryLimits(memory.limits, offset: memorySection)
@@ -210,9 +215,13 @@ final class ValidationContext {
         }
     }
 
-    func checkTableLimits(_ limits: Limits, offset: Int) throws(WasmError) {
-        if let max = limits.max, limits.min > max {
-            throw invalid(offset, "size minimum must not be greater than maximum: table min \(limits.min) > max \(max)")
+    func checkTableLimits(_ table: Limits, offset: Int) throws(WasmError) {
+        if let max = table.max, table.min > max {
+            throw invalid(offset, "size minimum must not be greater than maximum: table min \(table.min) > max \(max)")
+        }
+        // Only the minimum: a larger declared maximum just bounds growth.
+        if table.min > limits.tableSize {
+            throw limits.exceeded("table with a minimum", table.min, limits.tableSize, "elements", offset: offset)
         }
     }
 
@@ -256,6 +265,10 @@ final class ValidationContext {
     /// value of `type`, and read only imported immutable globals.
     func checkConstant(_ expression: ConstantExpression, type: ValueType) throws(WasmError) {
         if let nonConstant = expression.nonConstant {
+            if ["i32.add", "i32.sub", "i32.mul", "i64.add", "i64.sub", "i64.mul"].contains(nonConstant.name) {
+                throw WasmError.unsupported(.extendedConst, .invalid, offset: nonConstant.offset,
+                                            "\(nonConstant.name) in a constant expression")
+            }
             throw invalid(nonConstant.offset, "constant expression required: \(nonConstant.name) is not a constant instruction")
         }
         var stack: [ValueType] = []

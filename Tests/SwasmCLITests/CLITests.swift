@@ -384,3 +384,65 @@ struct SwasmTests {
         #expect(ok.status == 0 && ok.stdout == "26\n", "\(ok.stderr)")
     }
 }
+
+/// What the tools refuse by name: v128 values they cannot compile yet, and
+/// inputs that are not regular files.
+@Suite(.serialized)
+struct RefusalTests {
+    @Test func v128IsRefusedNamingFileFunctionAndOffset() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("simd.wat", text: "(module (func $id (export \"id\") (param v128) (result v128) local.get 0))")
+        for arguments in [["swasmc", path, "-o", directory.url.appendingPathComponent("simd.o").path],
+                          ["swasmc", "--emit", "ir", path, "-o", "-"],
+                          ["swasm", "run", path, "--invoke", "id"]] {
+            let result = try run(arguments[0], Array(arguments.dropFirst()), in: directory)
+            #expect(result.status == 1, "\(arguments)")
+            let lines = result.stderrLines
+            try #require(lines.count == 1, "\(result.stderr)")
+            let message = try #require(errorMessage(lines[0], tool: arguments[0], path: path))
+            #expect(message.hasPrefix("in function 0 (id): unsupported: SIMD (v128): its type is [v128] -> [v128]"), "\(message)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("simd.o").path))
+        // Validation alone accepts the module: it is valid WebAssembly.
+        let validated = try run("swasmc", ["--validate", path], in: directory)
+        #expect(validated.status == 0, "\(validated.stderr)")
+    }
+
+    @Test(arguments: [
+        ("(module (func (result v128) unreachable))", "in function 0: unsupported: SIMD (v128): its type is [] -> [v128]"),
+        ("(module (func (local v128)))", "in function 0: unsupported: SIMD (v128): local 0 is a v128"),
+        ("(module (global v128 (v128.const i64x2 0 0)))", "unsupported: SIMD (v128): global 0 is a v128"),
+        ("(module (func block (result v128) unreachable end drop))", "in function 0: unsupported: SIMD (v128): block of type v128"),
+        (#"(module (import "m" "f" (func (param v128))))"#, "in function 0: unsupported: SIMD (v128): imported function m.f"),
+        (#"(module (import "m" "g" (global v128)))"#, "unsupported: SIMD (v128): imported global 0 (m.g) is a v128"),
+    ])
+    func v128IsRefusedInEveryPosition(wat: String, expected: String) throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("simd.wat", text: wat)
+        let result = try run("swasmc", [path, "-o", directory.url.appendingPathComponent("simd.o").path], in: directory)
+        #expect(result.status == 1)
+        let lines = result.stderrLines
+        try #require(lines.count == 1, "\(result.stderr)")
+        let message = try #require(errorMessage(lines[0], tool: "swasmc", path: path))
+        #expect(message.hasPrefix(expected), "\(message)")
+        #expect(try run("swasmc", ["--validate", path], in: directory).status == 0)
+    }
+
+    @Test func nonRegularInputsAreNamed() throws {
+        let directory = try TemporaryDirectory()
+        let fifo = directory.url.appendingPathComponent("pipe.wasm").path
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let cases = [(directory.url.path, "is a directory, not a file"),
+                     (fifo, "is a FIFO (named pipe), not a regular file"),
+                     ("/dev/null", "is a character device, not a regular file")]
+        for (path, detail) in cases {
+            for arguments in [["swasmc", "--validate", path], ["swasm", "run", path]] {
+                let result = try run(arguments[0], Array(arguments.dropFirst()), in: directory)
+                #expect(result.status == 1, "\(arguments)")
+                #expect(result.stderr == "\(arguments[0]): error: \(path): \(detail)\n", "\(result.stderr)")
+            }
+        }
+        let missing = try run("swasmc", [directory.url.appendingPathComponent("missing.wasm").path], in: directory)
+        #expect(missing.stderr.hasSuffix("missing.wasm: cannot read file: No such file or directory\n"), "\(missing.stderr)")
+    }
+}

@@ -461,3 +461,45 @@ import WasmModel
         #expect(memory.grow(by: 1) == 1)
     }
 }
+
+@Suite struct InterruptSignalTests {
+    func instance(_ signal: InterruptSignal) throws -> Instance {
+        var m = TestModule()
+        m.function(m.type([.i32, .i32], [.i32]), X64.add)
+        return try Instance(module: try m.compile(), imports: [], interruptSignal: signal)
+    }
+
+    func flag(_ instance: Instance) -> UInt64 {
+        instance.vmContext.load(fromByteOffset: VMContextLayout.interruptFlag, as: UInt64.self)
+    }
+
+    @Test func raisingSetsTheFlagOfEveryAttachedInstanceUntilCleared() throws {
+        let signal = InterruptSignal(), other = InterruptSignal()
+        let a = try instance(signal), b = try instance(signal), outsider = try instance(other)
+        signal.raise()
+        #expect(flag(a) == 1 && flag(b) == 1)
+        #expect(flag(outsider) == 0)
+        // Attached while raised: interrupted from the start.
+        let late = try instance(signal)
+        #expect(flag(late) == 1)
+        signal.clear()
+        #expect(flag(a) == 0 && flag(b) == 0 && flag(late) == 0)
+        #expect(!signal.isRaised)
+    }
+
+    @Test func aFreedInstanceIsDetached() throws {
+        let signal = InterruptSignal()
+        weak var freed: Instance?
+        do {
+            let instance = try instance(signal)
+            freed = instance
+            #expect(signal.attachedCount == 1)
+        }
+        #expect(freed == nil)
+        #expect(signal.attachedCount == 0)
+        // Nothing left to write to: raising touches no freed context.
+        signal.raise()
+        let kept = try instance(signal)
+        #expect(flag(kept) == 1)
+    }
+}

@@ -51,6 +51,84 @@ import Testing
         #expect(resolve(base, "file/x") == .failure(.notdir))
     }
 
+    @Test func fortySymlinksAreFollowedAndTheFortyFirstIsALoop() throws {
+        let (root, base) = try makeTree()
+        defer { close(base); try? FileManager.default.removeItem(atPath: root) }
+        // chain41 -> chain40 -> ... -> chain1 -> file.
+        for index in 1...41 {
+            try FileManager.default.createSymbolicLink(atPath: root + "/sandbox/chain\(index)",
+                                                       withDestinationPath: index == 1 ? "file" : "chain\(index - 1)")
+        }
+        #expect(resolve(base, "chain40") == .success("file"))
+        #expect(resolve(base, "chain41") == .failure(.loop))
+    }
+
+    @Test func pathsLongerThanTheLimitAreTooLong() throws {
+        let (root, base) = try makeTree()
+        defer { close(base); try? FileManager.default.removeItem(atPath: root) }
+        func dotted(_ length: Int) -> String {
+            String(repeating: "./", count: (length - 4) / 2) + String(repeating: "/", count: (length - 4) % 2) + "file"
+        }
+        #expect(dotted(4095).utf8.count == 4095)
+        #expect(resolve(base, dotted(4095)) == .success("file"))
+        #expect(resolve(base, dotted(4096)) == .failure(.nametoolong))
+        #expect(resolve(base, dotted(800_000)) == .failure(.nametoolong))
+    }
+
+    @Test func deepPathsGoDownAndBackUp() throws {
+        let (root, base) = try makeTree()
+        defer { close(base); try? FileManager.default.removeItem(atPath: root) }
+        let depth = 500
+        let down = Array(repeating: "d", count: depth).joined(separator: "/")
+        try FileManager.default.createDirectory(atPath: root + "/sandbox/" + down, withIntermediateDirectories: true)
+        let up = String(repeating: "/..", count: depth)
+        #expect(resolve(base, down + "/x") == .success("x"))
+        #expect(resolve(base, down + up + "/file") == .success("file"))
+        #expect(resolve(base, down + up + "/../file") == .failure(WASIPaths.escape))
+        // Through a symlink at the bottom that climbs back out of the tree.
+        try FileManager.default.createSymbolicLink(atPath: root + "/sandbox/" + down + "/top",
+                                                   withDestinationPath: String(repeating: "../", count: depth) + "file")
+        #expect(resolve(base, down + "/top") == .success("file"))
+    }
+
+    @Test func dotDotChecksItReachesTheDirectoryItCameFrom() throws {
+        let (root, base) = try makeTree()
+        defer { close(base); try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/sandbox/sub/inner", withIntermediateDirectories: true)
+        func identity(_ path: String) -> (device: UInt64, inode: UInt64) {
+            var info = stat()
+            #expect(stat(root + "/sandbox/" + path, &info) == 0)
+            return (UInt64(info.st_dev), UInt64(info.st_ino))
+        }
+        let inner = openat(base, "sub/inner", O_RDONLY | O_DIRECTORY)
+        #expect(inner >= 0)
+        defer { close(inner) }
+        let parent = try WASIPaths.reopenParent(of: inner, expected: identity("sub"), base: base)
+        #expect(parent != base)
+        close(parent)
+        // Another directory than the one the walk came down through (as
+        // after a concurrent rename): refused, never followed.
+        #expect(throws: WASIPaths.escape) { try WASIPaths.reopenParent(of: inner, expected: identity("sub/inner"), base: base) }
+        // Back at the start: the base itself, nothing opened.
+        #expect(try WASIPaths.reopenParent(of: inner, expected: nil, base: base) == base)
+    }
+
+    @Test func stdioDescriptorsAreStreams() throws {
+        let wasi = try WASI(WASIConfiguration())
+        #expect(wasi.descriptors[0]?.stream == .input)
+        #expect(wasi.descriptors[1]?.stream == .output)
+        #expect(wasi.descriptors[2]?.stream == .output)
+        #expect(wasi.descriptors[0]?.rightsBase == WASIRights.fdRead)
+        #expect(wasi.descriptors[1]?.rightsBase == WASIRights.fdWrite)
+        // What a stream cannot do is EBADF; what a file lacks, ENOTCAPABLE.
+        #expect(throws: WASIErrno.badf) { try wasi.descriptors[1]?.require(WASIRights.fdFilestatSetSize) }
+        #expect(throws: WASIErrno.spipe) { try wasi.descriptors[1]?.requireSeekable() }
+        let file = WASIDescriptor(hostFD: -1, filetype: WASIFiletype.regularFile, rightsBase: WASIRights.fdRead,
+                                  rightsInheriting: 0)
+        #expect(throws: WASIErrno.notcapable) { try file.require(WASIRights.fdWrite) }
+        #expect(throws: Never.self) { try file.require(WASIRights.fdRead) }
+    }
+
     @Test func guestMemoryChecksEveryRange() throws {
         let vmctx = UnsafeMutableRawPointer.allocate(byteCount: VMContextLayout.headerSize, alignment: 16)
         defer { vmctx.deallocate() }
@@ -74,6 +152,14 @@ import Testing
         #expect(try guest.iovecs(0, 1).count == 1)
         #expect(throws: WASIErrno.fault) { try guest.iovecs(60, 1) }
         #expect(throws: WASIErrno.fault) { try guest.iovecs(0, 0x2000_0000) }
+        // At most 1,024 iovecs a call (more would be EINVAL from the kernel):
+        // 2,000 empty ones at address 0 (the table is 16,000 bytes).
+        let large = UnsafeMutableRawPointer.allocate(byteCount: 16_000, alignment: 16)
+        defer { large.deallocate() }
+        large.initializeMemory(as: UInt8.self, repeating: 0, count: 16_000)
+        vmctx.storeBytes(of: large, toByteOffset: VMContextLayout.memoryBase, as: UnsafeMutableRawPointer.self)
+        vmctx.storeBytes(of: UInt64(16_000), toByteOffset: VMContextLayout.memoryLength, as: UInt64.self)
+        #expect(try GuestMemory(vmctx).iovecs(0, 2000).count == 1024)
     }
 
     @Test func configurationOpensPreopensAndRejectsMissingOnes() throws {

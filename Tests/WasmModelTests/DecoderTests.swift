@@ -117,7 +117,7 @@ struct SectionTests {
     }
 
     @Test func unknownSectionID() {
-        expectMalformed(Bin.module([0x0D, 0x00]), offset: 8, "malformed section id")
+        expectMalformed(Bin.module([0x0E, 0x00]), offset: 8, "malformed section id")
         expectMalformed(Bin.module(Bin.voidType, [0xFF, 0x00]), offset: 8 + Bin.voidType.count, "malformed section id")
     }
 
@@ -189,8 +189,8 @@ struct SectionTests {
         expectMalformed(Bin.module(Bin.section(1, [0x01, 0x61, 0x00, 0x00])), offset: 11, "malformed function type")
         // A value type that does not exist, at its byte.
         expectMalformed(Bin.module(Bin.section(1, [0x01, 0x60, 0x01, 0x7A, 0x00])), offset: 13, "malformed value type")
-        // Import kind 4.
-        let badImport = Bin.section(2, Bin.vec([Bin.name("m") + Bin.name("n") + [0x04, 0x00]]))
+        // Import kind 5 (4, a tag, is named as exception handling).
+        let badImport = Bin.section(2, Bin.vec([Bin.name("m") + Bin.name("n") + [0x05, 0x00]]))
         expectMalformed(Bin.module(badImport), offset: 15, "malformed import kind")
         // Limits flag 2 (i64 memories do not exist in 2.0).
         expectMalformed(Bin.module(Bin.section(5, [0x01, 0x02, 0x00])), offset: 11, "limits")
@@ -277,9 +277,10 @@ struct CustomSectionTests {
 // Function bodies are decoded by the validator, so these go through it.
 
 /// Expects `bytes` to decode and fail validation in function 0.
-private func expectInvalidBody(_ bytes: [UInt8], _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+private func expectInvalidBody(_ bytes: [UInt8], _ message: String, limits: ImplementationLimits = .default,
+                               sourceLocation: SourceLocation = #_sourceLocation) {
     do {
-        _ = try Validator.decodeAndValidate(bytes)
+        _ = try Validator.decodeAndValidate(bytes, limits: limits)
         Issue.record("validated", sourceLocation: sourceLocation)
     } catch {
         #expect(error.kind == .invalid && error.functionIndex == 0, "\(error)", sourceLocation: sourceLocation)
@@ -298,6 +299,8 @@ struct ManyLocalsTests {
     }
 
     static let groups: [(Int, ValueType)] = [(10, .f32), (70_000, .i64), (5, .f64)]
+    /// More locals than the default limit allows, to reach the grouped lookup.
+    static let limits = { var limits = ImplementationLimits(); limits.locals = 100_000; return limits }()
 
     /// More than 2^16 locals take the validator's grouped lookup.
     @Test(arguments: [
@@ -306,14 +309,14 @@ struct ManyLocalsTests {
     ])
     func localTypesAcrossGroups(index: Int, type: ValueType) {
         #expect(throws: Never.self) {
-            _ = try Validator.decodeAndValidate(Self.module(result: type, index: index, groups: Self.groups))
+            _ = try Validator.decodeAndValidate(Self.module(result: type, index: index, groups: Self.groups), limits: Self.limits)
         }
         let other: ValueType = type == .i64 ? .f64 : .i64
-        expectInvalidBody(Self.module(result: other, index: index, groups: Self.groups), "type mismatch")
+        expectInvalidBody(Self.module(result: other, index: index, groups: Self.groups), "type mismatch", limits: Self.limits)
     }
 
     @Test func indexPastTheLastGroup() {
-        expectInvalidBody(Self.module(result: .f64, index: 70_016, groups: Self.groups), "unknown local 70016")
+        expectInvalidBody(Self.module(result: .f64, index: 70_016, groups: Self.groups), "unknown local 70016", limits: Self.limits)
         expectInvalidBody(Self.module(result: .i32, index: 2, groups: [(1, .i32)]), "unknown local 2")
     }
 }
@@ -322,7 +325,7 @@ struct MalformedBodyTests {
     /// Instruction encodings are checked by the validator, which reports them
     /// as `.malformed` and names the function.
     @Test(arguments: [
-        ([0x06, 0x0B], "illegal opcode"),                        // unassigned opcode
+        ([0x27, 0x0B], "illegal opcode"),                        // unassigned opcode
         ([0xFD, 0x9A, 0x01, 0x0B], "illegal opcode"),            // unassigned SIMD opcode
         ([0x01], "unexpected end"),                              // no final end
         ([0x0B, 0x01], "section size mismatch"),                 // bytes after the final end

@@ -6,35 +6,55 @@ stderr, the exit code and the files left in the sandbox and beside it.
 Needs: `pip install ziglang wasmtime` (C → wasm32-wasi with
 `python3 -m ziglang cc`), and built swasm tools (`swift build`).
 Usage: run.py [--bin DIR] [--build DIR] [CASE...]
+
+swasm runs with a low limit on open descriptors (NOFILE_LIMIT), so that
+resolution holding descriptors per directory level fails, and must leave the
+flags of the stdio descriptors it shares with this script as they were.
 """
-import argparse, difflib, hashlib, os, shutil, subprocess, sys, tempfile
+import argparse, difflib, fcntl, hashlib, os, resource, shutil, subprocess, sys, tempfile
 
 SOURCE = [None]  # the module file the current case runs (copied into each run's directory)
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 
-# name, program, guest args, env, stdin text, input kind (object or wasm), sandbox?
+# name, program, guest args, env, stdin text, input kind, sandbox?
+# The input kind is "object" (swasmc's .o under `swasm run`), "wasm" (compiled
+# in-process by `swasm run`) or "exe" (a native executable from `swasmc --exe`;
+# no sandbox: it preopens its working directory).
 # Cases named in GOLDEN run under swasm only and are compared with
 # expected/NAME.stdout: they pass pointers outside memory and invalid enum
-# values, for which WASI wants EFAULT/EINVAL but wasmtime traps.
-GOLDEN = {"args-efault", "escape-efault", "misc-extra"}
+# values, for which WASI wants EFAULT/EINVAL but wasmtime traps, or use
+# rights, which wasmtime no longer implements.
+GOLDEN = {"args-efault", "escape-efault", "misc-extra", "rights"}
+NOFILE_LIMIT = 64
 CASES = [
     ("args-efault", "args_env", ["efault"], [], None, "object", False),
     ("escape-efault", "escape", ["efault"], [], None, "object", True),
     ("misc-extra", "misc", ["extra"], [], None, "object", True),
+    ("rights", "rights", [], [], None, "object", True),
     ("args", "args_env", ["one", "two words", "-x", ""], [("GREETING", "hi"), ("OTHER", "a=b")], None, "wasm", False),
     ("exit-7", "args_env", ["exit", "7"], [], None, "object", False),
+    # Statuses past 125 are errors (status 1), never a wrapped-around 0.
+    ("exit-125", "args_env", ["exit", "125"], [], None, "object", False),
+    ("exit-126", "args_env", ["exit", "126"], [], None, "object", False),
+    ("exit-256", "args_env", ["exit", "256"], [], None, "object", False),
+    ("exit-minus-1", "args_env", ["exit", "-1"], [], None, "object", False),
+    ("exe-exit-7", "args_env", ["exit", "7"], [], None, "exe", False),
+    ("exe-exit-256", "args_env", ["exit", "256"], [], None, "exe", False),
     ("return-3", "args_env", ["return", "3"], [], None, "object", False),
     ("trap", "args_env", ["trap"], [], None, "object", False),
     ("stdin", "args_env", ["cat"], [], "line one\nline two\n" * 50, "object", False),
     ("fs", "fs", [], [], None, "object", True),
     ("escape", "escape", [], [], None, "object", True),
     ("misc", "misc", [], [], None, "object", True),
+    ("stdio", "stdio", [], [], "a line from stdin\n", "object", False),
+    ("limits", "limits", [], [], None, "object", True),
 ]
 
 
 def build(program, build_dir, swasmc):
-    """Compiles Tests/wasi/PROGRAM.c to .wasm (ziglang) and .o (swasmc), cached by content."""
+    """Compiles Tests/wasi/PROGRAM.c to .wasm (ziglang), .o and an executable
+    (swasmc), the .wasm cached by content."""
     source = os.path.join(HERE, program + ".c")
     digest = hashlib.sha256()
     for path in (source, os.path.join(HERE, "common.h")):
@@ -49,7 +69,9 @@ def build(program, build_dir, swasmc):
             f.write(digest.hexdigest())
     obj = os.path.join(build_dir, program + ".o")
     subprocess.run([swasmc, wasm, "-o", obj], check=True)
-    return wasm, obj
+    exe = os.path.join(build_dir, program + ".exe")
+    subprocess.run([swasmc, wasm, "--exe", "-o", exe], check=True)
+    return wasm, obj, exe
 
 
 def make_tree(root):
@@ -116,20 +138,36 @@ def run_wasmtime(wasm, argv0, args, env, stdin, root, sandbox):
     return status, trapped
 
 
-def run_swasm(swasm, module, args, env, stdin, root, sandbox):
-    command = [swasm, "run", module]
-    if sandbox:
-        command += ["--dir", "sandbox::/sandbox"]
-    for k, v in env:
-        command += ["--env", f"{k}={v}"]
-    command += ["--"] + args
+def limit_descriptors():
+    resource.setrlimit(resource.RLIMIT_NOFILE, (NOFILE_LIMIT, NOFILE_LIMIT))
+
+
+def run_swasm(swasm, module, args, env, stdin, root, sandbox, exe=None):
+    if exe:
+        # argv[0] as wasmtime gives it (the module's name); only the case's
+        # environment, as the executable passes its own on to the guest.
+        command, executable, environment = [module] + args, exe, dict(env)
+    else:
+        command, executable, environment = [swasm, "run", module], None, None
+        if sandbox:
+            command += ["--dir", "sandbox::/sandbox"]
+        for k, v in env:
+            command += ["--env", f"{k}={v}"]
+        command += ["--"] + args
     with open(os.path.join(root, "stdout"), "wb") as out, open(os.path.join(root, "stderr"), "wb") as err:
-        stdin_file = open(os.path.join(root, "stdin"), "rb") if stdin is not None else subprocess.DEVNULL
-        p = subprocess.run(command, cwd=root, stdout=out, stderr=err, stdin=stdin_file, timeout=60)
-        if stdin is not None:
-            stdin_file.close()
+        stdin_file = open(os.path.join(root, "stdin"), "rb") if stdin is not None else open(os.devnull, "rb")
+        streams = [stdin_file, out, err]
+        flags_before = [fcntl.fcntl(f.fileno(), fcntl.F_GETFL) for f in streams]
+        p = subprocess.run(command, executable=executable, env=environment, cwd=root, stdout=out, stderr=err,
+                           stdin=stdin_file, timeout=60, preexec_fn=limit_descriptors)
+        flags_after = [fcntl.fcntl(f.fileno(), fcntl.F_GETFL) for f in streams]
+        stdin_file.close()
+        if flags_after != flags_before:
+            # The guest changed the host's descriptors (O_NONBLOCK, O_APPEND...).
+            err.write(f"stdio flags changed: {flags_before} -> {flags_after}\n".encode())
     with open(os.path.join(root, "stderr"), "rb") as f:
-        trapped = p.returncode == 1 and b"swasm: error:" in f.read()
+        name = os.path.basename(module) if exe else "swasm"
+        trapped = p.returncode == 1 and f"{name}: error:".encode() in f.read()
     return p.returncode, trapped
 
 
@@ -171,17 +209,21 @@ def main():
             continue
         if program not in built:
             built[program] = build(program, options.build, swasmc)
-        wasm, obj = built[program]
+        wasm, obj, exe = built[program]
         # Run a copy named as the program, from the run's directory: argv[0]
         # (the module's path as given, as wasmtime does) is then the same everywhere.
         source = wasm if kind == "wasm" else obj
         module = os.path.basename(source)
         SOURCE[0] = source
+        if kind == "exe":
+            module = os.path.basename(wasm)
+            SOURCE[0] = wasm
+        executable = exe if kind == "exe" else None
         if name in GOLDEN:
             with tempfile.TemporaryDirectory(prefix="swasm-wasi-") as tmp:
                 make_tree(os.path.join(tmp, "fresh"))
                 untouched = snapshot(os.path.join(tmp, "fresh", "outside"))
-                got = outcome(lambda *x: run_swasm(swasm, module, *x), os.path.join(tmp, "swasm"),
+                got = outcome(lambda *x: run_swasm(swasm, module, *x, exe=executable), os.path.join(tmp, "swasm"),
                               args, env, stdin, os.path.join(tmp, "swasm"), sandbox)
             golden = os.path.join(HERE, "expected", name + ".stdout")
             if options.bless:
@@ -211,7 +253,7 @@ def main():
             os.makedirs(b)
             shutil.copy(wasm, a)
             expected = outcome(lambda *x: run_wasmtime(wasm, module, *x), a, args, env, stdin, a, sandbox)
-            got = outcome(lambda *x: run_swasm(swasm, module, *x), b, args, env, stdin, b, sandbox)
+            got = outcome(lambda *x: run_swasm(swasm, module, *x, exe=executable), b, args, env, stdin, b, sandbox)
         differences = [key for key in expected if expected[key] != got[key]]
         if differences:
             failed += 1

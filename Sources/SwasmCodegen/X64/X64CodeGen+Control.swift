@@ -125,21 +125,43 @@ extension X64CodeGen {
             callSites.append(CallSite(offset: asm.offset - 4, callee: Int(inst.immediate)))
         }
         returnSites.append(ReturnSite(returnOffset: asm.offset, wasmOffset: inst.sourceOffset))
-        // Results: the first in rax/xmm0, the rest in the result area.
+        // Results: the first in rax/xmm0, the rest in the result area. A
+        // call through a pointer may reach native code (imports, host
+        // functions, runtime helpers, foreign table entries), which leaves
+        // an i32's upper half undefined: it is cleared here.
+        let foreign = calleePointer != nil
         for (i, result) in inst.results.enumerated() {
-            let isFloat = function.type(of: result).isFloat
+            let type = function.type(of: result)
+            let zeroExtends = foreign && type == .i32
             if i == 0 {
-                if isFloat { finish(result, XmmReg.xmm0) } else { finish(result, X64Reg.rax) }
+                if type.isFloat {
+                    finish(result, XmmReg.xmm0)
+                } else if zeroExtends {
+                    finishZeroExtended(result, .rax)
+                } else {
+                    finish(result, X64Reg.rax)
+                }
             } else {
                 let address = X64Mem(.rsp, Int32(outgoingSize + (i - 1) * 8))
-                if isFloat {
+                if type.isFloat {
                     asm.movsd(.xmm15, address)
                     finish(result, XmmReg.xmm15)
                 } else {
-                    asm.mov(.s64, .rcx, address)
+                    asm.mov(zeroExtends ? .s32 : .s64, .rcx, address)
                     finish(result, X64Reg.rcx)
                 }
             }
+        }
+    }
+
+    /// `finish` of an i32 whose upper half may be dirty: a 32-bit move.
+    mutating func finishZeroExtended(_ value: Value, _ register: X64Reg) {
+        switch location(value) {
+        case .register(let r): asm.mov(.s32, X64Reg(rawValue: r)!, register)
+        case .slot(let s):
+            asm.mov(.s32, register, register)
+            asm.mov(.s64, slotAddress(s), register)
+        default: break
         }
     }
 }

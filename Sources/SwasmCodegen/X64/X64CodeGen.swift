@@ -7,7 +7,9 @@
 // Invariants:
 // - i32 values in registers and spill slots are zero-extended to 64 bits
 //   (every 32-bit x86 operation guarantees it), so a wasm address can index
-//   memory directly: [memory base + index + offset].
+//   memory directly: [memory base + index + offset]. i32s from outside
+//   compiled code (parameters, results of calls through a pointer) are
+//   zero-extended where they enter.
 // - rax, rcx, rdx, r11 and xmm14, xmm15 are scratch: never allocated, free
 //   to use within one IR instruction.
 // - Frame: [rsp, +outgoing) stack arguments of calls, then results of
@@ -280,12 +282,17 @@ struct X64CodeGen {
         for (value, place) in zip(parameters, places) {
             let destination = allocation.locations[Int(value.index)]
             if destination == .none { continue }
-            let isFloat = function.type(of: value).isFloat
+            let type = function.type(of: value)
+            // Callers outside compiled code may leave an i32's upper half
+            // undefined (SysV); indexes need it zero.
+            let zeroExtends = type == .i32
             switch place {
-            case .gpr(let r): moves.append(Move(destination: destination, source: .register(r.rawValue), isFloat: false))
+            case .gpr(let r):
+                moves.append(Move(destination: destination, source: .register(r.rawValue), isFloat: false, zeroExtends: zeroExtends))
             case .xmm(let x): moves.append(Move(destination: destination, source: .register(x.rawValue), isFloat: true))
             case .stack(let i):
-                moves.append(Move(destination: destination, source: .incoming(incomingBase + i * 8), isFloat: isFloat))
+                moves.append(Move(destination: destination, source: .incoming(incomingBase + i * 8), isFloat: type.isFloat,
+                                  zeroExtends: zeroExtends))
             }
         }
         if let resultPointer, let slot = resultPointerSlot, case .gpr(let r) = resultPointer {

@@ -20,11 +20,16 @@ struct Move {
     var destination: Location
     var source: MoveSource
     var isFloat: Bool
+    /// The source is an i32 from outside compiled code, whose upper half
+    /// the SysV ABI leaves undefined: the move clears it (a move onto
+    /// itself is then kept).
+    var zeroExtends: Bool
 
-    init(destination: Location, source: MoveSource, isFloat: Bool) {
+    init(destination: Location, source: MoveSource, isFloat: Bool, zeroExtends: Bool = false) {
         self.destination = destination
         self.source = source
         self.isFloat = isFloat
+        self.zeroExtends = zeroExtends
     }
 }
 
@@ -59,11 +64,14 @@ extension X64CodeGen {
     }
 
     mutating func parallelMove(_ input: [Move]) throws {
-        // Drop moves onto themselves.
-        var pending = input.filter { !sourceReads($0.source, $0.destination) }
+        // Drop moves onto themselves (unless they zero-extend).
+        var pending = input.filter { $0.zeroExtends || !sourceReads($0.source, $0.destination) }
         while !pending.isEmpty {
-            if let ready = pending.firstIndex(where: { move in
-                !pending.contains { other in sourceReads(other.source, move.destination) && other.isFloat == move.isFloat }
+            // A move is ready when no other pending move reads its destination.
+            if let ready = pending.indices.first(where: { i in
+                !pending.indices.contains { j in
+                    j != i && sourceReads(pending[j].source, pending[i].destination) && pending[j].isFloat == pending[i].isFloat
+                }
             }) {
                 emitMove(pending.remove(at: ready))
                 continue
@@ -97,6 +105,7 @@ extension X64CodeGen {
             }
             return
         }
+        if move.zeroExtends, emitZeroExtendingMove(move) { return }
         switch move.destination {
         case .register(let d):
             let dst = X64Reg(rawValue: d)!
@@ -131,6 +140,25 @@ extension X64CodeGen {
             }
         default: break
         }
+    }
+
+    /// A 32-bit move of an i32 (x86 clears the upper half of a 32-bit
+    /// destination register), through rax into a spill slot; false for
+    /// sources that need no extension.
+    mutating func emitZeroExtendingMove(_ move: Move) -> Bool {
+        let register: X64Reg
+        switch move.destination {
+        case .register(let d): register = X64Reg(rawValue: d)!
+        case .slot: register = .rax
+        default: return true
+        }
+        switch move.source {
+        case .register(let s): asm.mov(.s32, register, X64Reg(rawValue: s)!)
+        case .incoming(let offset), .frame(let offset): asm.mov(.s32, register, X64Mem(.rsp, Int32(offset)))
+        default: return false
+        }
+        if case .slot(let s) = move.destination { asm.mov(.s64, slotAddress(s), register) }
+        return true
     }
 
     mutating func floatSourceRegister(_ source: MoveSource) -> XmmReg {

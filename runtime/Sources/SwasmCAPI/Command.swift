@@ -80,6 +80,12 @@ func capiRunCommand(_ descriptor: UnsafePointer<swasm_module_descriptor>?, _ arg
     let options = CommandOptions(arguments: arguments, environment: environment, preopenedDirectories: directories)
     do {
         return try runCommand(box.module, options: options)
+    } catch let trap as Trap where trap.code == .hostError && trap.hostError is WASIError {
+        // A WASI call the guest cannot make, such as proc_exit with a status
+        // outside 0...125: an error (status 1, as wasmtime), never success.
+        fail(trap)
+        report("\(trap)")
+        return 1
     } catch let trap as Trap {
         // Like wasmtime: the status of a process stopped by SIGABRT.
         fail(trap)

@@ -39,8 +39,11 @@ public final class Instance {
     /// Memories the module defines get guard regions, or explicit bounds
     /// checks when the module was compiled with them (`memoryReservation`
     /// then caps each one's reserved address space, in bytes).
+    ///
+    /// With `interruptSignal` the instance is interrupted whenever the
+    /// signal is raised (from the start function on), besides `interrupt()`.
     public init(module: CompiledModule, imports: [ExternValue], hostContext: AnyObject? = nil,
-                memoryReservation: UInt64? = nil) throws {
+                memoryReservation: UInt64? = nil, interruptSignal: InterruptSignal? = nil) throws {
         let wasm = module.module
         try Self.link(module, imports)
 
@@ -62,6 +65,7 @@ public final class Instance {
         let native = NativeState(functions: typeIndices.count, globals: wasm.allGlobalTypes.count,
                                  tables: wasm.allTables.count, types: wasm.types.count)
         let vmctx = native.vmctx
+        if let interruptSignal { native.follow(interruptSignal) }
 
         // Signature ids and function references (imports: copies of theirs).
         for (index, id) in module.signatureIDs.enumerated() { native.signatureIDs[index] = id }
@@ -78,7 +82,7 @@ public final class Instance {
             native.writeReference(index, code: trampoline, vmctx: block, signatureID: function.signatureID)
         }
         for (index, function) in importedFunctions.enumerated() where function.hostClosure == nil {
-            let code = function.code
+            let code = function.callerContextCode ?? function.code
             // Host functions that act on their caller get this instance's context.
             let context = function.receivesCallerContext ? vmctx : function.vmctx
             let imported = native.importedFunctions + index * ImportedFunctionLayout.size
@@ -336,6 +340,8 @@ final class NativeState {
     var hostCallBlocks: [UnsafeMutableRawPointer] = []
     /// The closures those blocks name (held here: the blocks do not retain).
     var hostClosures: [AnyObject] = []
+    /// The signal whose raising sets this context's interrupt flag.
+    private var interruptSignal: InterruptSignal?
 
     init(functions: Int, globals globalCount: Int, tables tableCount: Int, types: Int) {
         func zeroed(_ bytes: Int) -> UnsafeMutableRawPointer {
@@ -357,7 +363,13 @@ final class NativeState {
         vmctx.storeBytes(of: functionReferences, toByteOffset: VMContextLayout.functionReferences, as: UnsafeMutableRawPointer.self)
     }
 
+    func follow(_ signal: InterruptSignal) {
+        interruptSignal = signal
+        signal.attach(vmctx)
+    }
+
     deinit {
+        interruptSignal?.detach(vmctx)
         vmctx.deallocate()
         importedFunctions.deallocate()
         UnsafeMutableRawPointer(globals).deallocate()

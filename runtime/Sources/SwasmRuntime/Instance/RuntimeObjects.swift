@@ -30,6 +30,30 @@ public enum ExternValue {
     public var global: Global? { if case .global(let g) = self { return g } else { return nil } }
 }
 
+// MARK: - Limits
+
+extension Limits {
+    /// Throws unless the minimum is at most the maximum (the host can make
+    /// types that validation would have refused in a module).
+    func requireOrdered() throws {
+        if let max, min > max { throw InstanceError.invalidLimits(min: min, max: max) }
+    }
+}
+
+/// Limits an embedder puts on growth below the declared maximums, shared by
+/// the memories and tables they apply to and read at each grow.
+public final class ResourceLimiter {
+    /// The most pages a memory may grow to; nil: no limit.
+    public var maximumMemoryPages: UInt64?
+    /// The most elements a table may grow to; nil: no limit.
+    public var maximumTableElements: UInt64?
+
+    public init(maximumMemoryPages: UInt64? = nil, maximumTableElements: UInt64? = nil) {
+        self.maximumMemoryPages = maximumMemoryPages
+        self.maximumTableElements = maximumTableElements
+    }
+}
+
 // MARK: - Memory
 
 /// A linear memory. Every VM context that uses it as memory 0 is updated
@@ -45,6 +69,7 @@ public final class Memory {
     /// `reservation` (explicit memories only: a cap on the address space
     /// reserved, which growth cannot pass).
     public init(type: MemoryType, strategy: BoundsCheckStrategy = .guardRegion, reservation: UInt64? = nil) throws {
+        try type.limits.requireOrdered()
         storage = try LinearMemory(minimumPages: type.limits.min, maximumPages: type.limits.max, strategy: strategy,
                                    reservation: reservation)
         maximum = type.limits.max
@@ -56,14 +81,16 @@ public final class Memory {
     public var byteCount: Int { storage.byteCount }
     public var base: UnsafeMutableRawPointer { storage.base }
 
-    /// An embedder's limit in pages below the declared maximum (e.g. a
-    /// store's resource limit); `memory.grow` past it fails as past the maximum.
-    public var growthLimit: UInt64?
+    /// The embedder's limits (e.g. a store's), read at every grow so that
+    /// changing them applies at once; `memory.grow` past them fails as past
+    /// the maximum.
+    public var limiter: ResourceLimiter?
 
     /// `memory.grow`: the old size in pages, or nil when the memory cannot grow.
     @discardableResult
     public func grow(by pages: UInt64) -> UInt64? {
-        if let growthLimit, pages > growthLimit || storage.pageCount + pages > growthLimit { return nil }
+        // Growing by nothing always succeeds, also below a lowered limit.
+        if pages > 0, let limit = limiter?.maximumMemoryPages, pages > limit || storage.pageCount > limit - pages { return nil }
         guard let old = storage.grow(by: pages) else { return nil }
         if pages > 0 {
             let length = UInt64(storage.byteCount)
@@ -114,9 +141,11 @@ public final class Table {
 
     public init(type: TableType, initialValue: Value? = nil) throws {
         guard type.elementType.isReference else { throw InstanceError.unsupported("table of \(type.elementType)") }
+        try type.limits.requireOrdered()
         guard type.limits.min <= Self.implementationLimit else { throw InstanceError.tableTooLarge(type.limits.min) }
         let fill = initialValue ?? Value.null(type.elementType)!
         guard fill.type == type.elementType else { throw InstanceError.typeMismatch(expected: type.elementType, found: fill.type) }
+        try Function.requireCallableFromWasm(fill)
         elementType = type.elementType
         maximum = type.limits.max
         count = Int(type.limits.min)
@@ -138,26 +167,39 @@ public final class Table {
     public func set(_ index: Int, _ value: Value) throws {
         guard value.type == elementType else { throw InstanceError.typeMismatch(expected: elementType, found: value.type) }
         guard index >= 0, index < count else { throw InstanceError.indexOutOfBounds(index: UInt64(max(index, 0)), count: count) }
+        try Function.requireCallableFromWasm(value)
         elements[index] = value.bits
+    }
+
+    /// Sets element `index` to `function` and keeps the function alive as
+    /// long as the table (the element is only a pointer to its record).
+    public func set(_ index: Int, _ function: Function) throws {
+        try set(index, function.value)
+        retain(function)
+    }
+
+    /// Keeps `function` alive as long as the table.
+    public func retain(_ function: Function) {
+        if !retainedOwners.contains(where: { $0 === function }) { retainedOwners.append(function) }
     }
 
     /// `table.grow`: the old size, or nil when the table cannot grow.
     @discardableResult
     public func grow(by delta: UInt64, initialValue: Value? = nil) -> UInt64? {
         let fill = initialValue ?? Value.null(elementType)!
-        guard fill.type == elementType else { return nil }
+        guard fill.type == elementType, (try? Function.requireCallableFromWasm(fill)) != nil else { return nil }
         return grow(by: delta, bits: fill.bits)
     }
 
-    /// An embedder's limit in elements below the declared maximum (e.g. a
-    /// store's resource limit); `table.grow` past it fails.
-    public var growthLimit: UInt64?
+    /// The embedder's limits (e.g. a store's), read at every grow;
+    /// `table.grow` past them fails.
+    public var limiter: ResourceLimiter?
 
     func grow(by delta: UInt64, bits: UInt64) -> UInt64? {
         let old = UInt64(count)
-        let limit = min(maximum ?? UInt64(UInt32.max), Self.implementationLimit, growthLimit ?? UInt64.max)
-        guard delta <= limit, old + delta <= limit else { return nil }
+        let limit = min(maximum ?? UInt64(UInt32.max), Self.implementationLimit, limiter?.maximumTableElements ?? UInt64.max)
         if delta == 0 { return old }
+        guard delta <= limit, old + delta <= limit else { return nil }
         let newCount = Int(old + delta)
         if newCount > capacity {
             let newCapacity = max(newCount, min(capacity * 2, Int(limit)))
@@ -200,6 +242,7 @@ public final class Global {
     /// A global holding `value`, which must be of `type.valueType`.
     public convenience init(type: GlobalType, value: Value) throws {
         guard value.type == type.valueType else { throw InstanceError.typeMismatch(expected: type.valueType, found: value.type) }
+        try Function.requireCallableFromWasm(value)
         self.init(type: type, low: value.bits, high: 0)
     }
 
@@ -231,6 +274,7 @@ public final class Global {
     public func set(_ value: Value) throws {
         guard type.isMutable else { throw InstanceError.immutableGlobal }
         guard value.type == type.valueType else { throw InstanceError.typeMismatch(expected: type.valueType, found: value.type) }
+        try Function.requireCallableFromWasm(value)
         storage.storeBytes(of: value.bits, as: UInt64.self)
     }
 }
@@ -252,9 +296,13 @@ public final class Function {
     public let receivesCallerContext: Bool
     /// For Swift closure host functions (`init(type:_:)`).
     let hostClosure: HostClosure?
+    /// The code of a host function that receives its caller's context
+    /// (`init(hostCode:type:)`), which only import records can call.
+    let callerContextCode: UnsafeRawPointer?
 
     init(reference: UnsafeRawPointer, type: FunctionType, trampoline: UnsafeRawPointer?, owner: AnyObject,
-         receivesCallerContext: Bool = false, hostClosure: HostClosure? = nil) {
+         receivesCallerContext: Bool = false, hostClosure: HostClosure? = nil, callerContextCode: UnsafeRawPointer? = nil) {
+        self.callerContextCode = callerContextCode
         self.reference = reference
         self.type = type
         self.trampoline = trampoline
@@ -270,10 +318,14 @@ public final class Function {
     /// Each instance importing it fills its import record (and its funcref
     /// record) with its *own* VM context, so the code reaches the caller's
     /// memory (vmctx+0, +8) and `Instance.hostContext`. It is not callable
-    /// from the host through `call` (there is no trampoline).
+    /// from the host through `call` (there is no trampoline), nor by wasm
+    /// through a funcref of its own: its record has no caller to pass, so
+    /// placing it in a table or global is refused (an importing instance's
+    /// `ref.func` of it is fine).
     public convenience init(hostCode: UnsafeRawPointer, type: FunctionType) {
-        let storage = FunctionRecordStorage(code: hostCode, vmctx: nil, signatureID: SignatureRegistry.id(of: type))
-        self.init(reference: storage.record, type: type, trampoline: nil, owner: storage, receivesCallerContext: true)
+        let storage = FunctionRecordStorage(code: Function.uncallableCode, vmctx: nil, signatureID: SignatureRegistry.id(of: type))
+        self.init(reference: storage.record, type: type, trampoline: nil, owner: storage, receivesCallerContext: true,
+                  callerContextCode: hostCode)
     }
 
     public var code: UnsafeRawPointer? {
@@ -299,6 +351,7 @@ public final class Function {
               zip(arguments, type.parameters).allSatisfy({ $0.type == $1 }) else {
             throw InstanceError.argumentMismatch(expected: type.parameters, found: arguments.map(\.type))
         }
+        for argument in arguments { try Function.requireCallableFromWasm(argument) }
         if let hostClosure {
             return try hostClosure.invoke(caller: Caller(instance: nil), arguments)
         }
@@ -324,8 +377,11 @@ public final class Function {
 /// Native storage of one FunctionReference record for host functions.
 final class FunctionRecordStorage {
     let record: UnsafeMutableRawPointer
+    /// A host-call block the record's vmctx points at, freed with it.
+    let ownedBlock: UnsafeMutableRawPointer?
 
-    init(code: UnsafeRawPointer, vmctx: UnsafeMutableRawPointer?, signatureID: UInt64) {
+    init(code: UnsafeRawPointer, vmctx: UnsafeMutableRawPointer?, signatureID: UInt64, ownedBlock: UnsafeMutableRawPointer? = nil) {
+        self.ownedBlock = ownedBlock
         record = .allocate(byteCount: FunctionReferenceLayout.size, alignment: 16)
         record.initializeMemory(as: UInt8.self, repeating: 0, count: FunctionReferenceLayout.size)
         record.storeBytes(of: code, toByteOffset: FunctionReferenceLayout.code, as: UnsafeRawPointer.self)
@@ -333,5 +389,8 @@ final class FunctionRecordStorage {
         record.storeBytes(of: signatureID, toByteOffset: FunctionReferenceLayout.signatureID, as: UInt64.self)
     }
 
-    deinit { record.deallocate() }
+    deinit {
+        record.deallocate()
+        ownedBlock?.deallocate()
+    }
 }

@@ -161,6 +161,11 @@ public enum InstanceError: Error, Sendable, Equatable, CustomStringConvertible {
     case argumentMismatch(expected: [ValueType], found: [ValueType])
     /// A function without an array-call trampoline cannot be called from the host.
     case notCallable(FunctionType)
+    /// A host function that only works as an import (a closure made without
+    /// a host-call trampoline, or native code that needs its caller's
+    /// context, like WASI's) was to be stored where wasm code could call it
+    /// through a funcref (a table, a global, an argument or a result).
+    case notCallableFromWasm
     /// A value of the wrong type for a table or global.
     case typeMismatch(expected: ValueType, found: ValueType)
     /// `set` on an immutable global.
@@ -169,6 +174,8 @@ public enum InstanceError: Error, Sendable, Equatable, CustomStringConvertible {
     case indexOutOfBounds(index: UInt64, count: Int)
     /// A table larger than the runtime supports.
     case tableTooLarge(UInt64)
+    /// A memory or table type whose minimum exceeds its maximum.
+    case invalidLimits(min: UInt64, max: UInt64)
     /// The module uses something the runtime cannot provide (e.g. v128 values).
     case unsupported(String)
 
@@ -178,6 +185,9 @@ public enum InstanceError: Error, Sendable, Equatable, CustomStringConvertible {
             return "argument mismatch: expected [\(expected.map(\.description).joined(separator: " "))], found [\(found.map(\.description).joined(separator: " "))]"
         case .notCallable(let type):
             return "function of type \(type) has no array-call trampoline and cannot be called from the host"
+        case .notCallableFromWasm:
+            return "this host function can only be called as an import, not through a funcref"
+                + " (a table entry, global, argument or result)"
         case .typeMismatch(let expected, let found):
             return "type mismatch: expected \(expected), found \(found)"
         case .immutableGlobal:
@@ -186,6 +196,8 @@ public enum InstanceError: Error, Sendable, Equatable, CustomStringConvertible {
             return "index \(index) is out of bounds (size \(count))"
         case .tableTooLarge(let count):
             return "table of \(count) elements exceeds the runtime's limit of \(Table.implementationLimit)"
+        case .invalidLimits(let min, let max):
+            return "invalid limits: the minimum \(min) exceeds the maximum \(max)"
         case .unsupported(let what):
             return "unsupported: \(what)"
         }

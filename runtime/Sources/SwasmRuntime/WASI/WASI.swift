@@ -11,7 +11,9 @@
 // preopened directories; paths are resolved component by component under a
 // directory descriptor (WASIPaths.swift) and never leave it: absolute paths,
 // `..` past the directory and symlinks leading out fail with EPERM, as in
-// wasmtime.
+// wasmtime. Stdio descriptors are streams shared with the host (no seeking,
+// truncating or flags); every other call needs its right (ENOTCAPABLE).
+// docs/wasi.md describes what a guest meets, limits included.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -53,22 +55,45 @@ public struct WASIError: Error, CustomStringConvertible {
 
 /// One open guest descriptor.
 final class WASIDescriptor {
+    /// The guest's stdin, stdout and stderr are streams: their host
+    /// descriptors are shared with the host process (often the host's own
+    /// stdio, or a log file it appends to), so the guest may only read or
+    /// write them, never seek, truncate, change times or flags.
+    enum Stream { case input, output }
+
     var hostFD: Int32
     let filetype: UInt8
     /// The guest name of a preopened directory.
     let preopenName: String?
+    let stream: Stream?
+    /// What the descriptor allows (`WASIRights`); they can only shrink.
     var rightsBase: UInt64
+    /// The rights descriptors opened beneath this directory may get.
     var rightsInheriting: UInt64
 
-    init(hostFD: Int32, filetype: UInt8, preopenName: String? = nil, rightsBase: UInt64, rightsInheriting: UInt64) {
+    init(hostFD: Int32, filetype: UInt8, preopenName: String? = nil, stream: Stream? = nil,
+         rightsBase: UInt64, rightsInheriting: UInt64) {
         self.hostFD = hostFD
         self.filetype = filetype
         self.preopenName = preopenName
+        self.stream = stream
         self.rightsBase = rightsBase
         self.rightsInheriting = rightsInheriting
     }
 
     var isDirectory: Bool { filetype == WASIFiletype.directory }
+
+    /// Throws unless the descriptor has every right in `rights`: ENOTCAPABLE,
+    /// or EBADF for a stdio stream (as wasmtime answers for what a stream
+    /// cannot do).
+    func require(_ rights: UInt64) throws(WASIErrno) {
+        guard rightsBase & rights == rights else { throw stream == nil ? .notcapable : .badf }
+    }
+
+    /// Throws ESPIPE for a stdio stream: no offsets on a shared descriptor.
+    func requireSeekable() throws(WASIErrno) {
+        if stream != nil { throw .spipe }
+    }
 
     deinit { if hostFD >= 0 { close(hostFD) } }
 }
@@ -79,7 +104,8 @@ public final class WASI {
     public static let moduleName = "wasi_snapshot_preview1"
 
     public let configuration: WASIConfiguration
-    /// The code the guest passed to `proc_exit`, once it did.
+    /// The code the guest passed to `proc_exit`, once it did (always in
+    /// 0...125: another status is an error, not an exit; docs/wasi.md).
     public internal(set) var exitCode: Int32?
     var descriptors: [Int32: WASIDescriptor] = [:]
     let argumentBytes: [[UInt8]]
@@ -93,9 +119,13 @@ public final class WASI {
         for (guest, host) in [configuration.stdin, configuration.stdout, configuration.stderr].enumerated() {
             let fd = fcntl(host, F_DUPFD_CLOEXEC, 3)
             guard fd >= 0 else { continue }  // closed on the host: the guest gets EBADF
-            let rights = WASIRights.file & ~(WASIRights.fdSeek | WASIRights.fdTell)
-            descriptors[Int32(guest)] = WASIDescriptor(hostFD: fd, filetype: Self.filetype(ofHostFD: fd),
-                                                       rightsBase: rights, rightsInheriting: 0)
+            // A terminal is a character device; anything else is a stream of
+            // unknown type, whatever the host put there (as in wasmtime).
+            let filetype = isatty(fd) == 1 ? WASIFiletype.characterDevice : WASIFiletype.unknown
+            let stream: WASIDescriptor.Stream = guest == 0 ? .input : .output
+            let rights = stream == .input ? WASIRights.fdRead : WASIRights.fdWrite
+            descriptors[Int32(guest)] = WASIDescriptor(hostFD: fd, filetype: filetype, stream: stream,
+                                                       rightsBase: rights, rightsInheriting: rights)
         }
         var next: Int32 = 3
         for (host, guest) in configuration.preopens {

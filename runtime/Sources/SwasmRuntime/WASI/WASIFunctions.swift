@@ -46,10 +46,17 @@ struct GuestMemory {
         Array(UnsafeRawBufferPointer(try buffer(address, count)))
     }
 
-    /// The host iovec array for `count` guest iovecs {u32 buf, u32 len} at `address`.
+    /// The most iovecs one readv/writev takes on Linux (IOV_MAX).
+    static let maximumIovecs = 1024
+
+    /// The host iovec array for `count` guest iovecs {u32 buf, u32 len} at
+    /// `address`: the first `maximumIovecs` of them. The call then transfers
+    /// what those hold and returns that count, a partial read or write that
+    /// callers loop on (the kernel would refuse more with EINVAL).
     func iovecs(_ address: Int32, _ count: Int32) throws(WASIErrno) -> [iovec] {
-        let n = Int(UInt32(bitPattern: count))
-        let table = try pointer(address, UInt64(n) * 8)
+        let total = UInt64(UInt32(bitPattern: count))
+        let table = try pointer(address, total * 8)
+        let n = Int(min(total, UInt64(Self.maximumIovecs)))
         var result: [iovec] = []
         result.reserveCapacity(n)
         for i in 0..<n {
@@ -82,17 +89,24 @@ enum WASIFunctions {
     static func check(_ result: Int32) throws(WASIErrno) { if result < 0 { throw WASIErrno(host: errno) } }
 
     static func path(_ memory: GuestMemory, _ address: Int32, _ length: Int32) throws(WASIErrno) -> [UInt8] {
-        let bytes = try memory.bytes(address, length)
+        // Bounds first (EFAULT), then the length before copying: a longer
+        // path costs the host nothing.
+        let buffer = try memory.buffer(address, length)
+        guard buffer.count <= Int(WASIPaths.maximumPathLength) else { throw .nametoolong }
+        let bytes = Array(UnsafeRawBufferPointer(buffer))
         guard String(validating: bytes, as: UTF8.self) != nil else { throw .ilseq }
         return bytes
     }
 
-    /// Resolves a guest path under directory descriptor `fd`.
+    /// Resolves a guest path under directory descriptor `fd`, which must
+    /// have `right`.
     static func resolve(_ wasi: WASI, _ memory: GuestMemory, _ fd: Int32, _ address: Int32, _ length: Int32,
-                        follow: Bool) throws(WASIErrno) -> ResolvedPath {
+                        follow: Bool, right: UInt64) throws(WASIErrno) -> ResolvedPath {
         let directory = try wasi.descriptor(fd)
         let bytes = try path(memory, address, length)
+        if directory.stream != nil { throw .badf }
         guard directory.isDirectory else { throw .notdir }
+        try directory.require(right)
         return try WASIPaths.resolve(directory.hostFD, bytes, followFinal: follow)
     }
 
@@ -228,6 +242,7 @@ enum WASIFunctions {
             let vectors = try memory.iovecs(iovs, count)
             try memory.check(result, 4)
             if entry.isDirectory { throw .isdir }
+            try entry.require(WASIRights.fdRead)
             let n = vectors.withUnsafeBufferPointer { readv(entry.hostFD, $0.baseAddress, Int32($0.count)) }
             try check(n)
             try memory.store(UInt32(n), result)
@@ -239,6 +254,7 @@ enum WASIFunctions {
             let vectors = try memory.iovecs(iovs, count)
             try memory.check(result, 4)
             if entry.isDirectory { throw .badf }
+            try entry.require(WASIRights.fdWrite)
             let n = vectors.withUnsafeBufferPointer { writev(entry.hostFD, $0.baseAddress, Int32($0.count)) }
             try check(n)
             try memory.store(UInt32(n), result)
@@ -250,6 +266,9 @@ enum WASIFunctions {
             let vectors = try memory.iovecs(iovs, count)
             try memory.check(result, 4)
             if entry.isDirectory { throw .isdir }
+            try entry.require(WASIRights.fdRead)
+            try entry.requireSeekable()
+            try entry.require(WASIRights.fdSeek)
             guard offset >= 0 else { throw .inval }
             let n = vectors.withUnsafeBufferPointer { preadv(entry.hostFD, $0.baseAddress, Int32($0.count), off_t(offset)) }
             try check(n)
@@ -262,6 +281,9 @@ enum WASIFunctions {
             let vectors = try memory.iovecs(iovs, count)
             try memory.check(result, 4)
             if entry.isDirectory { throw .badf }
+            try entry.require(WASIRights.fdWrite)
+            try entry.requireSeekable()
+            try entry.require(WASIRights.fdSeek)
             guard offset >= 0 else { throw .inval }
             let n = vectors.withUnsafeBufferPointer { pwritev(entry.hostFD, $0.baseAddress, Int32($0.count), off_t(offset)) }
             try check(n)
@@ -272,8 +294,12 @@ enum WASIFunctions {
         call(vmctx) { wasi, memory throws(WASIErrno) in
             let entry = try wasi.descriptor(fd)
             try memory.check(result, 8)
+            try entry.requireSeekable()
             guard (0...2).contains(whence) else { throw .inval }
             if entry.isDirectory { throw .badf }
+            // Asking for the position needs only fd_tell.
+            let tellOnly = offset == 0 && whence == SEEK_CUR && entry.rightsBase & WASIRights.fdSeek == 0
+            try entry.require(tellOnly ? WASIRights.fdTell : WASIRights.fdSeek)
             let position = lseek(entry.hostFD, off_t(offset), whence)
             try check(Int(position))
             try memory.store(UInt64(position), result)
@@ -283,7 +309,9 @@ enum WASIFunctions {
         call(vmctx) { wasi, memory throws(WASIErrno) in
             let entry = try wasi.descriptor(fd)
             try memory.check(result, 8)
+            try entry.requireSeekable()
             if entry.isDirectory { throw .badf }
+            try entry.require(WASIRights.fdTell)
             let position = lseek(entry.hostFD, 0, SEEK_CUR)
             try check(Int(position))
             try memory.store(UInt64(position), result)
@@ -295,16 +323,25 @@ enum WASIFunctions {
         }
     }
     static let fdSync: @convention(c) (VMContext, Int32) -> Int32 = { vmctx, fd in
-        call(vmctx) { wasi, _ throws(WASIErrno) in try check(fsync(try wasi.descriptor(fd).hostFD)) }
+        call(vmctx) { wasi, _ throws(WASIErrno) in
+            let entry = try wasi.descriptor(fd)
+            try entry.require(WASIRights.fdSync)
+            try check(fsync(entry.hostFD))
+        }
     }
     static let fdDatasync: @convention(c) (VMContext, Int32) -> Int32 = { vmctx, fd in
-        call(vmctx) { wasi, _ throws(WASIErrno) in try check(fdatasync(try wasi.descriptor(fd).hostFD)) }
+        call(vmctx) { wasi, _ throws(WASIErrno) in
+            let entry = try wasi.descriptor(fd)
+            try entry.require(entry.isDirectory ? WASIRights.fdSync : WASIRights.fdDatasync)
+            try check(fdatasync(entry.hostFD))
+        }
     }
     static let fdFdstatGet: @convention(c) (VMContext, Int32, Int32) -> Int32 = { vmctx, fd, result in
         call(vmctx) { wasi, memory throws(WASIErrno) in
             let entry = try wasi.descriptor(fd)
             let p = try memory.pointer(result, 24)
-            let hostFlags = fcntl(entry.hostFD, F_GETFL)
+            // A stream's flags belong to the host (`>>` gives O_APPEND).
+            let hostFlags = entry.stream == nil ? fcntl(entry.hostFD, F_GETFL) : 0
             try check(hostFlags)
             var flags: UInt16 = 0
             if hostFlags & O_APPEND != 0 { flags |= WASIFlags.append }
@@ -322,6 +359,9 @@ enum WASIFunctions {
         call(vmctx) { wasi, _ throws(WASIErrno) in
             let entry = try wasi.descriptor(fd)
             let wanted = UInt16(truncatingIfNeeded: flags)
+            // The flags are the open file description's: on stdio they would
+            // outlive the guest and change the host's own descriptors.
+            try entry.require(WASIRights.fdFdstatSetFlags)
             guard wanted & ~(WASIFlags.append | WASIFlags.nonblock) == 0 else { throw .inval }
             var hostFlags = fcntl(entry.hostFD, F_GETFL)
             try check(hostFlags)
@@ -334,6 +374,7 @@ enum WASIFunctions {
     static let fdFdstatSetRights: @convention(c) (VMContext, Int32, Int64, Int64) -> Int32 = { vmctx, fd, base, inheriting in
         call(vmctx) { wasi, _ throws(WASIErrno) in
             let entry = try wasi.descriptor(fd)
+            if entry.stream != nil { throw .badf }
             let b = UInt64(bitPattern: base), i = UInt64(bitPattern: inheriting)
             guard b & ~entry.rightsBase == 0, i & ~entry.rightsInheriting == 0 else { throw .notcapable }
             entry.rightsBase = b
@@ -345,6 +386,14 @@ enum WASIFunctions {
             let entry = try wasi.descriptor(fd)
             try memory.check(result, 64)
             var info = stat()
+            if entry.stream != nil {
+                // Nothing of the host's file behind a stream but its type.
+                let p = try memory.pointer(result, 64)
+                p.initializeMemory(as: UInt8.self, repeating: 0, count: 64)
+                p.storeBytes(of: entry.filetype, toByteOffset: 16, as: UInt8.self)
+                return
+            }
+            try entry.require(WASIRights.fdFilestatGet)
             try check(fstat(entry.hostFD, &info))
             try storeFilestat(info, memory, result)
         }
@@ -353,12 +402,14 @@ enum WASIFunctions {
         call(vmctx) { wasi, _ throws(WASIErrno) in
             let entry = try wasi.descriptor(fd)
             if entry.isDirectory { throw .badf }
+            try entry.require(WASIRights.fdFilestatSetSize)
             try check(ftruncate(entry.hostFD, off_t(size)))
         }
     }
     static let fdFilestatSetTimes: @convention(c) (VMContext, Int32, Int64, Int64, Int32) -> Int32 = { vmctx, fd, atim, mtim, flags in
         call(vmctx) { wasi, _ throws(WASIErrno) in
             let entry = try wasi.descriptor(fd)
+            try entry.require(WASIRights.fdFilestatSetTimes)
             let spec = try times(atim, mtim, flags)
             try check(spec.withUnsafeBufferPointer { futimens(entry.hostFD, $0.baseAddress) })
         }
@@ -385,7 +436,9 @@ enum WASIFunctions {
             let entry = try wasi.descriptor(fd)
             let out = try memory.buffer(address, length)
             try memory.check(result, 4)
+            if entry.stream != nil { throw .badf }
             guard entry.isDirectory else { throw .notdir }
+            try entry.require(WASIRights.fdReaddir)
             let entries = try directoryEntries(entry.hostFD)
             var used = 0
             var index = Int(clamping: UInt64(bitPattern: cookie))
@@ -454,6 +507,7 @@ enum WASIFunctions {
                                  POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE]
             guard (0..<6).contains(advice) else { throw .inval }
             if entry.isDirectory { throw .badf }
+            try entry.require(WASIRights.fdAdvise)
             let code = posix_fadvise(entry.hostFD, off_t(offset), off_t(length), host[Int(advice)])
             if code != 0 && code != ESPIPE { throw WASIErrno(host: code) }
         }
@@ -462,6 +516,7 @@ enum WASIFunctions {
         call(vmctx) { wasi, _ throws(WASIErrno) in
             let entry = try wasi.descriptor(fd)
             if entry.isDirectory { throw .badf }
+            try entry.require(WASIRights.fdAllocate)
             guard offset >= 0, length > 0 else { throw .inval }
             let code = posix_fallocate(entry.hostFD, off_t(offset), off_t(length))
             if code != 0 { throw WASIErrno(host: code) }
@@ -476,8 +531,11 @@ enum WASIFunctions {
             try memory.check(result, 4)
             let parent = try wasi.descriptor(dirfd)
             let o = UInt16(truncatingIfNeeded: oflags), f = UInt16(truncatingIfNeeded: fdflags)
+            var needed = WASIRights.pathOpen
+            if o & WASIFlags.creat != 0 { needed |= WASIRights.pathCreateFile }
+            if o & WASIFlags.trunc != 0 { needed |= WASIRights.pathFilestatSetSize }
             let resolved = try resolve(wasi, memory, dirfd, address, length,
-                                       follow: UInt32(bitPattern: dirflags) & WASIFlags.symlinkFollow != 0)
+                                       follow: UInt32(bitPattern: dirflags) & WASIFlags.symlinkFollow != 0, right: needed)
             defer { resolved.close() }
             let base = UInt64(bitPattern: rightsBase)
             let wantsRead = base & (WASIRights.fdRead | WASIRights.fdReaddir) != 0
@@ -518,21 +576,24 @@ enum WASIFunctions {
     }
     static let pathCreateDirectory: @convention(c) (VMContext, Int32, Int32, Int32) -> Int32 = { vmctx, fd, address, length in
         call(vmctx) { wasi, memory throws(WASIErrno) in
-            let resolved = try resolve(wasi, memory, fd, address, length, follow: false)
+            let resolved = try resolve(wasi, memory, fd, address, length, follow: false,
+                                       right: WASIRights.pathCreateDirectory)
             defer { resolved.close() }
             try check(mkdirat(resolved.directory, resolved.name, 0o777))
         }
     }
     static let pathRemoveDirectory: @convention(c) (VMContext, Int32, Int32, Int32) -> Int32 = { vmctx, fd, address, length in
         call(vmctx) { wasi, memory throws(WASIErrno) in
-            let resolved = try resolve(wasi, memory, fd, address, length, follow: false)
+            let resolved = try resolve(wasi, memory, fd, address, length, follow: false,
+                                       right: WASIRights.pathRemoveDirectory)
             defer { resolved.close() }
             try check(unlinkat(resolved.directory, resolved.name, AT_REMOVEDIR))
         }
     }
     static let pathUnlinkFile: @convention(c) (VMContext, Int32, Int32, Int32) -> Int32 = { vmctx, fd, address, length in
         call(vmctx) { wasi, memory throws(WASIErrno) in
-            let resolved = try resolve(wasi, memory, fd, address, length, follow: false)
+            let resolved = try resolve(wasi, memory, fd, address, length, follow: false,
+                                       right: WASIRights.pathUnlinkFile)
             defer { resolved.close() }
             if resolved.trailingSlash { throw .notdir }
             try check(unlinkat(resolved.directory, resolved.name, 0))
@@ -541,9 +602,11 @@ enum WASIFunctions {
     static let pathRename: @convention(c) (VMContext, Int32, Int32, Int32, Int32, Int32, Int32) -> Int32 = {
         vmctx, fd, oldAddress, oldLength, newFD, newAddress, newLength in
         call(vmctx) { wasi, memory throws(WASIErrno) in
-            let old = try resolve(wasi, memory, fd, oldAddress, oldLength, follow: false)
+            let old = try resolve(wasi, memory, fd, oldAddress, oldLength, follow: false,
+                                  right: WASIRights.pathRenameSource)
             defer { old.close() }
-            let new = try resolve(wasi, memory, newFD, newAddress, newLength, follow: false)
+            let new = try resolve(wasi, memory, newFD, newAddress, newLength, follow: false,
+                                  right: WASIRights.pathRenameTarget)
             defer { new.close() }
             try check(renameat(old.directory, old.name, new.directory, new.name))
         }
@@ -553,7 +616,8 @@ enum WASIFunctions {
         call(vmctx) { wasi, memory throws(WASIErrno) in
             try memory.check(result, 64)
             let resolved = try resolve(wasi, memory, fd, address, length,
-                                       follow: UInt32(bitPattern: flags) & WASIFlags.symlinkFollow != 0)
+                                       follow: UInt32(bitPattern: flags) & WASIFlags.symlinkFollow != 0,
+                                       right: WASIRights.pathFilestatGet)
             defer { resolved.close() }
             var info = stat()
             try check(fstatat(resolved.directory, resolved.name, &info, AT_SYMLINK_NOFOLLOW))
@@ -565,7 +629,8 @@ enum WASIFunctions {
         call(vmctx) { wasi, memory throws(WASIErrno) in
             let spec = try times(atim, mtim, fstflags)
             let resolved = try resolve(wasi, memory, fd, address, length,
-                                       follow: UInt32(bitPattern: flags) & WASIFlags.symlinkFollow != 0)
+                                       follow: UInt32(bitPattern: flags) & WASIFlags.symlinkFollow != 0,
+                                       right: WASIRights.pathFilestatSetTimes)
             defer { resolved.close() }
             try check(spec.withUnsafeBufferPointer { utimensat(resolved.directory, resolved.name, $0.baseAddress, AT_SYMLINK_NOFOLLOW) })
         }
@@ -575,9 +640,13 @@ enum WASIFunctions {
         call(vmctx) { wasi, memory throws(WASIErrno) in
             let out = try memory.buffer(buffer, bufferLength)
             try memory.check(result, 4)
-            let resolved = try resolve(wasi, memory, fd, address, length, follow: false)
+            let resolved = try resolve(wasi, memory, fd, address, length, follow: false,
+                                       right: WASIRights.pathReadlink)
             defer { resolved.close() }
             let target = try WASIPaths.readlink(resolved.directory, resolved.name)
+            // An absolute target names a host path the guest cannot use and
+            // should not learn (wasmtime answers the same).
+            if target.first == UInt8(ascii: "/") { throw WASIPaths.escape }
             let n = min(target.count, out.count)
             target.withUnsafeBytes { if n > 0 { out.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n) } }
             try memory.store(UInt32(n), result)
@@ -588,7 +657,8 @@ enum WASIFunctions {
         call(vmctx) { wasi, memory throws(WASIErrno) in
             let target = try path(memory, oldAddress, oldLength)
             guard target.first != UInt8(ascii: "/") else { throw WASIPaths.escape }
-            let resolved = try resolve(wasi, memory, fd, newAddress, newLength, follow: false)
+            let resolved = try resolve(wasi, memory, fd, newAddress, newLength, follow: false,
+                                       right: WASIRights.pathSymlink)
             defer { resolved.close() }
             try check(symlinkat(String(decoding: target, as: UTF8.self), resolved.directory, resolved.name))
         }
@@ -598,9 +668,11 @@ enum WASIFunctions {
         call(vmctx) { wasi, memory throws(WASIErrno) in
             // Linking what a symlink points to is not supported (as in wasmtime).
             guard UInt32(bitPattern: oldFlags) & WASIFlags.symlinkFollow == 0 else { throw .inval }
-            let old = try resolve(wasi, memory, oldFD, oldAddress, oldLength, follow: false)
+            let old = try resolve(wasi, memory, oldFD, oldAddress, oldLength, follow: false,
+                                  right: WASIRights.pathLinkSource)
             defer { old.close() }
-            let new = try resolve(wasi, memory, newFD, newAddress, newLength, follow: false)
+            let new = try resolve(wasi, memory, newFD, newAddress, newLength, follow: false,
+                                  right: WASIRights.pathLinkTarget)
             defer { new.close() }
             try check(linkat(old.directory, old.name, new.directory, new.name, 0))
         }
@@ -648,6 +720,11 @@ enum WASIFunctions {
                 let fd = Int32(bitPattern: s.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
                 // A descriptor that is not open fails the call (as in wasmtime).
                 guard let entry = wasi.descriptors[fd] else { throw .badf }
+                let needed = tag == 1 ? WASIRights.fdRead : WASIRights.fdWrite
+                if entry.stream == nil && entry.rightsBase & needed != needed {
+                    ready.append(Event(userdata: userdata, error: WASIErrno.notcapable.rawValue, type: tag))
+                    continue
+                }
                 if entry.filetype == WASIFiletype.regularFile {
                     var nbytes: UInt64 = 0
                     if tag == 1 {
@@ -706,17 +783,30 @@ enum WASIFunctions {
         try memory.store(UInt32(ready.count), result)
     }
 
-    /// Records the exit code; returns before the unwind so that nothing of
-    /// this frame needs releasing when `swasm_raise_trap` discards it.
+    /// The exit statuses a guest may give: 126 and up mean "could not run"
+    /// and "killed by a signal" to shells, and the host could not pass most
+    /// 32-bit values on (256 would read as 0, success).
+    static let exitStatuses: ClosedRange<UInt32> = 0...125
+
+    /// Records the exit code, or for one outside `exitStatuses` the error
+    /// the unwind carries; returns before the unwind so that nothing of this
+    /// frame needs releasing when `swasm_raise_trap` discards it.
     @inline(never)
-    static func recordExit(_ vmctx: VMContext, _ code: Int32) {
-        guard let vmctx, let wasi = Instance.owning(vmctx).hostContext as? WASI else { return }
+    static func recordExit(_ vmctx: VMContext, _ code: Int32) -> TrapCode {
+        guard exitStatuses.contains(UInt32(bitPattern: code)) else {
+            let message = "exit with invalid exit status \(UInt32(bitPattern: code)) (WASI allows 0 to 125)"
+            CodeExecutor.noteHostTrap(Trap(.hostError, hostError: WASIError(message)))
+            return .hostError
+        }
+        guard let vmctx, let wasi = Instance.owning(vmctx).hostContext as? WASI else { return .exit }
         wasi.exitCode = code
+        return .exit
     }
 
+    /// As the preview-1 documentation asks, an invalid status is an error
+    /// (a `hostError` trap carrying a `WASIError`), never an exit.
     static let procExit: @convention(c) (VMContext, Int32) -> Void = { vmctx, code in
-        recordExit(vmctx, code)
-        swasm_raise_trap(vmctx, TrapCode.exit.rawValue)
+        swasm_raise_trap(vmctx, recordExit(vmctx, code).rawValue)
     }
     static let procRaise: @convention(c) (VMContext, Int32) -> Int32 = { _, _ in Int32(WASIErrno.nosys.rawValue) }
     static let schedYield: @convention(c) (VMContext) -> Int32 = { vmctx in

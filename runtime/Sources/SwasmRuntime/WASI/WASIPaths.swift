@@ -28,37 +28,51 @@ enum WASIPaths {
     /// (the spec's ENOTCAPABLE is meant for missing rights).
     static let escape = WASIErrno.perm
     static let pathFlag: Int32 = 0o10000000  // O_PATH on Linux
-    static let maximumSymlinks = 32
+    /// Symlinks one resolution follows before ELOOP (Linux's and wasmtime's limit).
+    static let maximumSymlinks = 40
+    /// The longest guest path, in bytes: Linux's PATH_MAX (4096) less the
+    /// terminating NUL. Longer ones are ENAMETOOLONG, as the kernel and
+    /// wasmtime answer, before any work is done for them.
+    static let maximumPathLength: UInt32 = 4095
 
     /// Resolves `path` under `base`. With `followFinal`, a symlink as last
     /// component is followed (still beneath `base`).
+    ///
+    /// Linear in the components, symlink targets included. It holds one
+    /// descriptor at a time (the current directory), however deep the path:
+    /// `..` reopens the parent through the current directory and checks that
+    /// it is the directory the walk came down through (device and inode), so
+    /// a directory moved meanwhile fails the call instead of leading out.
     static func resolve(_ base: Int32, _ path: [UInt8], followFinal: Bool) throws(WASIErrno) -> ResolvedPath {
         guard !path.isEmpty else { throw .noent }
+        guard path.count <= Int(maximumPathLength) else { throw .nametoolong }
         guard !path.contains(0) else { throw .ilseq }
         guard path.first != UInt8(ascii: "/") else { throw escape }
         var trailingSlash = path.last == UInt8(ascii: "/")
-        var pending = components(path)
-        var stack: [Int32] = []
+        // The components still to walk, the next one last.
+        var pending = Array(components(path).reversed())
+        // Device and inode of each directory walked into below `base`.
+        var walked: [(device: UInt64, inode: UInt64)] = []
+        var current = base
         var links = 0
         var finished = false
-        defer { if !finished { for fd in stack { _ = close(fd) } } }
+        defer { if !finished && current != base { _ = close(current) } }
         func finish(_ name: String) -> ResolvedPath {
             finished = true
-            for fd in stack.dropLast() { _ = close(fd) }
-            return ResolvedPath(directory: stack.last ?? base, name: name, ownsDirectory: !stack.isEmpty,
+            return ResolvedPath(directory: current, name: name, ownsDirectory: current != base,
                                 trailingSlash: trailingSlash)
         }
-        while !pending.isEmpty {
-            let component = pending.removeFirst()
+        while let component = pending.popLast() {
             let isLast = pending.isEmpty
-            let current = stack.last ?? base
             if component == "." {
                 if isLast { return finish(".") }
                 continue
             }
             if component == ".." {
-                guard let fd = stack.popLast() else { throw escape }
-                _ = close(fd)
+                guard walked.popLast() != nil else { throw escape }
+                let parent = try reopenParent(of: current, expected: walked.last, base: base)
+                if current != base { _ = close(current) }
+                current = parent
                 if isLast { return finish(".") }
                 continue
             }
@@ -76,15 +90,35 @@ enum WASIPaths {
                 guard !target.isEmpty else { throw .noent }
                 guard target.first != UInt8(ascii: "/") else { throw escape }
                 if isLast { trailingSlash = trailingSlash || target.last == UInt8(ascii: "/") }
-                pending = components(target) + pending
+                pending.append(contentsOf: components(target).reversed())
                 continue
             }
             if isLast { return finish(component) }
             let fd = openat(current, component, pathFlag | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0 else { throw WASIErrno(host: errno) }
-            stack.append(fd)
+            var opened = stat()
+            guard fstat(fd, &opened) == 0 else { let code = errno; _ = close(fd); throw WASIErrno(host: code) }
+            if current != base { _ = close(current) }
+            current = fd
+            walked.append((UInt64(opened.st_dev), UInt64(opened.st_ino)))
         }
         return finish(".")
+    }
+
+    /// The parent of `directory`: `base` when the walk is back at its start
+    /// (`expected` nil), else a new descriptor that must be the directory
+    /// `expected` identifies.
+    static func reopenParent(of directory: Int32, expected: (device: UInt64, inode: UInt64)?,
+                             base: Int32) throws(WASIErrno) -> Int32 {
+        guard let expected else { return base }
+        let fd = openat(directory, "..", pathFlag | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw WASIErrno(host: errno) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, UInt64(info.st_dev) == expected.device, UInt64(info.st_ino) == expected.inode else {
+            _ = close(fd)
+            throw escape
+        }
+        return fd
     }
 
     /// Non-empty components ("a//b/" gives ["a", "b"]; "" for none gives ["."]).
