@@ -41,8 +41,8 @@ public enum Validator {
     /// (type indices, limits, constant expressions and their types, exports,
     /// start function, element and data segments). For a module whose code
     /// was compiled from a validated module, with its bodies left out.
-    public static func validateDeclarations(_ module: Module) throws(WasmError) {
-        try ValidationContext(module).validateModuleFields(collectingReferences: false)
+    public static func validateDeclarations(_ module: Module, limits: ImplementationLimits = .default) throws(WasmError) {
+        try ValidationContext(module, limits: limits).validateModuleFields(collectingReferences: false)
     }
 
     /// Decodes and validates in one call.
