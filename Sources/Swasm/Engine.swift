@@ -114,6 +114,13 @@ public struct Engine: Sendable {
         /// thread (an `interrupted` trap). Costs a load and a branch per
         /// loop iteration; off by default.
         public var interruptible: Bool = false
+        /// Verify the checksum of every precompiled object loaded with this
+        /// engine (``Module/deserialize(engine:trustedObject:)``, the cache):
+        /// it was recorded at compile time over the code and the metadata,
+        /// and checking it reads the whole object (O(code size)), so it is
+        /// off by default. It notices accidental corruption, not a
+        /// deliberate change: loading native code still means trusting it.
+        public var verifyObjectChecksums: Bool = false
 
         /// The default configuration.
         public init() {}
@@ -146,6 +153,9 @@ public struct Engine: Sendable {
         options.boundsChecks = config.memoryStrategy == .explicitBoundsChecks ? .explicit : .guardRegion
         return options
     }
+
+    /// The code settings this engine's modules need; objects with others are refused.
+    var codeSettings: CodeSettings { compilerOptions.codeSettings }
 
     var runtimeStrategy: BoundsCheckStrategy {
         config.memoryStrategy == .guardRegion ? .guardRegion : .explicit

@@ -1,4 +1,6 @@
-// Compiled modules: from wasm bytes, text, or a precompiled swasm object.
+// Compiled modules: compiled from wasm bytes or text, or loaded from a
+// precompiled swasm object. Loading an object runs its machine code as it
+// is, so it has its own entry points, named for the trust they need.
 import Foundation
 import SwasmABI
 import SwasmCompiler
@@ -17,6 +19,10 @@ public enum ModuleError: Error, CustomStringConvertible {
     /// A precompiled object was rejected (corrupted, truncated, for another
     /// machine or another swasm version): where, and the loader's reason.
     case invalidObject(source: String, reason: String)
+    /// A precompiled object's code was compiled with settings other than
+    /// the engine's (``Engine/Config/interruptible``,
+    /// ``Engine/Config/memoryStrategy``): each one that differs.
+    case settingsMismatch(source: String, mismatches: [CodeSettings.Mismatch])
     /// A file could not be read or written.
     case io(path: String, reason: String)
 
@@ -26,6 +32,9 @@ public enum ModuleError: Error, CustomStringConvertible {
         case .invalidText(let reason): return "invalid WebAssembly text: \(reason)"
         case .compilationFailed(let reason): return "compilation failed: \(reason)"
         case .invalidObject(let source, let reason): return "cannot load precompiled module \(source): \(reason)"
+        case .settingsMismatch(let source, let mismatches):
+            return "cannot load precompiled module \(source): compiled with other settings than this engine's: "
+                + mismatches.map { $0.description }.joined(separator: "; ") + " (recompile it with the engine's settings)"
         case .io(let path, let reason): return "\(path): \(reason)"
         }
     }
@@ -36,9 +45,14 @@ public enum ModuleError: Error, CustomStringConvertible {
 ///
 /// ```swift
 /// let module = try Module(engine: engine, text: #"(module (func (export "f")))"#)
-/// let bytes = module.serialize()          // a swasm ELF object
-/// let again = try Module(engine: engine, serialized: bytes)
+/// let bytes = module.serialize()          // a swasm ELF object: native code
+/// let again = try Module.deserialize(engine: engine, trustedObject: bytes)
 /// ```
+///
+/// The initializers compile WebAssembly (binary or text) and refuse anything
+/// else. Precompiled objects are machine code that runs as it is: they load
+/// only through ``deserialize(engine:trustedObject:)`` and
+/// ``deserialize(engine:trustedObjectFile:)``.
 public final class Module: Sendable {
     /// The engine that compiled (or loaded) the module.
     public let engine: Engine
@@ -51,16 +65,18 @@ public final class Module: Sendable {
         case file(String)
     }
 
-    /// Compiles a binary module, or loads `bytes` as a precompiled swasm
-    /// object when they start with the ELF magic number.
+    /// Compiles a binary module. Precompiled objects are refused: they
+    /// load only through ``deserialize(engine:trustedObject:)``.
     public init(engine: Engine, bytes: [UInt8]) throws {
         self.engine = engine
-        if Self.isELF(bytes) {
-            compiled = try Self.loadObject(bytes: bytes)
-            object = .bytes(bytes)
-            return
-        }
+        if Self.isELF(bytes) { throw ModuleError.invalidWasm(Self.objectRefusal("the bytes")) }
         (compiled, object) = try Self.compile(engine: engine, wasm: bytes)
+    }
+
+    private init(engine: Engine, compiled: CompiledModule, object: ObjectSource) {
+        self.engine = engine
+        self.compiled = compiled
+        self.object = object
     }
 
     /// Compiles a module written in the text format (`.wat`).
@@ -70,20 +86,44 @@ public final class Module: Sendable {
         try self.init(engine: engine, bytes: bytes)
     }
 
-    /// Loads a precompiled object made by ``serialize()`` (or `swasmc`).
-    /// The object is checked (machine, format version, every section and
-    /// length) before anything runs; a bad one throws
-    /// ``ModuleError/invalidObject(source:reason:)``.
-    public convenience init(engine: Engine, serialized bytes: [UInt8]) throws {
-        guard Self.isELF(bytes) else {
-            throw ModuleError.invalidObject(source: "(bytes)", reason: LoaderError.notAnELFFile(size: bytes.count).description)
+    /// Loads a precompiled object made by ``serialize()`` or `swasmc`:
+    /// native code that runs in this process as it is.
+    ///
+    /// - Important: Pass only bytes you trust as much as your own program
+    ///   (objects you compiled and stored where nobody else can write).
+    ///   The loader checks all it can cheaply: the ELF structure, the
+    ///   machine and format version, every metadata table against the
+    ///   module it describes, and that the code was compiled with this
+    ///   engine's settings (else ``ModuleError/settingsMismatch(source:mismatches:)``).
+    ///   It cannot check what the machine code does: changed code can do
+    ///   anything the process can. ``Engine/Config/verifyObjectChecksums``
+    ///   adds a check of the checksum recorded at compile time over the
+    ///   code and the metadata, which notices accidental corruption (a
+    ///   truncated copy, a flipped bit) but not a deliberate change.
+    public static func deserialize(engine: Engine, trustedObject bytes: [UInt8]) throws -> Module {
+        guard isELF(bytes) else {
+            throw ModuleError.invalidObject(source: "(\(bytes.count) bytes)", reason: LoaderError.notAnELFFile(size: bytes.count).description)
         }
-        try self.init(engine: engine, bytes: bytes)
+        // The loader maps code from a file: write the bytes to a private
+        // temporary one (the mapping outlives the unlinked file).
+        let path = NSTemporaryDirectory() + "swasm-\(UUID().uuidString).o"
+        try writeAtomically(bytes, to: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let compiled = try loadTrusted(engine: engine, path: path, source: "(\(bytes.count) bytes)")
+        return Module(engine: engine, compiled: compiled, object: .bytes(bytes))
     }
 
-    /// Loads a file: a binary module (`.wasm`), a text module (`.wat`), or a
-    /// precompiled swasm object (recognized by its ELF magic), whose code is
-    /// mapped from the file with mmap rather than copied.
+    /// Loads the precompiled object at `path`, mapping its code from the
+    /// file rather than copying it. The same trust as
+    /// ``deserialize(engine:trustedObject:)``: the code runs as it is.
+    public static func deserialize(engine: Engine, trustedObjectFile path: String) throws -> Module {
+        let compiled = try loadTrusted(engine: engine, path: path, source: path)
+        return Module(engine: engine, compiled: compiled, object: .file(path))
+    }
+
+    /// Compiles a file: a binary module (`.wasm`) or a text module (`.wat`).
+    /// Precompiled objects are refused: they load only through
+    /// ``deserialize(engine:trustedObjectFile:)``.
     public init(engine: Engine, contentsOfFile path: String) throws {
         self.engine = engine
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -91,17 +131,12 @@ public final class Module: Sendable {
         }
         let bytes = [UInt8](data)
         if Self.isELF(bytes) {
-            do {
-                compiled = try CompiledModule(image: ObjectImage(path: path))
-            } catch {
-                throw ModuleError.invalidObject(source: path, reason: "\(error)")
-            }
-            object = .file(path)
+            throw ModuleError.invalidWasm(Self.objectRefusal(path))
         } else if bytes.starts(with: [0x00, 0x61, 0x73, 0x6d]) {
             (compiled, object) = try Self.compile(engine: engine, wasm: bytes)
         } else {
             guard let text = String(bytes: bytes, encoding: .utf8) else {
-                throw ModuleError.invalidWasm("\(path) is neither a binary module, a text module nor a swasm object")
+                throw ModuleError.invalidWasm("\(path) is neither a binary nor a text WebAssembly module")
             }
             let wasm: [UInt8]
             do { wasm = try WasmText.assemble(text) } catch { throw ModuleError.invalidText("\(path): \(error.description)") }
@@ -114,9 +149,11 @@ public final class Module: Sendable {
     /// What the module exports, in export order, with types.
     public var exports: [ExportType] { compiled.exports }
 
-    /// The precompiled object (a relocatable ELF file): give it to
-    /// ``init(engine:serialized:)`` or ``init(engine:contentsOfFile:)`` later,
-    /// with the same swasm version on the same kind of machine.
+    /// The precompiled object (a relocatable ELF file of native code): give
+    /// it to ``deserialize(engine:trustedObject:)`` or
+    /// ``deserialize(engine:trustedObjectFile:)`` later, with the same swasm
+    /// version, engine settings and kind of machine. Store it where only
+    /// you can write: loading it again trusts it.
     public func serialize() -> [UInt8] {
         switch object {
         case .bytes(let bytes): return bytes
@@ -133,13 +170,33 @@ public final class Module: Sendable {
 
     static func isELF(_ bytes: [UInt8]) -> Bool { bytes.starts(with: [0x7f, 0x45, 0x4c, 0x46]) }
 
+    static func objectRefusal(_ source: String) -> String {
+        "\(source): a precompiled swasm object (native code), not a WebAssembly module; "
+            + "if you trust it, load it with Module.deserialize(engine:trustedObject:) or (engine:trustedObjectFile:)"
+    }
+
+    /// Loads the object at `path` for `engine`: its settings must be the
+    /// engine's, and its checksum is verified when the engine asks.
+    private static func loadTrusted(engine: Engine, path: String, source: String) throws -> CompiledModule {
+        let compiled: CompiledModule
+        do {
+            compiled = try CompiledModule(image: ObjectImage(path: path), verifyChecksum: engine.config.verifyObjectChecksums)
+        } catch {
+            throw ModuleError.invalidObject(source: source, reason: "\(error)")
+        }
+        let mismatches = compiled.settings.mismatches(against: engine.codeSettings)
+        guard mismatches.isEmpty else { throw ModuleError.settingsMismatch(source: source, mismatches: mismatches) }
+        return compiled
+    }
+
     private static func compile(engine: Engine, wasm: [UInt8]) throws -> (CompiledModule, ObjectSource) {
         var cachePath: String?
         if let directory = engine.config.cacheDirectory {
             let path = (directory as NSString).appendingPathComponent(engine.cacheKey(for: wasm) + ".o")
             cachePath = path
+            // Objects this engine wrote; one that fails to load is compiled again.
             if FileManager.default.fileExists(atPath: path),
-               let module = try? CompiledModule(image: ObjectImage(path: path)) {
+               let module = try? loadTrusted(engine: engine, path: path, source: path) {
                 return (module, .file(path))
             }
         }
@@ -164,19 +221,6 @@ public final class Module: Sendable {
             try? writeAtomically(object.bytes, to: cachePath)
         }
         return (compiled, .bytes(object.bytes))
-    }
-
-    /// Loads object bytes by writing them to a private temporary file that
-    /// the loader maps (the mapping outlives the unlinked file).
-    private static func loadObject(bytes: [UInt8]) throws -> CompiledModule {
-        let path = NSTemporaryDirectory() + "swasm-\(UUID().uuidString).o"
-        try writeAtomically(bytes, to: path)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        do {
-            return try CompiledModule(image: ObjectImage(path: path))
-        } catch {
-            throw ModuleError.invalidObject(source: "(\(bytes.count) bytes)", reason: "\(error)")
-        }
     }
 
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {

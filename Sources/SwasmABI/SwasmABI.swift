@@ -6,7 +6,7 @@
 public enum SwasmABI {
     /// Version of the object format and calling contract. The loader refuses
     /// objects whose metadata carries another value.
-    public static let objectFormatVersion: UInt32 = 3
+    public static let objectFormatVersion: UInt32 = 4
 
     /// The global symbol that points at a module's metadata (after `PREFIX_`).
     public static let metadataSymbol = "swasm_module_metadata"

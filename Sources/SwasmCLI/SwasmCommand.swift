@@ -94,6 +94,11 @@ extension SwasmCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run a module: a swasmc object (.o) or a .wasm/.wat compiled in-process.",
             discussion: """
+                An object (.o) is native code and runs as it is: run only objects you trust as much as this \
+                program (ones your swasmc wrote, stored where nobody else can write). Its structure and metadata \
+                are checked, its machine code cannot be; --verify also checks the checksum swasmc recorded, which \
+                notices accidental corruption but not a deliberate change.
+
                 A module importing wasi_snapshot_preview1 gets WASI: its arguments are the module's path and \
                 the ARGS after `--`, and its exit status is the guest's exit code (0 when _start returns; \
                 proc_exit with a status outside 0...125 is an error, status 1). \
@@ -101,9 +106,12 @@ extension SwasmCommand {
                 A trap exits with status 1.
                 """)
 
-        @Argument(help: "The module (.o, .wasm or .wat).") var input: String
+        @Argument(help: "The module (.o, .wasm or .wat). An object is native code: trusted, see below.") var input: String
 
         @Option(help: "The exported function to call (default: _start).") var invoke: String?
+
+        @Flag(help: "Verify the checksum of an object (.o) before running it: refuses an object changed since swasmc wrote it.")
+        var verify = false
 
         @Option(name: .customLong("dir"), help: ArgumentHelp("A directory the guest may use, as HOST or HOST::GUEST.", valueName: "HOST[::GUEST]"))
         var directories: [String] = []
@@ -135,7 +143,7 @@ extension SwasmCommand {
 
         func load() throws -> CompiledModule {
             if ModuleInput.isObjectFile(atPath: input) {
-                return try CompiledModule(image: ObjectImage(path: input))
+                return try CompiledModule(image: ObjectImage(path: input), verifyChecksum: verify)
             }
             let module = try ModuleInput.validatedModule(atPath: input)
             let object = try ModuleInput.naming(input) {

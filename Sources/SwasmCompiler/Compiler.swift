@@ -4,6 +4,7 @@
 // not depend on the thread count.
 import Dispatch
 import Foundation
+import SwasmABI
 import SwasmIR
 import SwasmOpt
 import WasmModel
@@ -40,6 +41,13 @@ public struct CompilerOptions: Sendable {
         self.jobs = max(1, jobs)
         self.verify = verify
         self.passObserver = passObserver
+    }
+}
+
+extension CompilerOptions {
+    /// The settings of these options that shape the code, as objects record them.
+    public var codeSettings: CodeSettings {
+        CodeSettings(boundsChecks: boundsChecks == .explicit ? .explicit : .guardRegion, interruptible: interruptible)
     }
 }
 

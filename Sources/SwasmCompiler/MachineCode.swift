@@ -19,9 +19,11 @@ public struct ModuleCode: Sendable {
     public var listings: [[String]]
     /// Array-call trampoline offset per type index.
     public var trampolineOffsets: [Int]
+    public var trampolineSizes: [Int]
     public var trampolineListings: [[String]]
     /// Host-call trampoline offset per type index.
     public var hostCallOffsets: [Int]
+    public var hostCallSizes: [Int]
 }
 
 extension Compiler {
@@ -64,25 +66,29 @@ extension Compiler {
                 }
             }
         }
-        var trampolineOffsets: [Int] = []
+        var trampolineOffsets: [Int] = [], trampolineSizes: [Int] = []
         var trampolineListings: [[String]] = []
         for typeIndex in module.types.indices {
             while text.count % 16 != 0 { text.append(0xCC) }
             trampolineOffsets.append(text.count)
             let trampoline = X64Backend.arrayCallTrampoline(environment.signature(ofType: typeIndex), listing: listing)
             text.append(contentsOf: trampoline.code)
+            trampolineSizes.append(trampoline.code.count)
             trampolineListings.append(trampoline.listing)
         }
-        var hostCallOffsets: [Int] = []
+        var hostCallOffsets: [Int] = [], hostCallSizes: [Int] = []
         for typeIndex in module.types.indices {
             while text.count % 16 != 0 { text.append(0xCC) }
             hostCallOffsets.append(text.count)
-            text.append(contentsOf: X64Backend.hostCallTrampoline(environment.signature(ofType: typeIndex)).code)
+            let code = X64Backend.hostCallTrampoline(environment.signature(ofType: typeIndex)).code
+            text.append(contentsOf: code)
+            hostCallSizes.append(code.count)
         }
         traps.sort { $0.codeOffset < $1.codeOffset }
         return ModuleCode(text: text, functionRanges: ranges, trapSites: traps, callSites: returns,
                           listings: compiled.map(\.listing),
-                          trampolineOffsets: trampolineOffsets, trampolineListings: trampolineListings,
-                          hostCallOffsets: hostCallOffsets)
+                          trampolineOffsets: trampolineOffsets, trampolineSizes: trampolineSizes,
+                          trampolineListings: trampolineListings,
+                          hostCallOffsets: hostCallOffsets, hostCallSizes: hostCallSizes)
     }
 }

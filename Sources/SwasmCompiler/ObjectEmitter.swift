@@ -28,15 +28,16 @@ extension Compiler {
                                wasmOffset: $0.wasmOffset, functionIndex: UInt32($0.functionIndex))
             },
             textSize: UInt32(code.text.count))
+        description.trampolineSizes = code.trampolineSizes.map(UInt32.init)
         description.hostCallOffsets = code.hostCallOffsets.map(UInt32.init)
+        description.hostCallSizes = code.hostCallSizes.map(UInt32.init)
         description.dataSegments = module.data.map { module.bytes[$0.range] }
         description.names = nameSectionContents(module)
         description.callSites = code.callSites
         description.flags.insert(.framePointers)
-        if options.interruptible { description.flags.insert(.interruptible) }
+        description.settings = options.codeSettings
         description.requiredCPUFeatures = .x86_64Baseline
-        if options.boundsChecks == .explicit { description.flags.insert(.explicitBoundsChecks) }
-        let metadata = description.encoded()
+        let metadata = description.encoded(checksummingText: code.text)
 
         var symbols: [ObjectSymbol] = []
         let imported = module.importedFunctionCount

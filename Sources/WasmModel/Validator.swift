@@ -37,6 +37,14 @@ public enum Validator {
         }
     }
 
+    /// Validates everything but the function bodies: the module-level rules
+    /// (type indices, limits, constant expressions and their types, exports,
+    /// start function, element and data segments). For a module whose code
+    /// was compiled from a validated module, with its bodies left out.
+    public static func validateDeclarations(_ module: Module, limits: ImplementationLimits = .default) throws(WasmError) {
+        try ValidationContext(module, limits: limits).validateModuleFields(collectingReferences: false)
+    }
+
     /// Decodes and validates in one call.
     public static func decodeAndValidate(_ bytes: [UInt8], limits: ImplementationLimits = .default) throws(WasmError) -> Module {
         let module = try Decoder.decode(bytes, limits: limits)
@@ -106,8 +114,10 @@ final class ValidationContext {
 
     // MARK: - Module-level rules
 
-    func validateModuleFields() throws(WasmError) {
-        collectDeclaredReferences()
+    /// `collectingReferences`: also gather the functions that bodies may
+    /// name with `ref.func` (only bodies need them).
+    func validateModuleFields(collectingReferences: Bool = true) throws(WasmError) {
+        if collectingReferences { collectDeclaredReferences() }
 
         for entry in module.imports {
             switch entry.descriptor {

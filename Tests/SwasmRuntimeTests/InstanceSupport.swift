@@ -163,6 +163,12 @@ struct TestModule {
 
     /// Lays out the code (16-byte aligned pieces) and builds the module.
     func compile() throws -> CompiledModule {
+        let (text, metadata) = layout()
+        return try CompiledModule(text: text, metadata: metadata.encoded())
+    }
+
+    /// The code (16-byte aligned pieces) and the metadata describing it.
+    func layout() -> (text: [UInt8], metadata: ModuleMetadata) {
         var text: [UInt8] = []
         func place(_ code: [UInt8]) -> UInt32 {
             while text.count % 16 != 0 { text.append(0xCC) }
@@ -181,22 +187,28 @@ struct TestModule {
                                             functionIndex: UInt32(importedFunctions + index)))
             }
         }
-        var trampolines: [UInt32] = []
+        var trampolines: [UInt32] = [], trampolineSizes: [UInt32] = []
         for (index, type) in types.enumerated() {
             let integers = (type.parameters + type.results).allSatisfy { $0 == .i32 || $0 == .i64 }
                 && type.parameters.count <= 5 && type.results.count <= 1
             if integers && (trampolineTypes?.contains(index) ?? true) {
-                trampolines.append(place(X64.trampoline(parameters: type.parameters.count, results: type.results.count)))
+                let code = X64.trampoline(parameters: type.parameters.count, results: type.results.count)
+                trampolines.append(place(code))
+                trampolineSizes.append(UInt32(code.count))
             } else {
                 trampolines.append(ModuleMetadata.noTrampoline)
+                trampolineSizes.append(0)
             }
         }
         var metadata = ModuleMetadata(machine: 62, moduleBytes: bytes, functionOffsets: offsets, functionSizes: sizes,
                                       trampolineOffsets: trampolines, trapSites: sites.sorted { $0.codeOffset < $1.codeOffset },
                                       textSize: UInt32(text.count))
+        metadata.trampolineSizes = trampolineSizes
+        // No host-call trampolines: these modules' imports are wasm functions.
+        metadata.hostCallOffsets = types.map { _ in ModuleMetadata.noTrampoline }
         metadata.dataSegments = dataContents.map { $0[...] }
         metadata.requiredCPUFeatures = requiredCPUFeatures
-        return try CompiledModule(text: text, metadata: metadata.encoded())
+        return (text, metadata)
     }
 }
 

@@ -45,7 +45,8 @@ func temporaryPath(_ name: String) -> String {
         let path = temporaryPath("adder.o")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try module.write(to: path)
-        for loaded in [try Module(engine: engine, contentsOfFile: path), try Module(engine: engine, serialized: bytes)] {
+        for loaded in [try Module.deserialize(engine: engine, trustedObjectFile: path),
+                       try Module.deserialize(engine: engine, trustedObject: bytes)] {
             let instance = try Instance(Store(engine: engine), module: loaded)
             #expect(try instance.typedFunc("add", (Int32, Int32).self, Int32.self)(2, 3) == 5)
             #expect(loaded.imports.isEmpty)
@@ -69,7 +70,7 @@ func temporaryPath(_ name: String) -> String {
                 (call $validate (local.get 0))
                 (call $divide (local.get 0))))
             """)
-        let module = try Module(engine: engine, serialized: compiled.serialize())
+        let module = try Module.deserialize(engine: engine, trustedObject: compiled.serialize())
         let store = Store(engine: engine)
         struct Rejected: Error {}
         let check = Func.wrap(store) { (value: Int32) throws in if value < 0 { throw Rejected() } }
@@ -88,30 +89,30 @@ func temporaryPath(_ name: String) -> String {
         let bytes = try Module(engine: engine, text: adder).serialize()
         // Truncated.
         for length in [0, 3, 40, bytes.count / 2, bytes.count - 1] {
-            #expect(throws: ModuleError.self) { try Module(engine: engine, serialized: Array(bytes.prefix(length))) }
+            #expect(throws: ModuleError.self) { try Module.deserialize(engine: engine, trustedObject: Array(bytes.prefix(length))) }
         }
         // Another machine (e_machine = 183, AArch64) and class.
         var other = bytes
         other[18] = 183; other[19] = 0
-        let error = #expect(throws: ModuleError.self) { try Module(engine: engine, serialized: other) }
+        let error = #expect(throws: ModuleError.self) { try Module.deserialize(engine: engine, trustedObject: other) }
         #expect("\(error!)".contains("AArch64") || "\(error!)".contains("aarch64") || "\(error!)".contains("183"))
         var classByte = bytes
         classByte[4] = 1
-        #expect(throws: ModuleError.self) { try Module(engine: engine, serialized: classByte) }
+        #expect(throws: ModuleError.self) { try Module.deserialize(engine: engine, trustedObject: classByte) }
         // Flipped bytes all over the file: each load fails cleanly or loads a module.
         var rng = SystemRandomNumberGenerator()
         var rejected = 0
         for _ in 0..<100 {
             var copy = bytes
             for _ in 0..<4 { copy[Int.random(in: 4..<copy.count, using: &rng)] ^= UInt8.random(in: 1...255, using: &rng) }
-            if (try? Module(engine: engine, serialized: copy)) == nil { rejected += 1 }
+            if (try? Module.deserialize(engine: engine, trustedObject: copy)) == nil { rejected += 1 }
         }
         #expect(rejected > 0)
         // Metadata of another format version: find the metadata magic and bump the version.
         if let at = findSubsequence(bytes, Array("SWASMETA".utf8)) {
             var version = bytes
             version[at + 8] &+= 1
-            let versionError = #expect(throws: ModuleError.self) { try Module(engine: engine, serialized: version) }
+            let versionError = #expect(throws: ModuleError.self) { try Module.deserialize(engine: engine, trustedObject: version) }
             #expect("\(versionError!)".contains("version"))
         }
     }

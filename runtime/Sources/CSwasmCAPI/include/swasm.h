@@ -124,8 +124,9 @@ typedef struct swasm_module_descriptor {
 
 typedef struct swasm_module swasm_module;
 
-/* Loads a linked module: decodes its metadata and registers its code for trap
-   handling (installing the runtime's signal handlers once). Loading the same
+/* Loads a linked module: decodes and checks its metadata and registers its
+   code for trap handling (installing the runtime's signal handlers once). The
+   code is part of the program and trusted as the program is. Loading the same
    descriptor again returns the same module. NULL on failure. Linked modules
    live as long as the process: there is nothing to free. */
 swasm_module *swasm_module_load(const swasm_module_descriptor *descriptor);

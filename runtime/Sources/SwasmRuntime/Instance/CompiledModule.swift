@@ -57,14 +57,21 @@ public final class CompiledModule: @unchecked Sendable {
     private let lazyNames: LazyNames
 
     /// A module loaded from a swasm object (code mapped by the loader).
-    public convenience init(image: ObjectImage) throws {
+    ///
+    /// The metadata is checked completely; the code cannot be, and runs as
+    /// it is: load only objects you trust (your own `swasmc`'s output).
+    /// `verifyChecksum` also checks the checksum recorded at compile time
+    /// over the code and the metadata (O(code size)), which notices an
+    /// object changed since, by accident, not by intent.
+    public convenience init(image: ObjectImage, verifyChecksum: Bool = false) throws {
         let metadata = try MetadataView.decode(image.metadata)
         guard let base = image.text.baseAddress ?? (metadata.textSize == 0 ? UnsafeRawPointer(bitPattern: 0x1000) : nil) else {
             throw CompiledModuleError("object has no code")
         }
-        guard image.text.count >= Int(metadata.textSize) else {
+        guard image.text.count == Int(metadata.textSize) else {
             throw CompiledModuleError(".text is \(image.text.count) bytes, metadata says \(metadata.textSize)")
         }
+        if verifyChecksum { try metadata.verifyChecksum(text: image.text) }
         try self.init(metadata: metadata, textBase: base, image: image, mapping: nil, ownedMetadata: nil)
     }
 
@@ -81,9 +88,10 @@ public final class CompiledModule: @unchecked Sendable {
             throw error
         }
         guard metadata.machine == ObjectImage.hostMachine else {
+            owned.deallocate()
             throw CompiledModuleError("code is for \(ObjectImage.machineName(metadata.machine)), this host is \(ObjectImage.machineName(ObjectImage.hostMachine))")
         }
-        guard text.count >= Int(metadata.textSize) else {
+        guard text.count == Int(metadata.textSize) else {
             owned.deallocate()
             throw CompiledModuleError("code is \(text.count) bytes, metadata says \(metadata.textSize)")
         }
@@ -113,60 +121,16 @@ public final class CompiledModule: @unchecked Sendable {
 
     init(metadata: MetadataView, textBase: UnsafeRawPointer, image: ObjectImage?,
          mapping: (base: UnsafeMutableRawPointer, size: Int)?, ownedMetadata: UnsafeMutableRawBufferPointer?) throws {
+        // The code runs here, whatever the ELF header said.
+        guard metadata.machine == ObjectImage.hostMachine else {
+            throw CompiledModuleError("the metadata says the code is for \(ObjectImage.machineName(metadata.machine)), this host is \(ObjectImage.machineName(ObjectImage.hostMachine))")
+        }
         let missing = metadata.requiredCPUFeatures.subtracting(CPUFeatures(rawValue: swasm_host_cpu_features()))
-        guard missing.isEmpty || metadata.machine != ObjectImage.hostMachine else {
+        guard missing.isEmpty else {
             throw CompiledModuleError("the code needs CPU features this machine lacks: \(missing.names.joined(separator: ", "))")
         }
         let module = try Decoder.decode(Array(metadata.module))
-        guard metadata.functionOffsets.count == module.functions.count, metadata.functionSizes.count == module.functions.count else {
-            throw CompiledModuleError("metadata has code for \(metadata.functionOffsets.count) functions, the module defines \(module.functions.count)")
-        }
-        guard metadata.trampolineOffsets.count <= module.types.count, metadata.hostCallOffsets.count <= module.types.count else {
-            throw CompiledModuleError("metadata has \(metadata.trampolineOffsets.count) trampolines for \(module.types.count) types")
-        }
-        guard module.bodies.count == module.functions.count else {
-            throw CompiledModuleError("module has \(module.bodies.count) bodies for \(module.functions.count) functions")
-        }
-        guard metadata.dataSegmentCount == module.data.count else {
-            throw CompiledModuleError("metadata has contents for \(metadata.dataSegmentCount) data segments, the module has \(module.data.count)")
-        }
-        // Function bounds are checked once here (one pass over a small table)
-        // because the runtime jumps to them; trap and call site entries are
-        // only ever looked up, with bounds-checked searches.
-        var previousEnd: UInt64 = 0
-        for index in 0..<metadata.functionOffsets.count {
-            let start = UInt64(metadata.functionOffsets[index]), end = start + UInt64(metadata.functionSizes[index])
-            guard start >= previousEnd, end <= UInt64(metadata.textSize) else {
-                throw CompiledModuleError("function \(index) at 0x\(String(start, radix: 16)) overlaps another or extends past the end of .text")
-            }
-            previousEnd = end
-        }
-        for table in [metadata.trampolineOffsets, metadata.hostCallOffsets] {
-            for index in 0..<table.count where table[index] != ModuleMetadata.noTrampoline && table[index] >= metadata.textSize {
-                throw CompiledModuleError("trampoline offset 0x\(String(table[index], radix: 16)) is outside .text")
-            }
-        }
-        // The module comes from an untrusted file and is not validated: check
-        // the indices the runtime follows.
-        let typeIndices = module.allFunctionTypeIndices
-        guard typeIndices.allSatisfy({ Int($0) < module.types.count }) else {
-            throw CompiledModuleError("a function refers to a type index out of range")
-        }
-        let tableCount = module.allTables.count, memoryCount = module.allMemories.count, globalCount = module.allGlobalTypes.count
-        func spaceSize(_ kind: ExternalKind) -> Int {
-            switch kind {
-            case .function: return typeIndices.count
-            case .table: return tableCount
-            case .memory: return memoryCount
-            case .global: return globalCount
-            }
-        }
-        for entry in module.exports where Int(entry.index) >= spaceSize(entry.kind) {
-            throw CompiledModuleError("export \"\(entry.name)\" refers to \(entry.kind) \(entry.index), out of range")
-        }
-        if let start = module.start, Int(start) >= typeIndices.count {
-            throw CompiledModuleError("start function \(start) is out of range")
-        }
+        try MetadataValidation.check(metadata, module: module)
         let lazyNames = LazyNames(metadata.names)
         let importedFunctionCount = module.importedFunctionCount
         CodeExecutor.installSignalHandlers()
@@ -245,8 +209,11 @@ public final class CompiledModule: @unchecked Sendable {
     /// The contents of data segment `index`, inside the metadata.
     public func dataSegment(_ index: Int) -> UnsafeRawBufferPointer { metadata.dataSegment(index) }
 
+    /// The settings the code was compiled with.
+    public var settings: CodeSettings { metadata.settings }
+
     /// Whether the code checks memory accesses itself (no guard region needed).
-    public var usesExplicitBoundsChecks: Bool { metadata.flags.contains(.explicitBoundsChecks) }
+    public var usesExplicitBoundsChecks: Bool { metadata.settings.boundsChecks == .explicit }
 
     /// The array-call trampoline for type `index`, if the compiler emitted one.
     /// The trampoline through which this module's code calls a host
