@@ -51,9 +51,11 @@ public enum SwiftWrapperEmitter {
                 public static var object: [UInt8] { [UInt8](Data(base64Encoded: objectBase64)!) }
 
                 /// The module, loaded from the precompiled object: checked like any
-                /// object (machine, format version, sections), never compiled.
+                /// object (machine, format version, settings, metadata), never
+                /// compiled. The object was built with this program, so it is
+                /// trusted as the program's own code is.
                 public static func module(engine: Engine) throws -> Module {
-                    try Module(engine: engine, bytes: object)
+                    try Module.deserialize(engine: engine, trustedObject: object)
                 }
 
                 /// The instance the members call into.
