@@ -9,10 +9,8 @@ let package = Package(
     name: "swasm-fuzz",
     dependencies: [.package(name: "swasm", path: "..")],
     targets: [
-        // main.swift holds only the entry point; libFuzzer brings main().
-        .executableTarget(name: "fuzz-validate", dependencies: [.product(name: "SwasmFuzzTargets", package: "swasm")],
-                          swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
-        .executableTarget(name: "fuzz-compile", dependencies: [.product(name: "SwasmFuzzTargets", package: "swasm")],
-                          swiftSettings: [.unsafeFlags(["-parse-as-library"])]),
+        .target(name: "CLibFuzzer"),
+        .executableTarget(name: "fuzz-validate", dependencies: ["CLibFuzzer", .product(name: "SwasmFuzzTargets", package: "swasm")]),
+        .executableTarget(name: "fuzz-compile", dependencies: ["CLibFuzzer", .product(name: "SwasmFuzzTargets", package: "swasm")]),
     ]
 )

@@ -1,8 +1,12 @@
-// libFuzzer entry: decode, validate and compile (FuzzTargets.compile).
+// libFuzzer driver for FuzzTargets.compile. SwiftPM gives every executable its
+// own main, so this one hands the command line to libFuzzer's driver
+// instead of relying on the main inside libFuzzer.
+import CLibFuzzer
+import Glibc
 import SwasmFuzzTargets
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzCompile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+func fuzzCompile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     do {
         try FuzzTargets.compile(bytes)
@@ -11,3 +15,7 @@ public func fuzzCompile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     return 0
 }
+
+var argc = CommandLine.argc
+var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzCompile))

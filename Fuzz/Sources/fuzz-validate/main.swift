@@ -1,8 +1,12 @@
-// libFuzzer entry: decode and validate (FuzzTargets.validate).
+// libFuzzer driver for FuzzTargets.validate. SwiftPM gives every executable its
+// own main, so this one hands the command line to libFuzzer's driver
+// instead of relying on the main inside libFuzzer.
+import CLibFuzzer
+import Glibc
 import SwasmFuzzTargets
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzValidate(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+func fuzzValidate(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     do {
         try FuzzTargets.validate(bytes)
@@ -11,3 +15,7 @@ public func fuzzValidate(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     return 0
 }
+
+var argc = CommandLine.argc
+var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzValidate))
