@@ -26,8 +26,9 @@ struct DiffOutcome: Encodable {
     var instantiateTrap: String?
     /// Per call: its results as `type:bits`, or `trap:<spec wording>`.
     var calls: [[String]] = []
-    /// After the last call: each exported memory as `name:pages:crc32`,
-    /// each exported global as `name=type:bits`.
+    /// After the last call: each exported memory as `memory NAME PAGES CRC32`,
+    /// each exported global as `global NAME TYPE:BITS` (a name may hold
+    /// spaces: the fields after it do not).
     var state: [String] = []
 }
 
@@ -146,9 +147,9 @@ struct DiffRunner {
             switch value {
             case .memory(let memory):
                 let bytes = UnsafeRawBufferPointer(start: memory.base, count: memory.byteCount)
-                return "\(name):\(memory.pageCount):\(CRC32.checksum(bytes))"
+                return "memory \(name) \(memory.pageCount) \(CRC32.checksum(bytes))"
             case .global(let global):
-                return "\(name)=\(text(global.value))"
+                return "global \(name) \(text(global.value))"
             default:
                 return nil
             }

@@ -39,7 +39,8 @@ SMITH_FLAGS = [
     "--custom-page-sizes-enabled", "false", "--wide-arithmetic-enabled", "false",
     "--extended-const-enabled", "false", "--custom-descriptors-enabled", "false",
     "--compact-imports-enabled", "false",
-    "--max-memories", "1", "--max-memory32-bytes", str(16 * 65536),
+    # Memories need a maximum, at most 16 pages: cheap to hash after the calls.
+    "--max-memories", "1", "--max-memory32-bytes", str(16 * 65536), "--memory-max-size-required", "true",
     "--min-types", "3", "--min-funcs", "3", "--max-funcs", "30", "--max-instructions", "400",
 ]
 
@@ -200,18 +201,28 @@ class Wasmtime:
             item = exports[export.name]
             if isinstance(item, w.Memory):
                 data = item.read(store, 0, item.data_len(store))
-                state.append(f"{export.name}:{item.size(store)}:{zlib.crc32(data)}")
+                state.append(f"memory {export.name} {item.size(store)} {zlib.crc32(data)}")
             elif isinstance(item, w.Global):
                 kind = self.kind(item.type(store).content)
                 if kind in NUMERIC:
-                    state.append(f"{export.name}={value_text(kind, item.value(store))}")
+                    state.append(f"global {export.name} {value_text(kind, item.value(store))}")
         outcome["state"] = state
         return outcome
 
 
-def numeric_state(state):
-    """Global lines for numbers only: swasm also prints reference globals."""
-    return [line for line in state if "=" not in line or line.split("=", 1)[1].split(":")[0] in NUMERIC]
+def comparable_state(state):
+    """Memories, and globals holding numbers (swasm also prints reference
+    globals), with NaNs normalized. A name may hold spaces; the value is
+    the last field."""
+    lines = []
+    for line in state:
+        if line.startswith("global "):
+            head, value = line.rsplit(" ", 1)
+            if value.split(":")[0] not in NUMERIC:
+                continue
+            line = f"{head} {normalize(value)}"
+        lines.append(line)
+    return lines
 
 
 def compare(ours, theirs):
@@ -231,9 +242,30 @@ def compare(ours, theirs):
             return None  # the runs part ways here by design
         if a != b:
             return f"call {index}: swasm {a}, wasmtime {b}"
-    if numeric_state(ours.get("state", [])) != theirs.get("state", []):
+    if comparable_state(ours.get("state", [])) != comparable_state(theirs.get("state", [])):
         return f"state after the calls: swasm {ours.get('state')}, wasmtime {theirs.get('state')}"
     return None
+
+
+def check_the_comparison():
+    """The comparison must see each kind of difference (a comparison that
+    accepts everything would let every run pass)."""
+    base = {"calls": [["i32:1"], ["trap:integer overflow"], ["f32:2143289344"]], "state": ["memory m 1 5", "global g i64:3"]}
+    def changed(**fields):
+        return dict(base, **fields)
+    assert compare(base, base) is None
+    assert compare(changed(calls=[["i32:2"], *base["calls"][1:]]), base)
+    assert compare(changed(calls=[["i32:1"], ["trap:integer divide by zero"], base["calls"][2]]), base)
+    assert compare(changed(calls=[["i32:1"], ["i32:0"], base["calls"][2]]), base)
+    assert compare(changed(state=["memory m 1 6", "global g i64:3"]), base)
+    assert compare(changed(state=["memory m 1 5", "global g i64:4"]), base)
+    assert compare(changed(state=["memory m 1 5", "global g i64:3", "global h f32:0"]), base)
+    assert compare(changed(state=["memory m 1 5", "global g i64:3", "global r funcref:null"]), base) is None
+    assert compare({"error": "not supported"}, base)
+    assert compare({"instantiateTrap": "out of bounds memory access"}, base)
+    # Any NaN equals any NaN; stack exhaustion ends the comparison.
+    assert compare(changed(calls=[["i32:1"], ["trap:integer overflow"], ["f32:4290772992"]]), base) is None
+    assert compare(changed(calls=[["trap:call stack exhausted"], ["i32:5"]], state=[]), base) is None
 
 
 def run_swasm(binary, plan, timeout):
@@ -316,6 +348,7 @@ def main():
     args = parser.parse_args()
     binary = os.path.join(args.bin, "swasm-spec")
     started = time.time()
+    check_the_comparison()
 
     if args.replay:
         failures = 0
@@ -347,6 +380,7 @@ def main():
             mismatches.update(found)
             for key, value in counts.items():
                 totals[key] = totals.get(key, 0) + value
+            print(f"fuzz-diff: {start + len(paths)}/{args.count} modules, {len(mismatches)} mismatches", flush=True)
     for path, difference in sorted(mismatches.items()):
         print(f"fuzz-diff: MISMATCH {os.path.basename(path)} (kept in {args.keep}): {difference}")
     print(f"fuzz-diff: {args.count} modules (seed {args.seed}), {totals.get('calls', 0)} calls, "
