@@ -15,7 +15,9 @@ Stack depth is implementation-defined: once either engine exhausts its stack
 (or wasmtime its fuel) in a call, the rest of that module is not compared,
 since the two runs no longer do the same work.
 
-  run.py --count 300 --seed 1             generate and compare
+  run.py --count 300 --seed 1             generate and compare (each batch
+                                          compiled with the next of
+                                          SWASM_CONFIGURATIONS)
   run.py --replay Tests/fuzz-diff/regressions
                                           replay committed modules: those in
                                           agree/ must agree, those in
@@ -45,6 +47,9 @@ SMITH_FLAGS = [
 ]
 
 NUMERIC = {"i32", "i64", "f32", "f64"}
+# swasm's compile options, one per batch in turn: the optimizer on and off,
+# and explicit bounds checks instead of guard pages.
+SWASM_CONFIGURATIONS = [["-O", "2"], ["-O", "0"], ["-O", "2", "--bounds-checks", "explicit"], ["-O", "1"]]
 ARGUMENT_SETS = 3
 
 # wasmtime's trap codes in the spec's wording, which `swasm-spec diff` prints.
@@ -268,7 +273,7 @@ def check_the_comparison():
     assert compare(changed(calls=[["trap:call stack exhausted"], ["i32:5"]], state=[]), base) is None
 
 
-def run_swasm(binary, plan, timeout):
+def run_swasm(binary, plan, timeout, options):
     """Runs a plan; returns the outcomes by path. A module that crashes the
     process is reported as such, and the rest of the batch runs again."""
     outcomes = {}
@@ -278,7 +283,7 @@ def run_swasm(binary, plan, timeout):
             json.dump(remaining, f)
             plan_path = f.name
         try:
-            process = subprocess.run([binary, "diff", plan_path], capture_output=True, text=True, timeout=timeout)
+            process = subprocess.run([binary, "diff", *options, plan_path], capture_output=True, text=True, timeout=timeout)
             stdout, status, stderr = process.stdout, process.returncode, process.stderr
         except subprocess.TimeoutExpired as e:
             stdout, status, stderr = (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or ""), "timeout", ""
@@ -300,7 +305,7 @@ def run_swasm(binary, plan, timeout):
     return outcomes
 
 
-def check(paths, binary, keep, timeout):
+def check(paths, binary, keep, timeout, options):
     wasmtime = Wasmtime()
     plan, expected = [], {}
     for path in paths:
@@ -314,7 +319,7 @@ def check(paths, binary, keep, timeout):
         calls = plan_calls(data, exports)
         plan.append({"path": path, "calls": [[name] + [f"{kind}:{bits}" for kind, bits, _ in args] for name, args in calls]})
         expected[path] = wasmtime.run(data, calls)
-    outcomes = run_swasm(binary, plan, timeout)
+    outcomes = run_swasm(binary, plan, timeout, options)
     mismatches = {}
     counts = {"calls": 0, "traps": 0, "implementation-defined": 0, "refused": 0}
     for path in paths:
@@ -355,7 +360,11 @@ def main():
         for group in ("agree", "known-mismatch"):
             folder = os.path.join(args.replay, group)
             paths = sorted(os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(".wasm")) if os.path.isdir(folder) else []
-            mismatches, _ = check(paths, binary, None, args.timeout)
+            mismatches = {}
+            for options in SWASM_CONFIGURATIONS:
+                found, _ = check(paths, binary, None, args.timeout, options)
+                for path, difference in found.items():
+                    mismatches.setdefault(path, f"swasm-spec diff {' '.join(options)}: {difference}")
             for path in paths:
                 if group == "agree" and path in mismatches:
                     print(f"fuzz-diff: {path}: {mismatches[path]}")
@@ -376,7 +385,9 @@ def main():
                 path = os.path.join(work, f"s{args.seed}-{i}.wasm")
                 generate(path, (args.seed << 32) + i)
                 paths.append(path)
-            found, counts = check(paths, binary, args.keep, args.timeout)
+            options = SWASM_CONFIGURATIONS[(start // args.batch) % len(SWASM_CONFIGURATIONS)]
+            found, counts = check(paths, binary, args.keep, args.timeout, options)
+            found = {path: f"swasm-spec diff {' '.join(options)}: {difference}" for path, difference in found.items()}
             mismatches.update(found)
             for key, value in counts.items():
                 totals[key] = totals.get(key, 0) + value
