@@ -61,8 +61,8 @@ extension SpecCommand {
             options.boundsChecks = boundsChecks
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
-            for entry in entries {
-                let outcome = DiffRunner(options: options, work: work).run(entry)
+            for (index, entry) in entries.enumerated() {
+                let outcome = DiffRunner(options: options, work: work).run(entry, index: index)
                 FileHandle.standardOutput.write(try encoder.encode(outcome) + Data("\n".utf8))
             }
         }
@@ -73,17 +73,19 @@ struct DiffRunner {
     var options: CompilerOptions
     var work: URL
 
-    func run(_ entry: DiffPlanEntry) -> DiffOutcome {
+    func run(_ entry: DiffPlanEntry, index: Int) -> DiffOutcome {
         var outcome = DiffOutcome(path: entry.path)
         let instance: Instance
         do {
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: entry.path)))
             let module = try Validator.decodeAndValidate(bytes)
             let object = try Compiler.compileObject(module, options: options, prefix: "diff")
-            let objectPath = work.appendingPathComponent("module.o").path
+            // A file per module, removed once loaded, as the spec harness does.
+            let objectPath = work.appendingPathComponent("\(index).o").path
             guard FileManager.default.createFile(atPath: objectPath, contents: Data(object.bytes)) else {
                 throw DiffError("cannot write \(objectPath)")
             }
+            defer { try? FileManager.default.removeItem(atPath: objectPath) }
             let compiled = try CompiledModule(image: ObjectImage(path: objectPath))
             do {
                 instance = try Instance(module: compiled, imports: [])
