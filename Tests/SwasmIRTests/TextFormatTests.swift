@@ -50,6 +50,25 @@ import Testing
         #expect(printed == Self.everyShape)
     }
 
+    /// The printer writes constants as signed decimals; the extremes must
+    /// read back (the most negative one has no positive counterpart).
+    @Test func extremeConstantsReadBack() throws {
+        let text = """
+            function %extremes(i64) -> (i64, i64, i32) {
+            block0(v0: i64):
+                v1 = iconst.i64 -9223372036854775808
+                v2 = iconst.i64 9223372036854775807
+                v3 = iconst.i32 -1
+                return v1, v2, v3
+            }
+
+            """
+        let function = try Parser.parseFunction(text)
+        let immediates = function.instructions.filter { $0.opcode == .iconst }.map(\.immediate)
+        #expect(immediates == [Int64.min, Int64.max, -1])
+        #expect(Printer.print(function) == text)
+    }
+
     @Test func severalFunctionsParseInOrder() throws {
         let functions = try Parser.parseFunctions(Self.everyShape + "\n" + """
             function %empty(i64) -> () {
