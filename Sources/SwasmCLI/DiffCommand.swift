@@ -15,6 +15,10 @@ struct DiffPlanEntry: Decodable {
     /// Each call: the export's name, then its arguments as `type:bits`
     /// (`i32:4294967295`, `f64:9221120237041090560`; floats by bit pattern).
     var calls: [[String]]
+    /// Exported globals set before every call, as `[name, type:bits]`
+    /// (a generated module's fuel counter, so that one endless loop does
+    /// not end every later call).
+    var resetBeforeEachCall: [[String]]? = nil
 }
 
 /// What one module did: a line of output.
@@ -98,10 +102,29 @@ struct DiffRunner {
             return outcome
         }
         for call in entry.calls {
+            if let failure = reset(entry.resetBeforeEachCall ?? [], on: instance) {
+                outcome.calls.append([failure])
+                continue
+            }
             outcome.calls.append(perform(call, on: instance))
         }
         outcome.state = Self.state(of: instance)
         return outcome
+    }
+
+    /// Sets each `[name, type:bits]` global; an `error:` text when one cannot be.
+    func reset(_ globals: [[String]], on instance: Instance) -> String? {
+        for pair in globals {
+            guard pair.count == 2, let global = instance.export(named: pair[0])?.global else {
+                return "error:no exported global \(pair.first ?? "")"
+            }
+            do {
+                try global.set(try Self.value(pair[1]))
+            } catch {
+                return "error:cannot set \(pair[0]): \(error)"
+            }
+        }
+        return nil
     }
 
     func perform(_ call: [String], on instance: Instance) -> [String] {

@@ -51,6 +51,24 @@ import WasmText
         #expect(outcome.state == ["memory mem 1 \(crc)", "global count i32:1", "global ref funcref:null"])
     }
 
+    @Test func globalsAreResetBeforeEachCall() throws {
+        CodeExecutor.installSignalHandlers()
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("swasm-diff-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let path = work.appendingPathComponent("m.wasm").path
+        try Data(try WasmText.assemble(Self.module)).write(to: URL(fileURLWithPath: path))
+        var entry = DiffPlanEntry(path: path, calls: [["store", "i32:0"], ["store", "i32:4"]])
+        entry.resetBeforeEachCall = [["count", "i32:10"]]
+        let outcome = DiffRunner(options: .init(optimizationLevel: 2, jobs: 1), work: work).run(entry, index: 0)
+        // Each call starts from 10, so the second ends at 11, not 12.
+        #expect(outcome.calls == [[], []])
+        #expect(outcome.state.contains("global count i32:11"))
+        entry.resetBeforeEachCall = [["ref", "i32:1"]]
+        let refused = DiffRunner(options: .init(optimizationLevel: 2, jobs: 1), work: work).run(entry, index: 1)
+        #expect(refused.calls.allSatisfy { $0.count == 1 && $0[0].hasPrefix("error:cannot set ref") })
+    }
+
     @Test func theChecksumIsZlibs() {
         // zlib.crc32(b"123456789") == 0xCBF43926, the CRC-32 check value.
         let crc = Array("123456789".utf8).withUnsafeBytes { CRC32.checksum($0) }

@@ -3,7 +3,7 @@
 
 Modules come from `wasm-tools smith` (WebAssembly 2.0 without SIMD, no
 imports, every item exported, loops and calls bounded by a fuel global, NaNs
-canonicalized). Every exported function whose parameters and results are
+canonicalized). The fuel global is exported too and reset before every call. Every exported function whose parameters and results are
 numbers is called with a few argument sets, in order, on one instance per
 engine; the results, trap kinds, and afterwards every exported memory (page
 count and CRC-32) and global are compared.
@@ -29,11 +29,18 @@ import argparse, json, os, random, shutil, struct, subprocess, sys, tempfile, ti
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
+FUEL = 5000
+# The export added for smith's fuel global, which both engines reset before
+# every call: otherwise the first call that spends it (an endless loop)
+# makes every later call trap at once.
+FUEL_EXPORT = "swasm-fuzz-fuel"
+
+
 # Proposals beyond 2.0 are off, as are SIMD and imports. Exporting
 # everything makes every function callable and every memory and global
 # comparable.
 SMITH_FLAGS = [
-    "--ensure-termination", "--fuel", "5000", "--canonicalize-nans", "true", "--export-everything", "true",
+    "--ensure-termination", "--fuel", str(FUEL), "--canonicalize-nans", "true", "--export-everything", "true",
     "--max-imports", "0", "--allow-start-export", "true",
     "--simd-enabled", "false", "--relaxed-simd-enabled", "false",
     "--exceptions-enabled", "false", "--tail-call-enabled", "false", "--gc-enabled", "false",
@@ -77,8 +84,53 @@ def generate(path, seed):
     # Half the modules avoid trapping instructions, so more calls get as far
     # as returning values.
     no_traps = ["--disallow-traps", "true"] if seed % 2 else []
-    subprocess.run(["wasm-tools", "smith", *SMITH_FLAGS, *no_traps, "-o", path], input=data, check=True)
+    module = subprocess.run(["wasm-tools", "smith", *SMITH_FLAGS, *no_traps], input=data, check=True,
+                            capture_output=True).stdout
+    with open(path, "wb") as f:
+        f.write(export_fuel(module))
 
+
+def leb(value):
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def read_leb(data, offset):
+    value = shift = 0
+    while True:
+        byte = data[offset]
+        offset += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, offset
+
+
+def export_fuel(module):
+    """The module with its last global (smith's fuel counter, added last)
+    exported as FUEL_EXPORT; unchanged when it has no globals or exports."""
+    sections, offset = [], 8
+    while offset < len(module):
+        section_id = module[offset]
+        size, start = read_leb(module, offset + 1)
+        sections.append((section_id, module[start:start + size]))
+        offset = start + size
+    globals_count = next((read_leb(body, 0)[0] for sid, body in sections if sid == 6), 0)
+    if not globals_count or not any(sid == 7 for sid, _ in sections):
+        return module
+    out = bytearray(module[:8])
+    for sid, body in sections:
+        if sid == 7:
+            count, rest = read_leb(body, 0)
+            name = FUEL_EXPORT.encode()
+            body = leb(count + 1) + body[rest:] + leb(len(name)) + name + bytes([3]) + leb(globals_count - 1)
+        out += bytes([sid]) + leb(len(body)) + body
+    return bytes(out)
 
 def random_value(kind, rng):
     """A value as (bits, the Python value wasmtime takes)."""
@@ -172,7 +224,7 @@ class Wasmtime:
             return "trap:" + TRAP_NAMES.get(code.name, code.name)
         return "error:" + str(error).splitlines()[0]
 
-    def run(self, module_bytes, calls):
+    def run(self, module_bytes, calls, reset_fuel=False):
         w = self.wasmtime
         outcome = {}
         try:
@@ -191,6 +243,8 @@ class Wasmtime:
         results = []
         for name, args in calls:
             function = exports[name]
+            if reset_fuel:
+                exports[FUEL_EXPORT].set_value(store, w.Val.i32(FUEL))
             try:
                 value = function(store, *[python for _, _, python in args])
                 kinds = [self.kind(t) for t in function.type(store).results]
@@ -311,14 +365,19 @@ def check(paths, binary, keep, timeout, options):
     for path in paths:
         with open(path, "rb") as f:
             data = f.read()
+        has_fuel = False
         try:
             module = wasmtime.wasmtime.Module(wasmtime.engine, data)
             exports = wasmtime.numeric_exports(module)
+            has_fuel = any(export.name == FUEL_EXPORT for export in module.exports)
         except wasmtime.wasmtime.WasmtimeError as e:
             exports = []
         calls = plan_calls(data, exports)
-        plan.append({"path": path, "calls": [[name] + [f"{kind}:{bits}" for kind, bits, _ in args] for name, args in calls]})
-        expected[path] = wasmtime.run(data, calls)
+        entry = {"path": path, "calls": [[name] + [f"{kind}:{bits}" for kind, bits, _ in args] for name, args in calls]}
+        if has_fuel:
+            entry["resetBeforeEachCall"] = [[FUEL_EXPORT, f"i32:{FUEL}"]]
+        plan.append(entry)
+        expected[path] = wasmtime.run(data, calls, reset_fuel=has_fuel)
     outcomes = run_swasm(binary, plan, timeout, options)
     mismatches = {}
     counts = {"calls": 0, "traps": 0, "implementation-defined": 0, "refused": 0}
