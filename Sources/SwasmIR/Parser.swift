@@ -109,6 +109,12 @@ struct TokenStream {
     }
 
     mutating func integer() throws -> Int64 {
+        // `iconst.i32 -7` as the printer writes it: after a word the
+        // tokenizer keeps `-` apart, for offsets like `v1-4`.
+        if peek()?.text == "-", peek(1)?.kind == .number {
+            position += 1
+            return 0 &- (try integer())
+        }
         let token = try next()
         guard token.kind == .number else { throw ParseError(line: token.line, message: "expected a number, found '\(token.text)'") }
         var text = Substring(token.text)
@@ -117,7 +123,8 @@ struct TokenStream {
         let value: UInt64?
         if text.hasPrefix("0x") { value = UInt64(text.dropFirst(2), radix: 16) } else { value = UInt64(text) }
         guard let value else { throw ParseError(line: token.line, message: "bad number '\(token.text)'") }
-        return negative ? -Int64(bitPattern: value) : Int64(bitPattern: value)
+        // Wrapping: -9223372036854775808 is Int64.min.
+        return negative ? 0 &- Int64(bitPattern: value) : Int64(bitPattern: value)
     }
 
     /// A word like `v12`, `block3`, `sig0`, `fn7`: returns the number.

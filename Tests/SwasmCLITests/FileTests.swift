@@ -101,13 +101,42 @@ enum FileTests {
 }
 
 @Suite struct PipelineTests {
-    @Test func orderConstraintsHold() {
-        let names = Pipeline.passes.map(\.name)
-        for (earlier, later, reason) in Pipeline.orderConstraints {
-            let first = names.firstIndex(of: earlier)
-            let last = names.lastIndex(of: later)
-            #expect(first != nil && last != nil && first! < last!, "\(earlier) must run before \(later): \(reason)")
+    /// Pipeline.swift states why its order matters; each reason is checked
+    /// at every optimization level, over every run of a pass (names repeat):
+    /// - copy-prop before const-fold: every const-fold has a copy-prop before it;
+    /// - const-fold leaves dead code for dce: every const-fold has a dce after it;
+    /// - dce last: nothing runs after the last dce.
+    static func orderViolations(_ passes: [(name: String, level: Int)]) -> [String] {
+        var violations: [String] = []
+        for level in Set(passes.map(\.level) + [0]).sorted() {
+            let names = passes.filter { $0.level <= level }.map(\.name)
+            for (index, name) in names.enumerated() where name == "const-fold" {
+                if !names[..<index].contains("copy-prop") { violations.append("-O\(level): const-fold #\(index) has no copy-prop before it") }
+                if !names[(index + 1)...].contains("dce") { violations.append("-O\(level): const-fold #\(index) has no dce after it") }
+            }
+            if names.last != "dce" { violations.append("-O\(level): the last pass is \(names.last ?? "none"), not dce") }
         }
+        return violations
+    }
+
+    @Test func orderConstraintsHold() {
+        #expect(Self.orderViolations(Pipeline.passes.map { ($0.name, $0.level) }) == [])
+        // The reasons checked above are the ones Pipeline.swift gives: a new
+        // constraint there needs its own check here.
+        #expect(Pipeline.orderConstraints.map { "\($0.0) < \($0.1)" } == ["copy-prop < const-fold", "const-fold < dce"])
+    }
+
+    @Test func orderCheckCatchesEachBrokenReason() {
+        let real = Pipeline.passes.map { (name: $0.name, level: $0.level) }
+        // const-fold appended after dce: its leftovers would never be removed.
+        #expect(!Self.orderViolations(real + [("const-fold", 1)]).isEmpty)
+        // A -O2-only const-fold at the end violates both "dce after" and "dce last" at -O2 only.
+        #expect(Self.orderViolations(real + [("const-fold", 2)]).allSatisfy { $0.hasPrefix("-O2") })
+        #expect(Self.orderViolations(real + [("const-fold", 2)]).count == 2)
+        // const-fold first: nothing has removed the trivial parameters yet.
+        #expect(Self.orderViolations([("const-fold", 1)] + real) == ["-O1: const-fold #0 has no copy-prop before it"])
+        // Something after dce, even a pass without an ordering reason of its own.
+        #expect(Self.orderViolations(real + [("copy-prop", 0)]).count == 2)
     }
 
     @Test func verifierRejectsABrokenFunction() throws {

@@ -1,0 +1,21 @@
+// libFuzzer driver for FuzzTargets.compile. SwiftPM gives every executable its
+// own main, so this one hands the command line to libFuzzer's driver
+// instead of relying on the main inside libFuzzer.
+import CLibFuzzer
+import Glibc
+import SwasmFuzzTargets
+
+@_cdecl("LLVMFuzzerTestOneInput")
+func fuzzCompile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    do {
+        try FuzzTargets.compile(bytes)
+    } catch {
+        fatalError("\(error)")
+    }
+    return 0
+}
+
+var argc = CommandLine.argc
+var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzCompile))
