@@ -176,6 +176,11 @@ public struct DominatorTree {
     var order: [Block] = []
     var postIndex: [Int]
     var immediate: [Int]
+    /// Entry and exit numbers of each block in a depth-first walk of the
+    /// tree: `a` dominates `b` when `b`'s interval lies within `a`'s. A walk
+    /// up the tree per query would cost the nesting depth each time.
+    var treeEntry: [Int]
+    var treeExit: [Int]
 
     public init(_ function: Function) {
         order = function.reversePostOrder()
@@ -188,6 +193,8 @@ public struct DominatorTree {
                 predecessors[Int(successor.index)].append(Int(block.index))
             }
         }
+        treeEntry = Array(repeating: -1, count: function.blocks.count)
+        treeExit = Array(repeating: -1, count: function.blocks.count)
         guard let entry = order.first else { return }
         immediate[Int(entry.index)] = Int(entry.index)
         var changed = true
@@ -202,6 +209,31 @@ public struct DominatorTree {
                     immediate[Int(block.index)] = newIdom
                     changed = true
                 }
+            }
+        }
+        numberTree(from: Int(entry.index))
+    }
+
+    private mutating func numberTree(from root: Int) {
+        var children = [[Int]](repeating: [], count: immediate.count)
+        for block in order.dropFirst() {
+            let b = Int(block.index)
+            children[immediate[b]].append(b)
+        }
+        var counter = 0
+        var stack: [(block: Int, next: Int)] = [(root, 0)]
+        treeEntry[root] = counter
+        counter += 1
+        while let top = stack.popLast() {
+            if top.next < children[top.block].count {
+                stack.append((top.block, top.next + 1))
+                let child = children[top.block][top.next]
+                treeEntry[child] = counter
+                counter += 1
+                stack.append((child, 0))
+            } else {
+                treeExit[top.block] = counter
+                counter += 1
             }
         }
     }
@@ -220,13 +252,8 @@ public struct DominatorTree {
     /// True when every path from the entry to `b` passes through `a`.
     public func dominates(_ a: Block, _ b: Block) -> Bool {
         guard isReachable(a), isReachable(b) else { return false }
-        var x = Int(b.index)
-        while true {
-            if x == Int(a.index) { return true }
-            let up = immediate[x]
-            if up == x { return false }
-            x = up
-        }
+        let x = Int(a.index), y = Int(b.index)
+        return treeEntry[x] <= treeEntry[y] && treeExit[y] <= treeExit[x]
     }
 
     public func immediateDominator(of block: Block) -> Block? {
