@@ -6,8 +6,9 @@
 // where the construct is:
 //
 // - the end of a block or if: each construct records the locals changed
-//   inside it (with their values at its start), and every branch to its end
-//   records the values of the locals changed so far. At the end, a local
+//   inside it, nested constructs included (with their values at its start),
+//   and every branch to its end records the values of the locals changed so
+//   far. At the end, a local
 //   whose incoming values are all one value takes it; otherwise the end
 //   block gets a parameter. Locals the construct does not change keep their
 //   value without being looked at.
@@ -28,6 +29,8 @@ struct LocalChanges {
     private(set) var valuesAtStart: [Value] = []
     private var members: Set<Int> = []
 
+    func contains(_ local: Int) -> Bool { members.contains(local) }
+
     mutating func note(_ local: Int, valueAtStart: Value) {
         if members.insert(local).inserted {
             locals.append(local)
@@ -47,19 +50,20 @@ struct IncomingBranch {
 
 extension FunctionLowering {
     mutating func setLocal(_ local: Int, _ value: Value) {
-        let top = frames.count - 1
-        if frames[top].kind != .function {
-            frames[top].changes.note(local, valueAtStart: localValues[local])
-        }
+        noteChange(local)
         localValues[local] = value
     }
 
-    /// Notes, in the construct enclosing the one being entered or left,
-    /// that `local` changes there (the construct's own start value if it
-    /// changed before).
-    mutating func noteChangeInEnclosing(_ local: Int, valueAtStart: Value, enclosing index: Int) {
-        if frames[index].kind != .function {
-            frames[index].changes.note(local, valueAtStart: valueAtStart)
+    /// Notes that `local` is about to change in every open construct that
+    /// has not seen it change yet: a branch to any of them must pass it.
+    /// Those are the innermost ones (a construct that saw the change
+    /// encloses only constructs that did too), so the walk stops at the
+    /// first that knows, and each construct notes each local once.
+    mutating func noteChange(_ local: Int) {
+        var index = frames.count - 1
+        while index >= 0 && frames[index].kind != .function && !frames[index].changes.contains(local) {
+            frames[index].changes.note(local, valueAtStart: localValues[local])
+            index -= 1
         }
     }
 
@@ -69,9 +73,8 @@ extension FunctionLowering {
         let assigned = loopAssignments.locals(assignedInLoopAt: loopOffset)
         builder.jump(header, arguments + assigned.map { localValues[$0] })
         for local in assigned {
-            let parameter = function.addParameter(localTypes[local], to: header)
-            noteChangeInEnclosing(local, valueAtStart: localValues[local], enclosing: frames.count - 1)
-            localValues[local] = parameter
+            noteChange(local)
+            localValues[local] = function.addParameter(localTypes[local], to: header)
         }
         return assigned
     }
@@ -97,9 +100,9 @@ extension FunctionLowering {
         }
     }
 
-    /// At the end of a construct (whose end block is reachable or not):
-    /// gives each local it changed its value at the end block, and passes
-    /// the changes on to the enclosing construct.
+    /// At the end of a construct whose end block is reachable: gives each
+    /// local it changed its value at the end block. (The enclosing
+    /// constructs noted the changes when they happened.)
     mutating func mergeLocals(at frame: LoweringFrame) {
         let changes = frame.changes
         if !frame.incoming.isEmpty {
@@ -119,10 +122,6 @@ extension FunctionLowering {
                 }
                 localValues[local] = parameter
             }
-        }
-        guard !frames.isEmpty else { return }
-        for (local, atStart) in zip(changes.locals, changes.valuesAtStart) {
-            noteChangeInEnclosing(local, valueAtStart: atStart, enclosing: frames.count - 1)
         }
     }
 }
