@@ -88,14 +88,18 @@ enum ControlFlowShapes {
 }
 
 @Suite struct SSAConstructionTests {
+    /// Without the verifier after every pass, which costs most of the time
+    /// in a debug build and is not what these tests are about.
+    static let options = CompilerOptions(optimizationLevel: 2, jobs: 1, verify: false)
+
     @Test func fortyThousandIfsInARowCompile() throws {
         let module = try ControlFlowShapes.validated(ControlFlowShapes.sequentialIfs(40_000))
-        _ = try Compiler.compileToMachineCode(module, options: CompilerOptions(optimizationLevel: 2, jobs: 1))
+        _ = try Compiler.compileToMachineCode(module, options: Self.options)
     }
 
     @Test func fiftyThousandNestedIfsCompile() throws {
         let module = try ControlFlowShapes.validated(ControlFlowShapes.nestedIfs(50_000))
-        _ = try Compiler.compileToMachineCode(module, options: CompilerOptions(optimizationLevel: 2, jobs: 1))
+        _ = try Compiler.compileToMachineCode(module, options: Self.options)
     }
 
     /// Unchanged locals need no block parameters, however many constructs
