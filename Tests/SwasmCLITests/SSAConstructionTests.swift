@@ -2,6 +2,7 @@
 // control flow tens of thousands of constructs deep or long must compile
 // (no recursion per block), and the IR built must grow with the code, not
 // with locals × blocks.
+import Foundation
 import SwasmCompiler
 import SwasmIR
 import SwasmOpt
@@ -37,9 +38,10 @@ enum ControlFlowShapes {
             + section(10, [1] + leb(body.count) + body)
     }
 
-    /// `count` empty ifs one after another.
+    /// `count` empty ifs one after another, then a read of the parameter
+    /// (through every one of their ends).
     static func sequentialIfs(_ count: Int) -> [UInt8] {
-        module(locals: 1, code: Array(repeating: [0x20, 0x00, 0x04, 0x40, 0x01, 0x0B], count: count).flatMap { $0 } + [0x20, 0x00])
+        module(locals: 1, code: Array(repeating: [0x41, 0x01, 0x04, 0x40, 0x01, 0x0B], count: count).flatMap { $0 } + [0x20, 0x00])
     }
 
     /// `count` ifs each inside the previous one.
@@ -92,14 +94,29 @@ enum ControlFlowShapes {
     /// in a debug build and is not what these tests are about.
     static let options = CompilerOptions(optimizationLevel: 2, jobs: 1, verify: false)
 
+    /// Compiles on a thread with a 4 MiB stack (half the usual main
+    /// thread's), so that the outcome does not depend on the stack the test
+    /// runner happens to give: recursion once per block overflows it.
+    static func compileOnSmallStack(_ bytes: [UInt8]) throws {
+        let module = try ControlFlowShapes.validated(bytes)
+        nonisolated(unsafe) var failure: Error?
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            do { _ = try Compiler.compileToMachineCode(module, options: options) } catch { failure = error }
+            done.signal()
+        }
+        thread.stackSize = 4 << 20
+        thread.start()
+        done.wait()
+        if let failure { throw failure }
+    }
+
     @Test func fortyThousandIfsInARowCompile() throws {
-        let module = try ControlFlowShapes.validated(ControlFlowShapes.sequentialIfs(40_000))
-        _ = try Compiler.compileToMachineCode(module, options: Self.options)
+        try Self.compileOnSmallStack(ControlFlowShapes.sequentialIfs(40_000))
     }
 
     @Test func fiftyThousandNestedIfsCompile() throws {
-        let module = try ControlFlowShapes.validated(ControlFlowShapes.nestedIfs(50_000))
-        _ = try Compiler.compileToMachineCode(module, options: Self.options)
+        try Self.compileOnSmallStack(ControlFlowShapes.nestedIfs(50_000))
     }
 
     /// Unchanged locals need no block parameters, however many constructs
