@@ -18,6 +18,9 @@
 //   loop (known from a scan of the body before lowering); every branch back
 //   passes their current values.
 //
+// A local that no later code reads (known from the same scan) gets no
+// parameter, at a merge or a loop header: its value there is never used.
+//
 // The work is proportional to the code and to the changed locals at each
 // merge, never to all locals times all blocks. No step recurses.
 import SwasmIR
@@ -70,7 +73,9 @@ extension FunctionLowering {
     /// Jumps into a new loop header, giving it a parameter for each local
     /// the loop assigns; from here those locals are the parameters.
     mutating func enterLoop(header: Block, arguments: [Value], loopOffset: Int) -> [Int] {
-        let assigned = loopAssignments.locals(assignedInLoopAt: loopOffset)
+        let assigned = loopAssignments.locals(assignedInLoopAt: loopOffset).filter {
+            loopAssignments.mayBeRead($0, after: loopOffset, outermostLoop: outermostLoop)
+        }
         builder.jump(header, arguments + assigned.map { localValues[$0] })
         for local in assigned {
             noteChange(local)
@@ -112,7 +117,8 @@ extension FunctionLowering {
                     position < branch.values.count ? branch.values[position] : atStart
                 }
                 let first = incomingValue(frame.incoming[0])
-                if frame.incoming.allSatisfy({ incomingValue($0) == first }) {
+                if !loopAssignments.mayBeRead(local, after: instructionOffset, outermostLoop: outermostLoop)
+                    || frame.incoming.allSatisfy({ incomingValue($0) == first }) {
                     localValues[local] = first
                     continue
                 }

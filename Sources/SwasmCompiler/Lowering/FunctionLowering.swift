@@ -70,6 +70,9 @@ public struct FunctionLowering {
     var localTypes: [IRType] = []
     var localValues: [Value] = []
     var loopAssignments = LoopAssignments()
+    /// Offset of the outermost loop open at the point being lowered.
+    var outermostLoop: Int?
+    var openLoops = 0
     var bases: VMContextBases!
     var instructionOffset = 0
 
@@ -133,7 +136,7 @@ public struct FunctionLowering {
             localTypes.append(contentsOf: repeatElement(type, count: Int(group.count)))
             localValues.append(contentsOf: repeatElement(zero, count: Int(group.count)))
         }
-        loopAssignments = try LoopAssignments.scan(reader)
+        loopAssignments = try LoopAssignments.scan(reader, localCount: localValues.count)
         let end = builder.makeBlock()
         for type in signature.results { function.addParameter(type, to: end) }
         frames.append(LoweringFrame(kind: .function, parameters: [], results: signature.results, label: end, end: end,
@@ -205,6 +208,8 @@ public struct FunctionLowering {
             let header = makeBlock(parameters: type.parameters)
             let arguments = pop(type.parameters.count)
             let loopLocals = enterLoop(header: header, arguments: arguments, loopOffset: instructionOffset)
+            if openLoops == 0 { outermostLoop = instructionOffset }
+            openLoops += 1
             builder.switchTo(header)
             if environment.interruptible {
                 // One load and branch per iteration: the host may set the flag
@@ -369,6 +374,10 @@ public struct FunctionLowering {
         let frame = frames.removeLast()
         stack.removeSubrange(frame.height...)
         mergeLocals(at: frame)
+        if frame.kind == .loop {
+            openLoops -= 1
+            if openLoops == 0 { outermostLoop = nil }
+        }
         if frame.incoming.isEmpty {
             reachable = false
             if frame.kind == .function { return }

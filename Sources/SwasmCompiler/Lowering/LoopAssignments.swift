@@ -1,7 +1,9 @@
-// Which locals each loop of a function body assigns: the lowering gives a
-// loop header one block parameter per local assigned in the loop, and only
-// those, and must know them when it reaches the header, before the back
-// edges. One pass over the (validated) body, with explicit stacks.
+// What the lowering must know about locals before it reaches them: which
+// locals each loop assigns (a loop header gets one block parameter per
+// local assigned in the loop, and must know them before the back edges),
+// and where each local is read last (a local never read again needs no
+// parameter at all). One pass over the (validated) body, with explicit
+// stacks.
 import WasmModel
 
 struct LoopAssignments {
@@ -9,6 +11,15 @@ struct LoopAssignments {
     /// included). Loops that assign nothing
     /// are absent. Sorted by local index: the order of the header parameters.
     private(set) var localsByLoop: [Int: [Int]] = [:]
+    /// Offset of the last `local.get` of each local, -1 if none.
+    private(set) var lastRead: [Int] = []
+
+    /// Whether `local` may be read at or after code offset `offset`, when
+    /// the outermost loop open there (if any) starts at `outermostLoop`:
+    /// a read anywhere in that loop can come again.
+    func mayBeRead(_ local: Int, after offset: Int, outermostLoop: Int?) -> Bool {
+        lastRead[local] >= (outermostLoop ?? offset)
+    }
 
     func locals(assignedInLoopAt offset: Int) -> [Int] { localsByLoop[offset] ?? [] }
 
@@ -22,9 +33,10 @@ struct LoopAssignments {
         }
     }
 
-    static func scan(_ reader: ByteReader) throws(WasmError) -> LoopAssignments {
+    static func scan(_ reader: ByteReader, localCount: Int) throws(WasmError) -> LoopAssignments {
         var reader = reader
         var result = LoopAssignments()
+        result.lastRead = Array(repeating: -1, count: localCount)
         // For each open construct: whether it is a loop (its `end` closes one).
         var constructIsLoop: [Bool] = []
         var loops: [OpenLoop] = []
@@ -48,6 +60,9 @@ struct LoopAssignments {
                 if !loops.isEmpty {
                     for local in loop.locals { loops[loops.count - 1].note(local) }
                 }
+            case 0x20: // local.get
+                let local = Int(try reader.readU32())
+                if local < result.lastRead.count { result.lastRead[local] = offset }
             case 0x21, 0x22: // local.set, local.tee
                 let local = Int(try reader.readU32())
                 if !loops.isEmpty { loops[loops.count - 1].note(local) }
