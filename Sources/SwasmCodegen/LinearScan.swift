@@ -1,8 +1,8 @@
 // Register allocation by linear scan over live intervals (Poletto & Sarkar),
 // target-neutral: a target supplies its register classes.
 //
-//   IR in code order ─ liveness (live-in lists per block, by path exploration)
-//   ─ one interval per value [definition, last use], widened across blocks
+//   IR in code order ─ one interval per value [definition, last use],
+//   widened to the end of each loop it is live into
 //   ─ scan in start order: a free register, else spill the interval that ends last
 //
 // Values live across a call may only get registers the call preserves.
@@ -96,7 +96,6 @@ public struct LinearScan {
             blockEnd[Int(block.index)] = position
         }
 
-        let liveIn = liveness(order: order, isConstant: isConstant)
         /// Successor block indices, read from the terminator in place
         /// (`Function.successors` builds an array per call).
         func forEachSuccessor(of b: Int, _ body: (Int) -> Void) {
@@ -111,38 +110,48 @@ public struct LinearScan {
             start[i] = min(start[i], from)
             end[i] = max(end[i], to)
         }
+        // Definitions and uses. In SSA a definition dominates its uses, and
+        // the code order puts a block after its dominators, so each value's
+        // interval starts at its definition.
         for block in order {
             let b = Int(block.index)
-            for value in blocks[Int(block.index)].parameters { extend(value, blockStart[b], blockStart[b]) }
-            // Live into a block: covers the whole block... and live out of each
-            // predecessor: covered by the successors' live-in plus branch uses.
-            for value in liveIn[b] { extend(value, blockStart[b], blockStart[b]) }
+            for value in blocks[b].parameters { extend(value, blockStart[b], blockStart[b]) }
             var p = blockStart[b] + 1
             for index in blocks[b].instructions {
+                // Fields are read in place (binding the instruction copies it).
                 for operand in instructions[index].operands { extend(operand, p, p) }
-                // (Values live into a successor are extended to the block's end below.)
                 for target in instructions[index].targets {
                     for argument in target.arguments { extend(argument, p, p) }
                 }
                 for result in instructions[index].results { extend(result, p + 1, p + 1) }
                 p += 2
             }
-            // Values live-in here stay live to the end of the block if a
-            // successor needs them.
-            // Live out: to the end of the block (from its definition, or from
-            // the block's start when it is also live in, handled above).
-            forEachSuccessor(of: b) { successor in
-                for value in liveIn[successor] { extend(value, blockEnd[b], blockEnd[b]) }
-            }
         }
-        // Loops: a value live into a loop header must survive the whole loop
-        // body (up to the back edge), which the per-block extension covers
-        // when blocks are visited in order; widen across back edges.
+        // Loops: a value defined before a loop header and still needed at or
+        // after it must survive the whole loop (up to its last back edge),
+        // since the header is reached again. Between the definition and the
+        // last use, the interval covers everything else already: a value is
+        // live only on paths from its definition to its uses, and those go
+        // forward in the code order except around loops. Looking at loops
+        // rather than at the blocks each value is live in keeps this
+        // proportional to values × log(loops), not values × blocks.
+        var loopEnd = [Int](repeating: -1, count: function.blocks.count)
         for block in order {
             let b = Int(block.index)
             forEachSuccessor(of: b) { successor in
-                guard blockStart[successor] <= blockStart[b] else { return }
-                for value in liveIn[successor] { extend(value, blockStart[successor], blockEnd[b]) }
+                if blockStart[successor] <= blockStart[b] { loopEnd[successor] = max(loopEnd[successor], blockEnd[b]) }
+            }
+        }
+        let loops = LoopSpans(order.compactMap { block in
+            let h = Int(block.index)
+            return loopEnd[h] < 0 ? nil : (blockStart[h], loopEnd[h])
+        })
+        if !loops.isEmpty {
+            for i in 0..<function.values.count where end[i] >= 0 && !isConstant[i] {
+                // Widening can reach further loops: repeat until it stops.
+                while end[i] > start[i], let reach = loops.furthestEnd(headersIn: start[i] + 1...end[i]), reach > end[i] {
+                    end[i] = reach
+                }
             }
         }
 
@@ -293,78 +302,46 @@ public struct LinearScan {
         }
         return weight
     }
+}
 
-    /// Live-in values of each block (constants excluded), each list in
-    /// increasing value order. SSA liveness by path exploration: from each
-    /// block that uses a value defined elsewhere, walk predecessors backwards
-    /// until the defining block. The work is proportional to the live ranges
-    /// themselves; a dataflow over one bit set per block cost blocks × values
-    /// per iteration, which dominated allocation in functions with many blocks.
-    func liveness(order: [Block], isConstant: [Bool]) -> [[Value]] {
-        let instructions = function.instructions
-        let blocks = function.blocks
-        let blockCount = blocks.count
-        let valueCount = function.values.count
-        // Defining block of each value (-1: defined in no reachable block),
-        // and the reachable predecessors of each block (one entry per edge).
-        var definingBlock = [Int32](repeating: -1, count: valueCount)
-        var predecessors = [[Int32]](repeating: [], count: blockCount)
-        // Uses that reach outside their block, grouped by value (counting
-        // sort into one flat array) so each value is walked on its own.
-        var useCount = [Int32](repeating: 0, count: valueCount + 1)
-        var outsideUses: [(value: UInt32, block: Int32)] = []
-        for block in order {
-            let b = Int32(block.index)
-            for value in blocks[Int(b)].parameters { definingBlock[Int(value.index)] = b }
-            for index in blocks[Int(b)].instructions {
-                for result in instructions[index].results { definingBlock[Int(result.index)] = b }
-            }
-        }
-        for block in order {
-            let b = Int32(block.index)
-            for index in blocks[Int(b)].instructions {
-                // In valid SSA a use in the defining block follows the
-                // definition, so only uses of values defined elsewhere are
-                // upward-exposed.
-                func use(_ value: Value) {
-                    let v = Int(value.index)
-                    if isConstant[v] || definingBlock[v] == b { return }
-                    useCount[v] += 1
-                    outsideUses.append((value.index, b))
-                }
-                instructions[index].operands.forEach(use)
-                for target in instructions[index].targets {
-                    target.arguments.forEach(use)
-                    predecessors[Int(target.block.index)].append(b)
-                }
-            }
-        }
-        var firstUse = [Int32](repeating: 0, count: valueCount + 1)
-        for v in 0..<valueCount { firstUse[v + 1] = firstUse[v] + useCount[v] }
-        var useBlocks = [Int32](repeating: 0, count: outsideUses.count)
-        var fill = firstUse
-        for (value, block) in outsideUses {
-            useBlocks[Int(fill[Int(value)])] = block
-            fill[Int(value)] += 1
-        }
+/// Loops as spans of code positions (header start, end of the last back
+/// edge), sorted by header, with a sparse table for the furthest end of the
+/// loops whose header lies in a range.
+struct LoopSpans {
+    private let headers: [Int]
+    /// levels[k][i]: the furthest end among loops i ..< i + 2^k.
+    private var levels: [[Int]]
 
-        var liveIn = [[Value]](repeating: [], count: blockCount)
-        var worklist: [Int32] = []
-        for v in 0..<valueCount where firstUse[v] < firstUse[v + 1] {
-            let value = Value(UInt32(v))
-            let definer = definingBlock[v]
-            // Values are walked in increasing order, so "already live in b"
-            // is "b's list ends with this value".
-            func markLiveIn(_ b: Int32) {
-                if liveIn[Int(b)].last == value { return }
-                liveIn[Int(b)].append(value)
-                worklist.append(b)
-            }
-            for u in Int(firstUse[v])..<Int(firstUse[v + 1]) { markLiveIn(useBlocks[u]) }
-            while let b = worklist.popLast() {
-                for p in predecessors[Int(b)] where p != definer { markLiveIn(p) }
-            }
+    init(_ spans: [(header: Int, end: Int)]) {
+        let sorted = spans.sorted { $0.header < $1.header }
+        headers = sorted.map(\.header)
+        levels = [sorted.map(\.end)]
+        var width = 1
+        while width * 2 <= sorted.count {
+            let previous = levels[levels.count - 1]
+            levels.append((0...(sorted.count - width * 2)).map { max(previous[$0], previous[$0 + width]) })
+            width *= 2
         }
-        return liveIn
+    }
+
+    var isEmpty: Bool { headers.isEmpty }
+
+    /// First index whose header is at least `position`.
+    private func firstIndex(atLeast position: Int) -> Int {
+        var low = 0, high = headers.count
+        while low < high {
+            let middle = (low + high) / 2
+            if headers[middle] < position { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    func furthestEnd(headersIn range: ClosedRange<Int>) -> Int? {
+        let first = firstIndex(atLeast: range.lowerBound)
+        let last = firstIndex(atLeast: range.upperBound + 1) - 1
+        guard first <= last else { return nil }
+        var level = 0
+        while 1 << (level + 1) <= last - first + 1 { level += 1 }
+        return max(levels[level][first], levels[level][last - (1 << level) + 1])
     }
 }

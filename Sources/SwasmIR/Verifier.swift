@@ -171,48 +171,116 @@ struct VerifierState {
     }
 }
 
-/// Dominators by the iterative algorithm of Cooper, Harvey and Kennedy.
+/// Dominators by the algorithm of Lengauer and Tarjan (the simple version,
+/// with path compression), every step iterative. The iterative algorithm of
+/// Cooper, Harvey and Kennedy walks up the tree at every merge, which costs
+/// the nesting depth each time: quadratic for deeply nested loops.
 public struct DominatorTree {
     var order: [Block] = []
     var postIndex: [Int]
     var immediate: [Int]
+    /// Entry and exit numbers of each block in a depth-first walk of the
+    /// tree: `a` dominates `b` when `b`'s interval lies within `a`'s. A walk
+    /// up the tree per query would cost the nesting depth each time.
+    var treeEntry: [Int]
+    var treeExit: [Int]
 
     public init(_ function: Function) {
         order = function.reversePostOrder()
         postIndex = Array(repeating: -1, count: function.blocks.count)
         immediate = Array(repeating: -1, count: function.blocks.count)
         for (i, block) in order.enumerated() { postIndex[Int(block.index)] = order.count - 1 - i }
-        var predecessors = [[Int]](repeating: [], count: function.blocks.count)
-        for block in order {
-            for successor in function.successors(of: block) {
-                predecessors[Int(successor.index)].append(Int(block.index))
-            }
-        }
+        treeEntry = Array(repeating: -1, count: function.blocks.count)
+        treeExit = Array(repeating: -1, count: function.blocks.count)
         guard let entry = order.first else { return }
-        immediate[Int(entry.index)] = Int(entry.index)
-        var changed = true
-        while changed {
-            changed = false
-            for block in order.dropFirst() {
-                var newIdom = -1
-                for p in predecessors[Int(block.index)] where immediate[p] != -1 {
-                    newIdom = newIdom == -1 ? p : intersect(p, newIdom)
-                }
-                if newIdom != -1 && immediate[Int(block.index)] != newIdom {
-                    immediate[Int(block.index)] = newIdom
-                    changed = true
-                }
+        // Depth-first spanning tree: blocks numbered in preorder; from here
+        // on, vertices are those numbers.
+        var number = [Int](repeating: -1, count: function.blocks.count)
+        var vertex: [Int] = []
+        var parent: [Int] = []
+        var stack: [(block: Int, parent: Int)] = [(Int(entry.index), -1)]
+        while let top = stack.popLast() {
+            let block = top.block, from = top.parent
+            if number[block] >= 0 { continue }
+            number[block] = vertex.count
+            vertex.append(block)
+            parent.append(from)
+            let successors = function.successors(of: Block(UInt32(block)))
+            for successor in successors.reversed() where number[Int(successor.index)] < 0 {
+                stack.append((Int(successor.index), number[block]))
             }
         }
+        let count = vertex.count
+        var predecessors = [[Int]](repeating: [], count: count)
+        for v in 0..<count {
+            for successor in function.successors(of: Block(UInt32(vertex[v]))) {
+                predecessors[number[Int(successor.index)]].append(v)
+            }
+        }
+        var semi = Array(0..<count)
+        var label = Array(0..<count)
+        var ancestor = [Int](repeating: -1, count: count)
+        var idom = [Int](repeating: 0, count: count)
+        var bucket = [[Int]](repeating: [], count: count)
+        var path: [Int] = []
+        // The vertex with the least semidominator on the tree path above v
+        // (as linked so far), compressing the path on the way.
+        func evaluate(_ v: Int) -> Int {
+            if ancestor[v] < 0 { return v }
+            var x = v
+            while ancestor[ancestor[x]] >= 0 {
+                path.append(x)
+                x = ancestor[x]
+            }
+            while let y = path.popLast() {
+                let a = ancestor[y]
+                if semi[label[a]] < semi[label[y]] { label[y] = label[a] }
+                ancestor[y] = ancestor[a]
+            }
+            return label[v]
+        }
+        for w in stride(from: count - 1, through: 1, by: -1) {
+            for v in predecessors[w] {
+                let u = evaluate(v)
+                if semi[u] < semi[w] { semi[w] = semi[u] }
+            }
+            bucket[semi[w]].append(w)
+            let p = parent[w]
+            ancestor[w] = p
+            for v in bucket[p] {
+                let u = evaluate(v)
+                idom[v] = semi[u] < semi[v] ? u : p
+            }
+            bucket[p] = []
+        }
+        for w in 1..<count where idom[w] != semi[w] { idom[w] = idom[idom[w]] }
+        immediate[vertex[0]] = vertex[0]
+        for w in 1..<count { immediate[vertex[w]] = vertex[idom[w]] }
+        numberTree(from: Int(entry.index))
     }
 
-    func intersect(_ a: Int, _ b: Int) -> Int {
-        var x = a, y = b
-        while x != y {
-            while postIndex[x] < postIndex[y] { x = immediate[x] }
-            while postIndex[y] < postIndex[x] { y = immediate[y] }
+    private mutating func numberTree(from root: Int) {
+        var children = [[Int]](repeating: [], count: immediate.count)
+        for block in order.dropFirst() {
+            let b = Int(block.index)
+            children[immediate[b]].append(b)
         }
-        return x
+        var counter = 0
+        var stack: [(block: Int, next: Int)] = [(root, 0)]
+        treeEntry[root] = counter
+        counter += 1
+        while let top = stack.popLast() {
+            if top.next < children[top.block].count {
+                stack.append((top.block, top.next + 1))
+                let child = children[top.block][top.next]
+                treeEntry[child] = counter
+                counter += 1
+                stack.append((child, 0))
+            } else {
+                treeExit[top.block] = counter
+                counter += 1
+            }
+        }
     }
 
     public func isReachable(_ block: Block) -> Bool { postIndex[Int(block.index)] >= 0 }
@@ -220,13 +288,8 @@ public struct DominatorTree {
     /// True when every path from the entry to `b` passes through `a`.
     public func dominates(_ a: Block, _ b: Block) -> Bool {
         guard isReachable(a), isReachable(b) else { return false }
-        var x = Int(b.index)
-        while true {
-            if x == Int(a.index) { return true }
-            let up = immediate[x]
-            if up == x { return false }
-            x = up
-        }
+        let x = Int(a.index), y = Int(b.index)
+        return treeEntry[x] <= treeEntry[y] && treeExit[y] <= treeExit[x]
     }
 
     public func immediateDominator(of block: Block) -> Block? {

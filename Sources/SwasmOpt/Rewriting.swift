@@ -5,14 +5,20 @@ extension Function {
     /// Replaces every use of each value by `replacements[value]` (following
     /// chains); a value that maps to itself is kept.
     func replaceUses(_ replacements: [Value]) {
+        // Chains are followed to their end and then shortened, so that a long
+        // chain (a parameter replaced by one replaced in turn, ...) is
+        // walked once rather than once per use.
+        var replacements = replacements
         func resolve(_ value: Value) -> Value {
+            var end = value
+            while replacements[Int(end.index)] != end { end = replacements[Int(end.index)] }
             var v = value
-            var steps = 0
-            while replacements[Int(v.index)] != v, steps < 1000 {
-                v = replacements[Int(v.index)]
-                steps += 1
+            while v != end {
+                let next = replacements[Int(v.index)]
+                replacements[Int(v.index)] = end
+                v = next
             }
-            return v
+            return end
         }
         // Rewritten in place: copying an instruction out and back would copy
         // its operand arrays on write.

@@ -34,6 +34,12 @@ struct LoweringFrame {
     /// Operand stack height below the construct's parameters.
     var height: Int
     var reachableAtStart: Bool
+    /// Locals changed inside the construct, and the branches to its end
+    /// with their values (see FunctionLowering+Locals).
+    var changes = LocalChanges()
+    var incoming: [IncomingBranch] = []
+    /// For a loop: the locals its header has parameters for, in order.
+    var loopLocals: [Int] = []
 
     var labelTypes: [IRType] { kind == .loop ? parameters : results }
 }
@@ -60,7 +66,13 @@ public struct FunctionLowering {
     var reachable = true
     /// Nesting depth of constructs opened inside unreachable code.
     var deadDepth = 0
-    var locals: [Int] = []
+    /// Type and current SSA value of each local (see FunctionLowering+Locals).
+    var localTypes: [IRType] = []
+    var localValues: [Value] = []
+    var loopAssignments = LoopAssignments()
+    /// Offset of the outermost loop open at the point being lowered.
+    var outermostLoop: Int?
+    var openLoops = 0
     var bases: VMContextBases!
     var instructionOffset = 0
 
@@ -102,7 +114,6 @@ public struct FunctionLowering {
         let signature = function.signature
         let entry = builder.current
         let parameters = signature.parameters.map { function.addParameter($0, to: entry) }
-        builder.seal(entry)
         let vmctx = parameters[0]
         bases = VMContextBases(
             vmctx: vmctx,
@@ -114,21 +125,18 @@ public struct FunctionLowering {
             signatureIDs: builder.pload(.i64, vmctx, offset: VMContextLayout.signatureIDs),
             functionReferences: builder.pload(.i64, vmctx, offset: VMContextLayout.functionReferences))
         for value in parameters.dropFirst() {
-            let variable = builder.declareVariable(function.type(of: value))
-            builder.setVariable(variable, value)
-            locals.append(variable)
+            localTypes.append(function.type(of: value))
+            localValues.append(value)
         }
         for group in body.locals {
             let type = ModuleEnvironment.irType(group.type)
             if type == .v128 { throw unsupported("v128 locals (SIMD)") }
             if group.count == 0 { continue }
             let zero = type.isFloat ? builder.fconst(type, bits: 0) : builder.iconst(type, 0)
-            for _ in 0..<group.count {
-                let variable = builder.declareVariable(type)
-                builder.setVariable(variable, zero)
-                locals.append(variable)
-            }
+            localTypes.append(contentsOf: repeatElement(type, count: Int(group.count)))
+            localValues.append(contentsOf: repeatElement(zero, count: Int(group.count)))
         }
+        loopAssignments = try LoopAssignments.scan(reader, localCount: localValues.count)
         let end = builder.makeBlock()
         for type in signature.results { function.addParameter(type, to: end) }
         frames.append(LoweringFrame(kind: .function, parameters: [], results: signature.results, label: end, end: end,
@@ -199,7 +207,9 @@ public struct FunctionLowering {
             let type = try blockType()
             let header = makeBlock(parameters: type.parameters)
             let arguments = pop(type.parameters.count)
-            builder.jump(header, arguments)
+            let loopLocals = enterLoop(header: header, arguments: arguments, loopOffset: instructionOffset)
+            if openLoops == 0 { outermostLoop = instructionOffset }
+            openLoops += 1
             builder.switchTo(header)
             if environment.interruptible {
                 // One load and branch per iteration: the host may set the flag
@@ -208,10 +218,11 @@ public struct FunctionLowering {
                 builder.trapIf(builder.icmp(.ne, flag, builder.iconst(.i64, 0)), .interrupted, sourceOffset: source)
             }
             let height = stack.count
-            stack.append(contentsOf: function.parameters(of: header))
+            stack.append(contentsOf: function.parameters(of: header).prefix(type.parameters.count))
             let end = makeBlock(parameters: type.results)
             frames.append(LoweringFrame(kind: .loop, parameters: type.parameters, results: type.results, label: header, end: end,
-                                        elseBlock: nil, elseArguments: [], height: height, reachableAtStart: true))
+                                        elseBlock: nil, elseArguments: [], height: height, reachableAtStart: true,
+                                        loopLocals: loopLocals))
         case 0x04: // if
             let type = try blockType()
             let condition = pop()
@@ -220,8 +231,6 @@ public struct FunctionLowering {
             let elseBlock = builder.makeBlock()
             let end = makeBlock(parameters: type.results)
             builder.brif(condition, BlockCall(thenBlock), BlockCall(elseBlock))
-            builder.seal(thenBlock)
-            builder.seal(elseBlock)
             builder.switchTo(thenBlock)
             frames.append(LoweringFrame(kind: .if, parameters: type.parameters, results: type.results, label: end, end: end,
                                         elseBlock: elseBlock, elseArguments: arguments, height: stack.count - type.parameters.count,
@@ -236,10 +245,10 @@ public struct FunctionLowering {
         case 0x0D: // br_if
             let depth = Int(try reader.readU32())
             let condition = pop()
-            let frame = frames[frames.count - 1 - depth]
+            let labelCount = frames[frames.count - 1 - depth].labelTypes.count
+            let target = branchTarget(depth: depth, operands: peek(labelCount), instruction: function.instructions.count, slot: 0)
             let continuation = builder.makeBlock()
-            builder.brif(condition, BlockCall(frame.label, peek(frame.labelTypes.count)), BlockCall(continuation))
-            builder.seal(continuation)
+            builder.brif(condition, target, BlockCall(continuation))
             builder.switchTo(continuation)
         case 0x0E:
             try branchTable()
@@ -265,11 +274,11 @@ public struct FunctionLowering {
             if function.type(of: first) == .v128 { throw unsupported("v128 select (SIMD)") }
             push(builder.value(.select, function.type(of: first), [condition, first, second]))
         case 0x20:
-            push(builder.useVariable(locals[Int(try reader.readU32())]))
+            push(localValues[Int(try reader.readU32())])
         case 0x21:
-            builder.setVariable(locals[Int(try reader.readU32())], pop())
+            setLocal(Int(try reader.readU32()), pop())
         case 0x22:
-            builder.setVariable(locals[Int(try reader.readU32())], stack[stack.count - 1])
+            setLocal(Int(try reader.readU32()), stack[stack.count - 1])
         case 0x23:
             try globalGet(Int(try reader.readU32()))
         case 0x24:
@@ -339,11 +348,10 @@ public struct FunctionLowering {
     }
 
     mutating func elseInstruction() {
+        if reachable { fallThrough() }
         var frame = frames.removeLast()
-        if reachable {
-            builder.jump(frame.end, pop(frame.results.count))
-        }
         stack.removeSubrange(frame.height...)
+        restoreLocalsForElse(of: frame)
         builder.switchTo(frame.elseBlock!)
         stack.append(contentsOf: frame.elseArguments)
         frame.kind = .else
@@ -353,19 +361,24 @@ public struct FunctionLowering {
     }
 
     mutating func endInstruction() {
-        let frame = frames.removeLast()
-        if reachable {
-            builder.jump(frame.end, pop(frame.results.count))
-        }
-        stack.removeSubrange(frame.height...)
-        if frame.kind == .if, let elseBlock = frame.elseBlock {
-            // No else: the false path passes the parameters through.
+        if reachable { fallThrough() }
+        if frames[frames.count - 1].kind == .if, let elseBlock = frames[frames.count - 1].elseBlock {
+            // No else: the false path passes the parameters through, and
+            // the locals' values at the if.
+            restoreLocalsForElse(of: frames[frames.count - 1])
             builder.switchTo(elseBlock)
-            builder.jump(frame.end, frame.elseArguments)
+            let target = branchTarget(depth: 0, operands: frames[frames.count - 1].elseArguments,
+                                      instruction: function.instructions.count, slot: 0)
+            builder.append(Instruction(.jump, type: .i32, targets: [target]))
         }
-        if frame.kind == .loop { builder.seal(frame.label) }
-        builder.seal(frame.end)
-        if builder.predecessorCount(frame.end) == 0 {
+        let frame = frames.removeLast()
+        stack.removeSubrange(frame.height...)
+        mergeLocals(at: frame)
+        if frame.kind == .loop {
+            openLoops -= 1
+            if openLoops == 0 { outermostLoop = nil }
+        }
+        if frame.incoming.isEmpty {
             reachable = false
             if frame.kind == .function { return }
             // The enclosing construct continues unreachable.
@@ -377,12 +390,23 @@ public struct FunctionLowering {
             builder.append(Instruction(.ret, type: .i32, operands: function.parameters(of: frame.end)))
             return
         }
-        stack.append(contentsOf: function.parameters(of: frame.end))
+        stack.append(contentsOf: function.parameters(of: frame.end).prefix(frame.results.count))
+    }
+
+    /// Jumps from the end of the innermost construct's code to its end block.
+    mutating func fallThrough() {
+        let index = frames.count - 1
+        let operands = pop(frames[index].results.count)
+        let changed = frames[index].changes.locals
+        frames[index].incoming.append(IncomingBranch(instruction: function.instructions.count, slot: 0,
+                                                     values: changed.map { localValues[$0] }))
+        builder.jump(frames[index].end, operands)
     }
 
     mutating func branch(to depth: Int) {
-        let frame = frames[frames.count - 1 - depth]
-        builder.jump(frame.label, peek(frame.labelTypes.count))
+        let labelCount = frames[frames.count - 1 - depth].labelTypes.count
+        let target = branchTarget(depth: depth, operands: peek(labelCount), instruction: function.instructions.count, slot: 0)
+        builder.append(Instruction(.jump, type: .i32, targets: [target]))
     }
 
     mutating func branchTable() throws(WasmError) {
@@ -392,11 +416,14 @@ public struct FunctionLowering {
         for _ in 0..<count { depths.append(Int(try reader.readU32())) }
         let defaultDepth = Int(try reader.readU32())
         let index = pop()
-        func call(_ depth: Int) -> BlockCall {
-            let frame = frames[frames.count - 1 - depth]
-            return BlockCall(frame.label, peek(frame.labelTypes.count))
+        let instruction = function.instructions.count
+        var targets: [BlockCall] = []
+        targets.reserveCapacity(count + 1)
+        for (slot, depth) in ([defaultDepth] + depths).enumerated() {
+            let labelCount = frames[frames.count - 1 - depth].labelTypes.count
+            targets.append(branchTarget(depth: depth, operands: peek(labelCount), instruction: instruction, slot: slot))
         }
-        builder.append(Instruction(.brTable, type: .i32, operands: [index], targets: [call(defaultDepth)] + depths.map(call)))
+        builder.append(Instruction(.brTable, type: .i32, operands: [index], targets: targets))
         markUnreachable()
     }
 }
