@@ -20,7 +20,8 @@ import WasmModel
 /// definition wins. ``defineWASI(_:)`` defines every WASI function under
 /// `wasi_snapshot_preview1` by the same rule, so a function defined after
 /// it replaces that WASI function, and `defineWASI` after a definition
-/// replaces the definition.
+/// replaces the definition. ``module(_:name:_:)``, ``alias(module:name:as:asName:)``
+/// and ``aliasModule(_:as:)`` define names by the same rule.
 public final class Linker<T> {
     /// The engine modules must be compiled by.
     public let engine: Engine

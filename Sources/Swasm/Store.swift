@@ -65,6 +65,7 @@ public final class Store<T>: StoreOwner {
     /// kept for error types that cannot hold it (see ``WasmBacktraceCarrying``).
     /// Each such error replaces it; read it in the `catch`.
     public var lastHostErrorBacktrace: WasmBacktrace? { context.lastHostErrorBacktrace }
+
     /// The instances created in this store, in order.
     public var instances: [Instance] { context.instances.map { Instance($0, store: self) } }
 
