@@ -9,7 +9,7 @@ let mathLibrarySource = """
       (import "host" "divmod" (func $divmod (param i32 i32) (result i32 i32)))
       (global $calls (mut i32) (i32.const -1))
       (func (export "_initialize") (global.set $calls (i32.const 0)))
-      (func (export "divmod") (param i32 i32) (result i32 i32 i32)
+      (func $countedDivmod (export "divmod") (param i32 i32) (result i32 i32 i32)
         (global.set $calls (i32.add (global.get $calls) (i32.const 1)))
         (call $divmod (local.get 0) (local.get 1))
         (global.get $calls)))
