@@ -276,7 +276,11 @@ struct HostDefinition<T> {
 /// ```swift
 /// let add = try instance.typedFunc("add", (Int32, Int32).self, Int32.self)
 /// let sum: Int32 = try add(40, 2)
+/// let swap = try instance.typedFunc("swap", (Int32, Int64).self, (Int64, Int32).self)
+/// let (wide, narrow) = try swap(1, 2)
 /// ```
+///
+/// `R` is `Void`, one Swift value, or a tuple of them for several results.
 public struct TypedFunc<each P: WasmValue, R> {
     /// The untyped function.
     public let `func`: Func

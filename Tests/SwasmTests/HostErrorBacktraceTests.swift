@@ -84,4 +84,18 @@ private func instantiate(_ store: Store<Void>) throws -> Instance {
         #expect(error != nil)
         #expect(store.lastHostErrorBacktrace?.frames.last?.displayName == "outer")
     }
+
+    @Test func aStartFunctionsHostErrorIsRecordedByInstantiation() throws {
+        let store = Store(engine: engine)
+        let fail = Func.wrap(store) { () throws in throw Rejected(value: 7) }
+        let module = try Module(engine: engine, text: """
+            (module
+              (import "env" "fail" (func $fail))
+              (func $setup (call $fail))
+              (start $setup))
+            """)
+        let error = #expect(throws: Rejected.self) { try Instance(store, module: module, imports: [.func(fail)]) }
+        #expect(error?.value == 7)
+        #expect(store.lastHostErrorBacktrace?.frames.map(\.displayName) == ["setup"])
+    }
 }
