@@ -67,6 +67,23 @@ private let user = """
         try start.call()
     }
 
+    @Test func aWASICommandThatExitsWithZeroReturnsAndAnyOtherStatusIsTheExitTrap() throws {
+        let linker = Linker<Void>(engine: engine)
+        try linker.defineWASI()
+        let store = Store(engine: engine)
+        try linker.module(store, name: "tool", Module(engine: engine, text: """
+            (module
+              (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+              (func (export "_start") (call $exit (i32.const 0)))
+              (func (export "fail") (call $exit (i32.const 2))))
+            """))
+        try linker.getDefault(store, module: "tool").call()
+        let fail = try #require(linker.get(store, module: "tool", name: "fail")?.func)
+        let trap = #expect(throws: Trap.self) { try fail.call() }
+        #expect(trap?.code == .exit)
+        #expect(store.instances.last?.wasi?.exitCode == 2)
+    }
+
     @Test func aCommandsMissingImportIsNamedWhenItsExportIsCalled() throws {
         let linker = Linker<Void>(engine: engine)
         let store = Store(engine: engine)
