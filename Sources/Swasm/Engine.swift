@@ -9,20 +9,6 @@ public typealias Value = SwasmRuntime.Value
 /// A WebAssembly trap: its kind (`code`), the function and the bytecode offset.
 public typealias Trap = SwasmRuntime.Trap
 
-extension SwasmRuntime.Trap {
-    /// The kinds of traps (`SwasmABI.TrapCode`).
-    public typealias Code = TrapCode
-
-    /// Runs `body`; a `hostError` trap is replaced by the error the host
-    /// function threw, so that embedders catch their own error types.
-    static func unwrappingHostErrors<R>(_ body: () throws -> R) throws -> R {
-        do {
-            return try body()
-        } catch let trap as Trap where trap.code == .hostError && trap.hostError != nil {
-            throw trap.hostError!
-        }
-    }
-}
 /// Misuse of runtime objects by the host (wrong argument types, immutable globals...).
 public typealias InstanceError = SwasmRuntime.InstanceError
 /// WASI set-up or linking failed.

@@ -27,7 +27,7 @@ public final class Func {
     /// `InstanceError.argumentMismatch`.
     @discardableResult
     public func call(_ arguments: [Value] = []) throws -> [Value] {
-        try Trap.unwrappingHostErrors { try runtime.call(arguments, maximumStackSize: maximumStackSize) }
+        try Trap.unwrappingHostErrors(in: store.context) { try runtime.call(arguments, maximumStackSize: maximumStackSize) }
     }
 
     /// Calls the function with `arguments`.
@@ -72,6 +72,28 @@ public final class Func {
         return TypedFunc(func: self) { R(wasmValue: $0[0])! }
     }
 
+    /// This function as a ``TypedFunc`` with parameters `P` and results `R`
+    /// (a tuple for several results, as wasm's multi-value allows):
+    ///
+    /// ```swift
+    /// let swap = try function.typed((Int32, Int64).self, (Int64, Int32).self)
+    /// let (a, b) = try swap(1, 2)
+    /// ```
+    ///
+    /// Checked now: throws ``ExportError/signatureMismatch(name:expected:found:)``
+    /// when the signature differs.
+    public func typed<each P: WasmValue, each R: WasmValue>(
+        _ parameters: (repeat each P).Type, _ results: (repeat each R).Type
+    ) throws -> TypedFunc<repeat each P, (repeat each R)> {
+        let expected = FunctionType(parameters: wasmTypes(repeat (each P).self), results: wasmTypes(repeat (each R).self))
+        try check(expected)
+        return TypedFunc(func: self) { values in
+            // The signature was checked, so every value has its type.
+            let cursor = ArgumentCursor(values)
+            return (repeat cursor.checkedNext((each R).self))
+        }
+    }
+
     /// This function as a ``TypedFunc`` with parameters `P` and no results.
     public func typed<each P: WasmValue>(_ parameters: (repeat each P).Type) throws -> TypedFunc<repeat each P, Void> {
         let expected = FunctionType(parameters: wasmTypes(repeat (each P).self), results: [])
@@ -112,6 +134,29 @@ extension Func {
     /// ```
     public static func wrap<T, each P: WasmValue, R: WasmValue>(
         _ store: Store<T>, _ body: @escaping (Caller<T>, repeat each P) throws -> R
+    ) -> Func {
+        let definition = HostDefinition<T>.wrap(body)
+        return Func(store, type: definition.type, definition.body)
+    }
+
+    /// A host function from a Swift closure taking the caller and returning
+    /// several values as a tuple (wasm's multi-value):
+    ///
+    /// ```swift
+    /// let divmod = Func.wrap(store) { (caller: Caller<Void>, a: Int32, b: Int32) -> (Int32, Int32) in
+    ///     (a / b, a % b)
+    /// }
+    /// ```
+    public static func wrap<T, each P: WasmValue, each R: WasmValue>(
+        _ store: Store<T>, _ body: @escaping (Caller<T>, repeat each P) throws -> (repeat each R)
+    ) -> Func {
+        let definition = HostDefinition<T>.wrap(body)
+        return Func(store, type: definition.type, definition.body)
+    }
+
+    /// A host function from a Swift closure without the caller, returning a tuple.
+    public static func wrap<T, each P: WasmValue, each R: WasmValue>(
+        _ store: Store<T>, _ body: @escaping (repeat each P) throws -> (repeat each R)
     ) -> Func {
         let definition = HostDefinition<T>.wrap(body)
         return Func(store, type: definition.type, definition.body)
@@ -160,6 +205,12 @@ final class ArgumentCursor {
         guard index < values.count, let value = V(wasmValue: values[index]) else { throw Trap(.hostError) }
         return value
     }
+
+    /// The next value, whose type a checked signature guarantees.
+    func checkedNext<V: WasmValue>(_ type: V.Type) -> V {
+        defer { index += 1 }
+        return V(wasmValue: values[index])!
+    }
 }
 
 /// A host function not yet bound to a store: its type and untyped body.
@@ -171,6 +222,28 @@ struct HostDefinition<T> {
         HostDefinition(type: FunctionType(parameters: wasmTypes(repeat (each P).self), results: [R.wasmType])) { caller, arguments in
             let cursor = ArgumentCursor(arguments)
             return [try f(caller, repeat try cursor.next((each P).self)).wasmValue]
+        }
+    }
+
+    static func wrap<each P: WasmValue, each R: WasmValue>(_ f: @escaping (Caller<T>, repeat each P) throws -> (repeat each R)) -> Self {
+        HostDefinition(type: FunctionType(parameters: wasmTypes(repeat (each P).self), results: wasmTypes(repeat (each R).self))) {
+            caller, arguments in
+            let cursor = ArgumentCursor(arguments)
+            let results = try f(caller, repeat try cursor.next((each P).self))
+            var values: [Value] = []
+            repeat values.append((each results).wasmValue)
+            return values
+        }
+    }
+
+    static func wrap<each P: WasmValue, each R: WasmValue>(_ f: @escaping (repeat each P) throws -> (repeat each R)) -> Self {
+        HostDefinition(type: FunctionType(parameters: wasmTypes(repeat (each P).self), results: wasmTypes(repeat (each R).self))) {
+            _, arguments in
+            let cursor = ArgumentCursor(arguments)
+            let results = try f(repeat try cursor.next((each P).self))
+            var values: [Value] = []
+            repeat values.append((each results).wasmValue)
+            return values
         }
     }
 
@@ -203,7 +276,11 @@ struct HostDefinition<T> {
 /// ```swift
 /// let add = try instance.typedFunc("add", (Int32, Int32).self, Int32.self)
 /// let sum: Int32 = try add(40, 2)
+/// let swap = try instance.typedFunc("swap", (Int32, Int64).self, (Int64, Int32).self)
+/// let (wide, narrow) = try swap(1, 2)
 /// ```
+///
+/// `R` is `Void`, one Swift value, or a tuple of them for several results.
 public struct TypedFunc<each P: WasmValue, R> {
     /// The untyped function.
     public let `func`: Func

@@ -32,7 +32,7 @@ public final class Instance {
     convenience init<T>(_ store: Store<T>, module: Module, imports: [ExternValue], wasi: WASI?) throws {
         try store.checkInstantiation(of: module)
         let context = store.context
-        let runtime = try Trap.unwrappingHostErrors {
+        let runtime = try Trap.unwrappingHostErrors(in: context) {
             try SwasmRuntime.Instance(module: module.compiled, imports: imports, hostContext: wasi,
                                       memoryReservation: context.engine.config.memoryReservation,
                                       interruptSignal: context.interruptSignal)
@@ -76,6 +76,22 @@ public final class Instance {
         try requireFunc(name).typed(parameters, result)
     }
 
+    /// The exported function `name` with parameters `P` and results `R`, a
+    /// tuple when it returns several values:
+    ///
+    /// ```swift
+    /// let swap = try instance.typedFunc("swap", (Int32, Int64).self, (Int64, Int32).self)
+    /// let (a, b) = try swap(1, 2)
+    /// ```
+    ///
+    /// Checked once, here; throws ``ExportError`` when it is missing or has
+    /// another signature (the message shows both).
+    public func typedFunc<each P: WasmValue, each R: WasmValue>(
+        _ name: String, _ parameters: (repeat each P).Type, _ results: (repeat each R).Type
+    ) throws -> TypedFunc<repeat each P, (repeat each R)> {
+        try requireFunc(name).typed(parameters, results)
+    }
+
     /// The exported function `name` with one parameter and one result.
     public func typedFunc<P: WasmValue, R: WasmValue>(_ name: String, _ parameter: P.Type,
                                                       _ result: R.Type) throws -> TypedFunc<P, R> {
@@ -109,7 +125,7 @@ public final class Instance {
     /// given to `proc_exit`, or 0 when `_start` returns. Other traps are thrown.
     public func runStart() throws -> Int32 {
         guard let wasi else { throw WASIError("the instance was not linked against WASI") }
-        return try Trap.unwrappingHostErrors { try wasi.start(runtime) }
+        return try Trap.unwrappingHostErrors(in: store.context) { try wasi.start(runtime) }
     }
 
     /// Calls a WASI reactor's `_initialize`, when it exports one.

@@ -20,7 +20,8 @@ import WasmModel
 /// definition wins. ``defineWASI(_:)`` defines every WASI function under
 /// `wasi_snapshot_preview1` by the same rule, so a function defined after
 /// it replaces that WASI function, and `defineWASI` after a definition
-/// replaces the definition.
+/// replaces the definition. ``module(_:name:_:)``, ``alias(module:name:as:asName:)``
+/// and ``aliasModule(_:as:)`` define names by the same rule.
 public final class Linker<T> {
     /// The engine modules must be compiled by.
     public let engine: Engine
@@ -31,14 +32,18 @@ public final class Linker<T> {
     private enum Definition {
         case item(Extern)
         case host(HostDefinition<T>)
-        /// A WASI function, acting on the WASI context of the instance.
-        case wasi(FunctionType)
+        /// A WASI function (by its WASI name, which an alias may not
+        /// share), acting on the WASI context of the calling instance.
+        case wasi(name: String, FunctionType)
+        /// A function export of a command module (``module(_:name:_:)``):
+        /// each call instantiates the module anew and calls the export.
+        case command(Module, export: String, FunctionType)
 
         var type: ExternType {
             switch self {
             case .item(let item): return item.type
             case .host(let definition): return .function(definition.type)
-            case .wasi(let type): return .function(type)
+            case .wasi(_, let type), .command(_, _, let type): return .function(type)
             }
         }
     }
@@ -49,6 +54,17 @@ public final class Linker<T> {
 
     /// An empty linker for modules of `engine`.
     public init(engine: Engine) { self.engine = engine }
+
+    /// An alias names a module or definition the linker does not have.
+    public struct UndefinedDefinition: Error, CustomStringConvertible {
+        public var module: String
+        /// Nil when a whole module was asked for.
+        public var name: String?
+        public var description: String {
+            if let name { return "\"\(module)\" \"\(name)\" is not defined" }
+            return "nothing is defined under the module name \"\(module)\""
+        }
+    }
 
     /// A definition was made twice.
     public struct DuplicateDefinition: Error, CustomStringConvertible {
@@ -73,9 +89,64 @@ public final class Linker<T> {
         try insert(module, name, .item(item))
     }
 
-    /// Defines every export of `instance` under the module name `module`.
+    /// Defines every export of `instance` under the module name `module`
+    /// (all or, when one name is already defined, none).
     public func define(instance: Instance, as module: String) throws {
-        for (name, value) in instance.exports { try insert(module, name, .item(value)) }
+        let exports = instance.exports
+        for (name, _) in exports { try checkUndefined(module, name) }
+        for (name, value) in exports { try insert(module, name, .item(value)) }
+    }
+
+    /// Instantiates `module` and defines its exports under `name`, as a
+    /// command or a reactor (the WASI application kinds):
+    ///
+    /// - A command (a module exporting `_start`) is not instantiated now:
+    ///   each of its function exports is defined as a function that, at
+    ///   every call, instantiates the module anew in the caller's store
+    ///   (with this linker's definitions at that time) and calls the
+    ///   export. Commands keep no state between calls; every call adds an
+    ///   instance to the store. A `proc_exit(0)` in an export without
+    ///   results returns normally; another exit is the `exit` trap.
+    /// - Anything else is a reactor (or a plain library): instantiated
+    ///   once in `store`, its `_initialize` called when it exports one, and
+    ///   every export defined under `name`.
+    ///
+    /// Follows ``allowShadowing`` like every definition, checked for all
+    /// exports before anything is defined. Throws what instantiation throws
+    /// (``LinkError`` naming the import that failed, ``Trap``...); for a
+    /// command, those come from the call that instantiates it.
+    public func module(_ store: Store<T>, name: String, _ module: Module) throws {
+        let isCommand = module.exports.contains { $0.name == "_start" && $0.type.kind == .function }
+        if isCommand {
+            var functions: [(String, FunctionType)] = []
+            for export in module.exports {
+                guard case .function(let type) = export.type else { continue }
+                try checkUndefined(name, export.name)
+                functions.append((export.name, type))
+            }
+            for (export, type) in functions { try insert(name, export, .command(module, export: export, type)) }
+        } else {
+            for export in module.exports { try checkUndefined(name, export.name) }
+            try define(instance: instantiateReactor(store, module), as: name)
+        }
+    }
+
+    /// Defines `name` of `module` also as `asName` of `asModule`.
+    public func alias(module: String, name: String, as asModule: String, asName: String) throws {
+        guard let definition = definitions[WasmName(module)]?[WasmName(name)] else {
+            throw UndefinedDefinition(module: module, name: name)
+        }
+        try insert(asModule, asName, definition)
+    }
+
+    /// Defines every definition of `module` also under `asModule` (all or,
+    /// when one name is already defined there, none).
+    public func aliasModule(_ module: String, as asModule: String) throws {
+        guard let names = definitions[WasmName(module)], !names.isEmpty else { throw UndefinedDefinition(module: module, name: nil) }
+        if !allowShadowing, let taken = definitions[WasmName(asModule)]?.keys.first(where: { names[$0] != nil }) {
+            throw DuplicateDefinition(module: asModule, name: taken.description)
+        }
+        for (name, definition) in names { definitions[WasmName(asModule), default: [:]][name] = definition }
     }
 
     /// Defines an untyped host function of `type`.
@@ -87,6 +158,21 @@ public final class Linker<T> {
     /// Defines a host function taking the caller and returning one value.
     public func defineFunc<each P: WasmValue, R: WasmValue>(module: String, name: String,
                                                             _ body: @escaping (Caller<T>, repeat each P) throws -> R) throws {
+        try insert(module, name, .host(.wrap(body)))
+    }
+
+    /// Defines a host function taking the caller and returning several
+    /// values as a tuple.
+    public func defineFunc<each P: WasmValue, each R: WasmValue>(
+        module: String, name: String, _ body: @escaping (Caller<T>, repeat each P) throws -> (repeat each R)
+    ) throws {
+        try insert(module, name, .host(.wrap(body)))
+    }
+
+    /// Defines a host function without the caller, returning a tuple.
+    public func defineFunc<each P: WasmValue, each R: WasmValue>(
+        module: String, name: String, _ body: @escaping (repeat each P) throws -> (repeat each R)
+    ) throws {
         try insert(module, name, .host(.wrap(body)))
     }
 
@@ -121,13 +207,63 @@ public final class Linker<T> {
         for name in names { try checkUndefined(WASI.moduleName, name) }
         for name in names {
             let type = WASI.function(named: name)!.type
-            definitions[WasmName(WASI.moduleName), default: [:]][WasmName(name)] = .wasi(type)
+            definitions[WasmName(WASI.moduleName), default: [:]][WasmName(name)] = .wasi(name: name, type)
         }
         wasiConfiguration = configuration
     }
 
-    /// The definition of an import, for inspection.
+    /// The type of the definition of `module` `name`, for inspection.
     public func get(module: String, name: String) -> ExternType? { definitions[WasmName(module)]?[WasmName(name)]?.type }
+
+    /// The definition of `module` `name` as an object of `store` (a host
+    /// function is made in `store`), nil when there is none. A WASI function
+    /// got this way acts on the WASI context of the instance calling it, so
+    /// it only works imported; called from the host it has none.
+    public func get(_ store: Store<T>, module: String, name: String) -> Extern? {
+        definitions[WasmName(module)]?[WasmName(name)].map { Extern(resolve($0, in: store), store: store) }
+    }
+
+    /// The default function of `module`: its export `""`, else its
+    /// `_start`, else a function that takes nothing and does nothing (what a
+    /// runner calls to run a module registered with ``module(_:name:_:)``).
+    /// Throws ``ExportError/wrongKind(name:expected:found:)`` when that
+    /// definition is not a function.
+    public func getDefault(_ store: Store<T>, module: String) throws -> Func {
+        for name in ["", "_start"] {
+            guard let definition = get(store, module: module, name: name) else { continue }
+            guard let function = definition.func else {
+                throw ExportError.wrongKind(name: "\"\(module)\" \"\(name)\"", expected: .function, found: definition.type)
+            }
+            return function
+        }
+        return Func(store, type: FunctionType(parameters: [], results: [])) { _, _ in [] }
+    }
+
+    /// The runtime object `definition` stands for in `store`.
+    private func resolve(_ definition: Definition, in store: Store<T>) -> ExternValue {
+        switch definition {
+        case .item(let item): return item.runtime
+        case .host(let host): return .function(Func(store, type: host.type, host.body).runtime)
+        case .wasi(let name, _): return .function(WASI.function(named: name)!)
+        case .command(let module, let export, let type):
+            // The store holds the function, which holds this linker: the
+            // linker holds no store, so nothing is kept in a cycle.
+            return .function(Func(store, type: type) { caller, arguments in
+                try self.callCommand(caller.store, module, export, arguments)
+            }.runtime)
+        }
+    }
+
+    /// Instantiates the command `module` in `store` and calls `export`.
+    private func callCommand(_ store: Store<T>, _ module: Module, _ export: String, _ arguments: [Value]) throws -> [Value] {
+        let instance = try instantiate(store, module)
+        guard let function = instance.func(export) else { throw ExportError.missing(name: export) }
+        do {
+            return try function.call(arguments)
+        } catch let trap as Trap where trap.code == .exit && instance.wasi?.exitCode == 0 && function.type.results.isEmpty {
+            return []
+        }
+    }
 
     /// Instantiates `module` in `store`, resolving its imports by name. Throws
     /// ``LinkError`` naming the first import that is undefined or has another
@@ -141,12 +277,7 @@ public final class Linker<T> {
                 throw LinkError(module: entry.module, name: entry.name, expected: entry.type, found: nil,
                                 reason: unknownImportReason(entry))
             }
-            let value: ExternValue
-            switch definition {
-            case .item(let item): value = item.runtime
-            case .host(let host): value = .function(Func(store, type: host.type, host.body).runtime)
-            case .wasi: value = .function(WASI.function(named: entry.name)!)
-            }
+            let value = resolve(definition, in: store)
             guard SwasmRuntime.Instance.matches(value.type, entry.type) else {
                 throw LinkError(module: entry.module, name: entry.name, expected: entry.type, found: value.type,
                                 reason: "incompatible import type")
@@ -154,6 +285,7 @@ public final class Linker<T> {
             // A WASI module whose WASI functions the host all replaced is
             // still a WASI program (runStart needs the context).
             if entry.module == WASI.moduleName, wasiConfiguration != nil { usesWASI = true }
+            if case .wasi = definition { usesWASI = true }
             imports.append(value)
         }
         let wasi = try usesWASI ? WASI(wasiConfiguration!) : nil

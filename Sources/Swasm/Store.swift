@@ -58,6 +58,14 @@ public final class Store<T>: StoreOwner {
         get { context.limits }
         set { context.limits = newValue }
     }
+    /// The wasm frames unwound by the last error a host function of this
+    /// store threw that came back out of wasm (through a call, an
+    /// instantiation's start function or `runStart`); nil before the first.
+    /// The error itself is thrown unchanged; this is where its backtrace is
+    /// kept for error types that cannot hold it (see ``WasmBacktraceCarrying``).
+    /// Each such error replaces it; read it in the `catch`.
+    public var lastHostErrorBacktrace: WasmBacktrace? { context.lastHostErrorBacktrace }
+
     /// The instances created in this store, in order.
     public var instances: [Instance] { context.instances.map { Instance($0, store: self) } }
 
@@ -131,6 +139,7 @@ final class StoreContext {
     /// The runtime's objects the host created in the store, kept alive with it.
     var objects: [AnyObject] = []
     var instances: [InstanceRecord] = []
+    var lastHostErrorBacktrace: WasmBacktrace?
 
     init(engine: Engine, limits: StoreLimits) {
         self.engine = engine
