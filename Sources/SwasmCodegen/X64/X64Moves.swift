@@ -1,7 +1,8 @@
 // Parallel moves: block arguments into block parameters, call arguments into
 // ABI registers, incoming parameters into their homes. All moves happen "at
 // once": a move runs only when no pending move still reads its destination;
-// a cycle is broken through r11 (integers) or xmm15 (floats).
+// a cycle is broken through r11 (integers) or xmm15 (floats). The order
+// comes from ParallelMoveSchedule.
 import SwasmIR
 
 enum MoveSource: Equatable {
@@ -55,35 +56,8 @@ extension X64CodeGen {
         try parallelMove(moves)
     }
 
-    func sourceReads(_ source: MoveSource, _ destination: Location) -> Bool {
-        switch (source, destination) {
-        case (.register(let a), .register(let b)): return a == b
-        case (.slot(let a), .slot(let b)): return a == b
-        default: return false
-        }
-    }
-
     mutating func parallelMove(_ input: [Move]) throws {
-        // Drop moves onto themselves (unless they zero-extend).
-        var pending = input.filter { $0.zeroExtends || !sourceReads($0.source, $0.destination) }
-        while !pending.isEmpty {
-            // A move is ready when no other pending move reads its destination.
-            if let ready = pending.indices.first(where: { i in
-                !pending.indices.contains { j in
-                    j != i && sourceReads(pending[j].source, pending[i].destination) && pending[j].isFloat == pending[i].isFloat
-                }
-            }) {
-                emitMove(pending.remove(at: ready))
-                continue
-            }
-            // Every destination is still read: a cycle. Park one source in scratch.
-            let move = pending[0]
-            let scratch: UInt8 = move.isFloat ? XmmReg.xmm15.rawValue : X64Reg.r11.rawValue
-            emitMove(Move(destination: .register(scratch), source: move.source, isFloat: move.isFloat))
-            for i in pending.indices where pending[i].source == move.source && pending[i].isFloat == move.isFloat {
-                pending[i].source = .register(scratch)
-            }
-        }
+        for move in ParallelMoveSchedule(input).steps { emitMove(move) }
     }
 
     mutating func emitMove(_ move: Move) {
