@@ -23,15 +23,7 @@ public struct WasmBacktrace: Sendable, Hashable, CustomStringConvertible {
     ///         0:   0x4b - check
     ///         1:   0x56 - run
     public var description: String {
-        var text = "wasm backtrace:"
-        for (index, frame) in frames.enumerated() {
-            let number = String(index)
-            let offset = frame.bytecodeOffset.map { "0x" + String($0, radix: 16) } ?? "?"
-            text += "\n" + String(repeating: " ", count: max(0, 5 - number.count)) + number + ": "
-                + String(repeating: " ", count: max(0, 6 - offset.count)) + offset + " - " + frame.displayName
-        }
-        if omittedFrames > 0 { text += "\n    ... \(omittedFrames) more frames" }
-        return text
+        Trap.describeBacktrace(frames, omittedFrames: omittedFrames)
     }
 
     /// This backtrace, then `outer`'s frames: a host function that called

@@ -126,6 +126,13 @@ public final class Module: Sendable {
     /// ``deserialize(engine:trustedObjectFile:)``.
     public init(engine: Engine, contentsOfFile path: String) throws {
         self.engine = engine
+        // Reading a directory fails with an unrelated errno text, and a FIFO
+        // without a writer would block: name what it is instead.
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            throw ModuleError.io(path: path, reason: status.st_mode & S_IFMT == S_IFDIR
+                ? "is a directory, not a file" : "is not a regular file")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ModuleError.io(path: path, reason: "cannot read the file")
         }

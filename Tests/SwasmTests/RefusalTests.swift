@@ -1,6 +1,7 @@
 // The embedding API refuses what the compiler cannot translate and what
 // WebAssembly 2.0 lacks, with the compiler's or decoder's own message.
 import Testing
+import Foundation
 import Swasm
 
 @Suite struct EmbeddingRefusalTests {
@@ -30,6 +31,24 @@ import Swasm
             _ = try Module(engine: engine, bytes: bytes)
         } throws: { error in
             "\(error)".contains(#"unsupported: exception handling (proposal "exceptions"): tag section"#)
+        }
+    }
+
+    /// A directory or a FIFO given as a module file is named, not read (a
+    /// FIFO without a writer would block the caller forever).
+    @Test func nonRegularFilesAreNamed() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swasm-refusal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fifo = directory.appendingPathComponent("module.wasm").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for (path, reason) in [(directory.path, "is a directory, not a file"), (fifo, "is not a regular file")] {
+            #expect {
+                _ = try Module(engine: engine, contentsOfFile: path)
+            } throws: { error in
+                guard case ModuleError.io(let failedPath, let failure) = error else { return false }
+                return failedPath == path && failure == reason
+            }
         }
     }
 }

@@ -66,8 +66,15 @@ public struct Trap: Error, Sendable, CustomStringConvertible {
     ///         1:   0x56 - middle
     public var description: String {
         if backtrace.isEmpty { return summary }
-        var text = "wasm trap: \(code)" + (hostError.map { ": \($0)" } ?? "") + "\nwasm backtrace:"
-        for (index, frame) in backtrace.enumerated() {
+        return "wasm trap: \(code)" + (hostError.map { ": \($0)" } ?? "") + "\n"
+            + Self.describeBacktrace(backtrace, omittedFrames: omittedFrames)
+    }
+
+    /// `wasm backtrace:` and one line per frame, as wasmtime prints them:
+    /// the frame number and bytecode offset right-aligned, then the name.
+    public static func describeBacktrace(_ frames: [Frame], omittedFrames: Int) -> String {
+        var text = "wasm backtrace:"
+        for (index, frame) in frames.enumerated() {
             let number = String(index)
             let offset = frame.bytecodeOffset.map { "0x" + String($0, radix: 16) } ?? "?"
             text += "\n" + String(repeating: " ", count: max(0, 5 - number.count)) + number + ": "
