@@ -103,7 +103,7 @@ public struct FunctionLowering {
     var failure: LoweringError?
 
     func unsupported(_ what: String) -> WasmError {
-        WasmError(.invalid, offset: instructionOffset, "not supported yet: \(what)")
+        WasmError(.unsupported, offset: instructionOffset, "not supported yet: \(what)")
     }
 
     var source: UInt32 { UInt32(instructionOffset) }

@@ -70,7 +70,7 @@ struct LoopAssignments {
                 var sub: UInt32 = 0
                 if opcode == OpcodePrefix.misc || opcode == OpcodePrefix.simd { sub = try reader.readU32() }
                 guard let info = Opcodes.info(opcode, sub) else {
-                    throw WasmError(.invalid, offset: offset, "not supported yet: opcode 0x\(String(opcode, radix: 16))")
+                    throw WasmError(.unsupported, offset: offset, "not supported yet: opcode 0x\(String(opcode, radix: 16))")
                 }
                 try reader.skipImmediate(info.immediate)
             }
