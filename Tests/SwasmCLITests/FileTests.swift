@@ -149,21 +149,6 @@ enum FileTests {
             """)
         #expect(throws: VerifierError.self) { try Verifier.verify(function) }
     }
-
-    @Test func verifierRejectsAUseNotDominatedByItsDefinition() throws {
-        let function = try Parser.parseFunction("""
-            function %bad(i64, i32) -> (i32) {
-            block0(v0: i64, v1: i32):
-                brif v1, block1, block2
-            block1:
-                v2 = iconst.i32 1
-                jump block2
-            block2:
-                return v2
-            }
-            """)
-        #expect(throws: VerifierError.self) { try Verifier.verify(function) }
-    }
 }
 
 @Suite struct ReadmeTests {

@@ -63,23 +63,4 @@ import Testing
         #expect(function.parameters(of: join).isEmpty)
         #expect(function.terminator(of: join)?.operands == [p1])
     }
-
-    /// A value used in a block its definition does not dominate is refused.
-    @Test func aUseOutsideTheDefinitionsDominanceIsRefused() throws {
-        let function = Function(name: "bad", signature: Signature(parameters: [.i64, .i32], results: [.i32]))
-        var builder = FunctionBuilder(function: function)
-        let entry = builder.current
-        _ = function.addParameter(.i64, to: entry)
-        let p1 = function.addParameter(.i32, to: entry)
-        let left = builder.makeBlock(), right = builder.makeBlock(), join = builder.makeBlock()
-        builder.brif(p1, BlockCall(left), BlockCall(right))
-        builder.switchTo(left)
-        let onlyLeft = builder.iconst(.i32, 7)
-        builder.jump(join)
-        builder.switchTo(right)
-        builder.jump(join)
-        builder.switchTo(join)
-        builder.append(Instruction(.ret, type: .i32, operands: [onlyLeft]))
-        #expect(throws: (any Error).self) { try Verifier.verify(function) }
-    }
 }
