@@ -1,5 +1,5 @@
 // Register allocation by linear scan over live intervals (Poletto & Sarkar),
-// target-neutral: a target supplies its register classes.
+// target-neutral: a target supplies its register classes (RegisterFile).
 //
 //   IR in code order ─ one interval per value [definition, last use],
 //   widened to the end of each loop it is live into
@@ -21,37 +21,25 @@ public enum Location: Hashable, Sendable {
     case none
 }
 
-public struct RegisterClass: Sendable {
-    /// Registers in preference order.
-    public var allocatable: [UInt8]
-    /// The subset preserved across calls.
-    public var calleeSaved: Set<UInt8>
-
-    public init(allocatable: [UInt8], calleeSaved: Set<UInt8>) {
-        self.allocatable = allocatable
-        self.calleeSaved = calleeSaved
-    }
-}
-
 public struct Allocation: Sendable {
     public var locations: [Location]
-    public var slotCount: Int
+    /// The spill slots, by slot number.
+    public var slots: [SpillSlot]
     /// Callee-saved registers of each class that the function writes.
-    public var usedCalleeSaved: Set<UInt8>
-    public var usedCalleeSavedFloat: Set<UInt8>
+    public var calleeSavedInUse: PerClass<Set<UInt8>>
     /// Code order of blocks, and the linear position of each instruction.
     public var order: [Block]
+
+    public func usedCalleeSaved(_ regClass: RegClass) -> Set<UInt8> { calleeSavedInUse[regClass] }
 }
 
 public struct LinearScan {
     let function: Function
-    let integers: RegisterClass
-    let floats: RegisterClass
+    let registers: RegisterFile
 
-    public init(function: Function, integers: RegisterClass, floats: RegisterClass) {
+    public init(function: Function, registers: RegisterFile) {
         self.function = function
-        self.integers = integers
-        self.floats = floats
+        self.registers = registers
     }
 
     struct Interval {
@@ -59,7 +47,7 @@ public struct LinearScan {
         var start: Int
         var end: Int
         var crossesCall: Bool
-        var isFloat: Bool
+        var regClass: RegClass
     }
 
     public func allocate() -> Allocation {
@@ -165,7 +153,7 @@ public struct LinearScan {
                 if callPositions[middle] <= s { low = middle + 1 } else { high = middle }
             }
             let crosses = low < callPositions.count && callPositions[low] < e
-            intervals.append(Interval(value: Value(UInt32(i)), start: s, end: e, crossesCall: crosses, isFloat: data.type.isFloat || data.type == .v128))
+            intervals.append(Interval(value: Value(UInt32(i)), start: s, end: e, crossesCall: crosses, regClass: data.type.regClass))
         }
         intervals.sort { $0.start != $1.start ? $0.start < $1.start : $0.value < $1.value }
 
@@ -191,11 +179,10 @@ public struct LinearScan {
         let weight = spillWeights(order: order, blockStart: blockStart)
         var locations = [Location](repeating: .none, count: function.values.count)
         for i in 0..<function.values.count where isConstant[i] { locations[i] = .constant(constantBits[i]) }
-        var slotCount = 0
-        var usedCallee = Set<UInt8>()
-        var usedCalleeFloat = Set<UInt8>()
-        for isFloat in [false, true] {
-            let registerClass = isFloat ? floats : integers
+        var slots: [SpillSlot] = []
+        var usedCallee = PerClass<Set<UInt8>>(general: [], vector: [])
+        for regClass in RegClass.allCases {
+            let registerClass = registers.classes[regClass]
             // Bit r set: register r is callee-saved (tested for every
             // candidate; cheaper than hashing into the set).
             let calleeSavedMask = registerClass.calleeSaved.reduce(UInt64(0)) { $0 | 1 << UInt64($1) }
@@ -206,7 +193,7 @@ public struct LinearScan {
             let allocatableMask = registerClass.allocatable.reduce(UInt64(0)) { $0 | 1 << UInt64($1) }
             var free = allocatableMask
             var active: [(end: Int, register: UInt8, value: Value)] = []
-            for interval in intervals where interval.isFloat == isFloat {
+            for interval in intervals where interval.regClass == regClass {
                 // Expire.
                 active.removeAll { entry in
                     if entry.end < interval.start {
@@ -226,9 +213,7 @@ public struct LinearScan {
                     free &= ~(1 << UInt64(register))
                     active.append((interval.end, register, interval.value))
                     locations[Int(interval.value.index)] = .register(register)
-                    if isCalleeSaved(register) {
-                        if isFloat { usedCalleeFloat.insert(register) } else { usedCallee.insert(register) }
-                    }
+                    if isCalleeSaved(register) { usedCallee[regClass].insert(register) }
                     continue
                 }
                 // Spill the cheapest to keep in memory (this one, or an active
@@ -255,18 +240,17 @@ public struct LinearScan {
                 if let victimIndex,
                    cheaper(cost(active[victimIndex].value, active[victimIndex].end), than: cost(interval.value, interval.end)) {
                     let victim = active[victimIndex]
-                    locations[Int(victim.value.index)] = .slot(slotCount)
-                    slotCount += 1
+                    locations[Int(victim.value.index)] = .slot(slots.count)
+                    slots.append(.eightBytes)
                     locations[Int(interval.value.index)] = .register(victim.register)
                     active[victimIndex] = (interval.end, victim.register, interval.value)
                 } else {
-                    locations[Int(interval.value.index)] = .slot(slotCount)
-                    slotCount += 1
+                    locations[Int(interval.value.index)] = .slot(slots.count)
+                    slots.append(.eightBytes)
                 }
             }
         }
-        return Allocation(locations: locations, slotCount: slotCount, usedCalleeSaved: usedCallee,
-                          usedCalleeSavedFloat: usedCalleeFloat, order: order)
+        return Allocation(locations: locations, slots: slots, calleeSavedInUse: usedCallee, order: order)
     }
 
     /// Spill cost of each value: its definitions and uses, each counting
