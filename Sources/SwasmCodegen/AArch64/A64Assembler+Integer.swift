@@ -106,7 +106,10 @@ extension A64Assembler {
                                                 rn: rz(n, "\(op) source"), rd: rd)
         emit(word, {
             if op == .ands && d == .zr { return "tst \(n.name(w)), \(Self.hexImm(imm))" }
-            if op == .orr && n == .zr && Self.singleMoveWide(imm, w) == nil { return "mov \(d.name(w)), \(Self.hexImm(imm))" }
+            // `mov` unless movz/movn could do it (they cannot write sp).
+            if op == .orr && n == .zr && (d == .sp || Self.singleMoveWide(imm, w) == nil) {
+                return "mov \(d.name(w)), \(Self.hexImm(imm))"
+            }
             return "\(op) \(d.name(w)), \(n.name(w)), \(Self.hexImm(imm))"
         }())
     }
@@ -195,8 +198,8 @@ extension A64Assembler {
         let size = UInt32(w.bits)
         let dn = "\(d.name(w)), \(n.name(w))"
         // Insert-style aliases take lsb = -immr mod size, width = imms + 1.
-        let insert = "#\((size - immr) % size), #\(imms + 1)"
-        let extract = "#\(immr), #\(imms + 1 - immr)"
+        var insert: String { "#\((size - immr) % size), #\(imms + 1)" }
+        var extract: String { "#\(immr), #\(imms + 1 - immr)" }
         switch op {
         case .sbfm:
             if imms == size - 1 { return "asr \(dn), #\(immr)" }

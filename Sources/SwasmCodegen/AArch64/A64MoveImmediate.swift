@@ -56,7 +56,7 @@ extension A64Assembler {
 
     /// `d = value` at `w`, in the fewest instructions (see moveImmediatePlan).
     public mutating func movImmediate(_ w: A64Width, _ d: A64Reg, _ value: UInt64) {
-        precondition(d != .sp, "movImmediate cannot target sp")
+        precondition(d != .sp && d != .zr, "movImmediate targets a numbered register")
         for step in Self.moveImmediatePlan(value, w) {
             switch step {
             case let .moveWide(op, imm16, shift): moveWide(op, w, d, imm16: imm16, shift: shift)
