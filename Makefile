@@ -31,7 +31,7 @@ INSTALL_BIN ?= $(RELEASE_BIN)
 # The staging install `make samples` links its pkg-config and CMake samples against.
 SAMPLES_PREFIX = $(CURDIR)/.build/samples-prefix
 
-.PHONY: all deps build release demo test unit spec spec-explicit fuzz fuzz-diff soak-diff fuzz-build fuzz-coverage fuzz-coverage-short yosys soak bench-validate bless clean samples runtime-lib install
+.PHONY: all deps build release demo test unit spec spec-explicit runtime-aarch64 fuzz fuzz-diff soak-diff fuzz-build fuzz-coverage fuzz-coverage-short yosys soak bench-validate bless clean samples runtime-lib install
 .PHONY: install-files samples-prefix swift-plugin-sample
 
 all: build
@@ -127,6 +127,17 @@ fuzz-coverage-short:
 # from `swasmc --exe`, checked against the same module under wasmtime.
 yosys: build
 	python3 Tests/yosys/run.py --bin $(DEBUG_BIN)
+
+# The runtime's C and assembly parts cross-compiled for AArch64 and run
+# under qemu with hand-written AArch64 code (also part of `make unit`:
+# AArch64RuntimeTests).
+AARCH64_RUNTIME_TEST = .build/aarch64/runtime_test
+runtime-aarch64: deps
+	mkdir -p .build/aarch64
+	aarch64-linux-gnu-gcc -O1 -Wall -Wextra -Werror -pthread -Iruntime/Sources/CSwasmRuntime/include -o $(AARCH64_RUNTIME_TEST) \
+		runtime/tests/aarch64/runtime_test.c runtime/tests/aarch64/compiled_code.S \
+		runtime/Sources/CSwasmRuntime/*.c runtime/Sources/CSwasmRuntime/*.S
+	qemu-aarch64 -L /usr/aarch64-linux-gnu $(AARCH64_RUNTIME_TEST)
 
 # Regenerate the golden files of Tests/filetests; review the diff like code.
 bless:
