@@ -138,6 +138,10 @@ runtime-aarch64: deps
 		runtime/tests/aarch64/runtime_test.c runtime/tests/aarch64/compiled_code.S \
 		runtime/Sources/CSwasmRuntime/*.c runtime/Sources/CSwasmRuntime/*.S
 	qemu-aarch64 -L /usr/aarch64-linux-gnu $(AARCH64_RUNTIME_TEST)
+	aarch64-linux-gnu-gcc -O1 -Wall -Wextra -Werror -pthread -Iruntime/Sources/CSwasmRuntime/include -Iruntime/spec-harness \
+		-o $(AARCH64_RUNTIME_TEST)-harness runtime/tests/aarch64/spec_harness_test.c runtime/tests/aarch64/compiled_code.S \
+		runtime/spec-harness/spec_harness.c runtime/Sources/CSwasmRuntime/*.c runtime/Sources/CSwasmRuntime/*.S
+	qemu-aarch64 -L /usr/aarch64-linux-gnu $(AARCH64_RUNTIME_TEST)-harness
 
 # Regenerate the golden files of Tests/filetests; review the diff like code.
 bless:

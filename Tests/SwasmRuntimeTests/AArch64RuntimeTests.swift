@@ -62,6 +62,42 @@ import Testing
         ])
     }
 
+    /// The spec harness's C side (runtime/spec-harness, the part of the C
+    /// harness that runs on the target) instantiates and calls the same
+    /// hand-written code as a module: memory and data segment in the VM
+    /// context, calls through the trampoline, traps with their codes.
+    @Test func specHarnessRunsUnderQEMU() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swasm-aarch64-harness-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let runtime = Self.repository.appendingPathComponent("runtime")
+        let tests = runtime.appendingPathComponent("tests/aarch64")
+        let executable = directory.appendingPathComponent("spec_harness_test").path
+        let build = try Self.run("aarch64-linux-gnu-gcc", [
+            "-O1", "-Wall", "-Wextra", "-Werror", "-pthread",
+            "-I", runtime.appendingPathComponent("Sources/CSwasmRuntime/include").path,
+            "-I", runtime.appendingPathComponent("spec-harness").path, "-o", executable,
+            tests.appendingPathComponent("spec_harness_test.c").path, tests.appendingPathComponent("compiled_code.S").path,
+            runtime.appendingPathComponent("spec-harness/spec_harness.c").path,
+        ] + Self.runtimeSources())
+        try #require(build.status == 0, "aarch64-linux-gnu-gcc failed (make deps installs it):\n\(build.output)")
+        let run = try Self.run("qemu-aarch64", ["-L", "/usr/aarch64-linux-gnu", executable])
+        #expect(run.status == 0)
+        // SIGILL is 4 and SIGSEGV 11 on Linux for AArch64 as for x86-64.
+        #expect(run.output == """
+            0 instantiated
+            1 returned 2a
+            2 returned 14
+            3 trapped 6 4 1
+            4 trapped 1 4 1
+            5 trapped 9 4 1
+            6 returned 5a
+            7 trapped 2 11 1
+            8 trapped 7 0 1
+
+            """)
+    }
+
     /// No file of the runtime is left out by its architecture guard: each
     /// compiles for AArch64 with warnings as errors, and the entry
     /// trampoline defines the symbols the C side calls.
