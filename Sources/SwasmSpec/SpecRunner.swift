@@ -62,6 +62,13 @@ public struct SpecRunner: Sendable {
         self.cHarness = cHarness
     }
 
+    /// How each script's modules are compiled (both harnesses).
+    public var compilerOptions: CompilerOptions {
+        var options = CompilerOptions(optimizationLevel: 2, jobs: 1)
+        options.boundsChecks = boundsChecks
+        return options
+    }
+
     /// Runs one script.
     public func run(scriptAt url: URL) -> SpecFileResult {
         let directory = url.deletingLastPathComponent()

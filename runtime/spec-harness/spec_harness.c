@@ -238,7 +238,7 @@ static void install_helpers(void) {
 // MARK: Calls
 
 static void print_trap(uint32_t id, uint32_t code, const swasm_activation *act) {
-    bool at_site = act->trap_signal == 0 || act->function_index != SWASM_UNKNOWN_LOCATION;
+    bool at_site = act->function_index != SWASM_UNKNOWN_LOCATION;
     printf("%u trapped %u %d %d\n", id, code, act->trap_signal, at_site ? 1 : 0);
 }
 

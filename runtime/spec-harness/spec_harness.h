@@ -7,7 +7,7 @@
 //
 //   <id> instantiated
 //   <id> returned <hex bits>...
-//   <id> trapped <code> <signal> <site: 1 when the pc had a trap entry>
+//   <id> trapped <code> <signal> <site: 1 when the trap had a trap table entry>
 //   <id> unlinkable <reason>
 //   <id> error <reason>
 //

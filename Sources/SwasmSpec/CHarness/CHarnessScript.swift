@@ -173,12 +173,10 @@ final class CHarnessScript {
         guard let filename = command.filename else { throw SpecHarnessError("command names no module file") }
         let bytes = [UInt8](try Data(contentsOf: directory.appendingPathComponent(filename)))
         let module = try Validator.decodeAndValidate(bytes)
-        var options = CompilerOptions(optimizationLevel: 2, jobs: 1)
-        options.boundsChecks = runner.boundsChecks
         let index = modules.count
         let prefix = "m\(index)"
         let imports = try module.imports.map { try resolve($0, in: module) }
-        let object = try Compiler.compileObject(module, options: options, prefix: prefix)
+        let object = try Compiler.compileObject(module, options: runner.compilerOptions, prefix: prefix)
         let path = runner.workDirectory.appendingPathComponent("\(script).\(index).o").path
         guard FileManager.default.createFile(atPath: path, contents: Data(object.bytes)) else {
             throw SpecHarnessError("cannot write \(path)")
@@ -307,13 +305,22 @@ final class CHarnessScript {
 
     func judge(_ command: SpecCommand, _ judgement: Judgement, _ outcome: Outcome, result: inout SpecFileResult) {
         let line = command.line
-        // Explicit bounds checks: every out-of-bounds access must be caught
-        // by a check (a trap site), never by a fault that happened to hit
-        // an inaccessible page.
-        if case .trapped(let code, let signal, let atSite) = outcome, runner.boundsChecks == .explicit,
-           code == TrapCode.memoryOutOfBounds.rawValue, !atSite || signal == SIGSEGV || signal == SIGBUS {
-            result.fail(line, "memory access faulted (signal \(signal)) instead of failing its explicit check")
-            return
+        if case .trapped(let code, let signal, let atSite) = outcome {
+            // Every trap is reported with its location: at a trap site of
+            // the table (a stack overflow that hits the guard page below the
+            // stack before a limit check is the one exception).
+            if !atSite && code != TrapCode.callStackExhausted.rawValue {
+                result.fail(line, "\(describe(outcome)) at a pc without a trap site")
+                return
+            }
+            // Explicit bounds checks: every out-of-bounds access must be
+            // caught by a check, never by a fault that happened to hit an
+            // inaccessible page.
+            if runner.boundsChecks == .explicit, code == TrapCode.memoryOutOfBounds.rawValue,
+               signal == SIGSEGV || signal == SIGBUS {
+                result.fail(line, "memory access faulted (signal \(signal)) instead of failing its explicit check")
+                return
+            }
         }
         switch (judgement, outcome) {
         case (.instantiate, .instantiated), (.uninstantiable, .trapped), (.unlinkable, .unlinkable),
