@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "SwasmIRTests", dependencies: ["SwasmIR", "SwasmOpt"]),
         .testTarget(name: "SwasmCodegenTests", dependencies: ["SwasmCodegen", "SwasmIR"]),
         .testTarget(name: "SwasmObjectTests", dependencies: ["SwasmObject"]),
-        .testTarget(name: "SwasmCLITests", dependencies: ["SwasmCLI", "SwasmCAPI", "WasmText", "WasmModel", "SwasmCompiler", "SwasmIR", "SwasmOpt", "SwasmRuntime"],
+        .testTarget(name: "SwasmCLITests", dependencies: ["SwasmCLI", "SwasmSpec", "SwasmCAPI", "WasmText", "WasmModel", "SwasmCompiler", "SwasmIR", "SwasmOpt", "SwasmRuntime"],
                     exclude: []),
     ]
 )
