@@ -140,7 +140,8 @@ private func instantiate(_ store: Store<Int>) throws -> Instance {
                 document = made
                 let ref = ExternRef(store, made)
                 reference = ref
-                try instance.typedFunc("put", (Int32, ExternRef?).self)(0, ref)
+                let put = try instance.typedFunc("put", (Int32, ExternRef?).self)
+                try put(0, ref)
             }
             // Only wasm's table holds it now; the store keeps it alive.
             #expect(document != nil)
@@ -179,7 +180,7 @@ private func instantiate(_ store: Store<Int>) throws -> Instance {
         // Typed, it has no Swift value: an error, not a crash.
         let typed = try echo.typed(ExternRef?.self, ExternRef?.self)
         let error = #expect(throws: ExternRefError.self) {
-            try instance.typedFunc("take", Int32.self, ExternRef?.self)(0) // null: fine
+            _ = try instance.typedFunc("take", Int32.self, ExternRef?.self)(0) // null: fine
             try instance.func("put")!.call([.i32(0), .externref(5)])
             _ = try instance.typedFunc("take", Int32.self, ExternRef?.self)(0)
         }
