@@ -88,6 +88,8 @@ let package = Package(
         // compiled object and typed wrappers (`swasmc --emit swift`).
         .plugin(name: "SwasmPlugin", capability: .buildTool(), dependencies: ["swasmc"]),
         .executableTarget(name: "swasm-embedding-sample", dependencies: ["Swasm"], path: "samples/embedding"),
+        // Time per instance through the embedding API (bench/instantiate.py).
+        .executableTarget(name: "swasm-instantiate-bench", dependencies: ["Swasm"], path: "bench/instantiate"),
         // What the coverage-guided fuzzers (Fuzz/) run on each input.
         .target(name: "SwasmFuzzTargets", dependencies: ["WasmModel", "SwasmCompiler"]),
         .testTarget(name: "SwasmFuzzTests", dependencies: ["SwasmFuzzTargets"]),
