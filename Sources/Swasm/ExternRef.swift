@@ -23,10 +23,10 @@ import WasmModel
 /// ```
 ///
 /// `ExternRef?` is the Swift type of an `externref` in typed functions
-/// (``Func/typed(_:_:)``, ``Instance/typedFunc(_:_:_:)``) and host
-/// closures (``Func/wrap(_:_:)-(Store<T>,(Caller<T>,repeat each P)->R)``),
-/// nil being `ref.null extern`. Untyped, ``Value/externref(_:)-(ExternRef?)``
-/// makes a ``Value`` of it and ``Value/externRef`` reads one back.
+/// (`Func.typed`, `Instance.typedFunc`) and host closures (`Func.wrap`,
+/// `Linker.defineFunc`), nil being `ref.null extern`. Untyped,
+/// `Value.externref(ref)` makes a ``Value`` of it and ``Value/externRef``
+/// reads one back; `Table` and `Global` take and give both forms.
 ///
 /// Lifetime: the store an `ExternRef` was made in keeps it (and so its
 /// ``data``) alive until the store is freed, and so does every other store
@@ -61,7 +61,7 @@ public final class ExternRef {
 }
 
 /// A wasm `externref` was not made by an ``ExternRef`` (a raw handle given
-/// to the runtime's untyped ``Value/externref(_:)-(UInt64)``), so it has no
+/// to the untyped `Value.externref(_: UInt64)`), so it has no
 /// Swift value to read as one.
 public struct ExternRefError: Error, Sendable, CustomStringConvertible {
     /// The handle wasm code held.
@@ -93,8 +93,8 @@ extension Optional: WasmValue where Wrapped == ExternRef {
 
 extension Value {
     /// The `externref` value of `ref`; nil makes `ref.null extern`. Storing
-    /// it (``Table/set(_:_:)-(Int,Value)``, ``Global/set(_:)-(Value)``) or
-    /// passing it to ``Func/call(_:)`` keeps `ref` alive in that store.
+    /// it in a ``Table`` or ``Global`` or passing it to ``Func/call(_:)``
+    /// keeps `ref` alive in that store too.
     public static func externref(_ ref: ExternRef?) -> Value { ref.wasmValue }
 
     /// The ``ExternRef`` this `externref` value stands for; nil for
