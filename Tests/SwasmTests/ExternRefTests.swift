@@ -82,6 +82,14 @@ private func instantiate(_ store: Store<Int>) throws -> Instance {
         let other = try Instance(makeStore, module: refsModule.get(), imports: [.func(make)])
         let made = try other.typedFunc("viaHost", ExternRef?.self, ExternRef?.self)(ExternRef(makeStore, "x"))
         #expect(made?.data(as: String.self) == "made from x")
+
+        // Defined through a linker, without the caller.
+        let linked = Store(engine: engine, data: 0)
+        let linker = Linker<Int>(engine: engine)
+        try linker.defineFunc(module: "host", name: "pass") { (ref: ExternRef?) -> ExternRef? in ref }
+        let viaLinker = try linker.instantiate(linked, refsModule.get()).typedFunc("viaHost", ExternRef?.self, ExternRef?.self)
+        let point = ExternRef(linked, Point(x: 9, y: 9))
+        #expect(try viaLinker(point) === point)
     }
 
     @Test func tablesHoldExternRefsForWasmAndTheHost() throws {
