@@ -47,7 +47,16 @@ private final class Shared<V: AtomicRepresentable>: Sendable where V: Sendable {
 /// The calling thread's name.
 private func currentThreadName() -> String? { Thread.current.name }
 
-@Suite struct Concurrency {
+/// How many threads of this process are stores' threads.
+private func storeThreadCount() -> Int {
+    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+    return tasks.filter { task in
+        (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?.hasPrefix("swasm-store") == true
+    }.count
+}
+
+// Serialized: one test counts the stores' threads.
+@Suite(.serialized) struct Concurrency {
     @Test func whatTasksShareIsSendable() {
         requireSendable(Engine.self)
         requireSendable(Engine.Config.self)
@@ -129,6 +138,19 @@ private func currentThreadName() -> String? { Thread.current.name }
             return store.data
         }
         #expect(calls == 15)
+    }
+
+    @Test func anAsyncStoresThreadEndsWithIt() async throws {
+        let before = storeThreadCount()
+        do {
+            let runners = (0..<3).map { _ in AsyncStore(engine: engine) }
+            for runner in runners { _ = try await runner.run { _ in 1 } }
+            #expect(storeThreadCount() == before + 3)
+        }
+        // The threads end once their stores are freed.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while storeThreadCount() > before, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(storeThreadCount() == before)
     }
 
     @Test func asyncStoresRunAtOnceBeyondThePoolsWidth() async throws {
