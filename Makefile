@@ -31,7 +31,7 @@ INSTALL_BIN ?= $(RELEASE_BIN)
 # The staging install `make samples` links its pkg-config and CMake samples against.
 SAMPLES_PREFIX = $(CURDIR)/.build/samples-prefix
 
-.PHONY: all deps build release demo test unit spec spec-explicit spec-c bench-c runtime-aarch64 fuzz fuzz-diff soak-diff fuzz-build fuzz-coverage fuzz-coverage-short yosys soak bench-validate bless clean samples runtime-lib install
+.PHONY: all deps build release demo test unit spec spec-explicit spec-c bench-c runtime-aarch64 fuzz fuzz-diff soak-diff fuzz-build fuzz-coverage fuzz-coverage-short yosys soak bench-validate bench-instantiate bless clean samples runtime-lib install
 .PHONY: install-files samples-prefix swift-plugin-sample
 
 all: build
@@ -165,6 +165,11 @@ soak: release
 # Decode+validate throughput against wasm-tools on the largest module we have.
 bench-validate: release
 	python3 bench/validate_throughput.py
+
+# Time per instance (store, linker, instantiate, first call) through the
+# embedding API beside wasmtime-py's.
+bench-instantiate: release
+	python3 bench/instantiate.py
 
 # The C host sample: a module compiled by swasmc, linked into a C program
 # with the runtime library (debug build) and run.

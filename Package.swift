@@ -80,15 +80,21 @@ let package = Package(
         .executableTarget(name: "swasm-embed-sample", dependencies: ["SwasmCompiler", "SwasmRuntime", "WasmModel", "WasmText"],
                           path: "samples/swift-embed"),
         // The Swift embedding API: Engine, Module, Store, Linker, Func, Memory... (README "Embedding API").
-        .target(name: "Swasm", dependencies: ["SwasmCompiler", "SwasmRuntime", "WasmModel", "WasmText", "SwasmABI"]),
+        // Swift 6 mode (the tools version's default, pinned): its Sendable
+        // conformances and the tests that rely on them are checked strictly.
+        .target(name: "Swasm", dependencies: ["SwasmCompiler", "SwasmRuntime", "WasmModel", "WasmText", "SwasmABI"],
+                swiftSettings: [.swiftLanguageMode(.v6)]),
         // Build tool plugin: each .wat/.wasm of a target becomes Swift code with the
         // compiled object and typed wrappers (`swasmc --emit swift`).
         .plugin(name: "SwasmPlugin", capability: .buildTool(), dependencies: ["swasmc"]),
         .executableTarget(name: "swasm-embedding-sample", dependencies: ["Swasm"], path: "samples/embedding"),
+        // Time per instance through the embedding API (bench/instantiate.py).
+        .executableTarget(name: "swasm-instantiate-bench", dependencies: ["Swasm"], path: "bench/instantiate"),
         // What the coverage-guided fuzzers (Fuzz/) run on each input.
         .target(name: "SwasmFuzzTargets", dependencies: ["WasmModel", "SwasmCompiler"]),
         .testTarget(name: "SwasmFuzzTests", dependencies: ["SwasmFuzzTargets"]),
-        .testTarget(name: "SwasmTests", dependencies: ["Swasm", "SwasmRuntime", "WasmModel"]),
+        .testTarget(name: "SwasmTests", dependencies: ["Swasm", "SwasmRuntime", "WasmModel"],
+                    swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "WasmModelTests", dependencies: ["WasmModel", "SwasmSpec", "WasmText"]),
         .testTarget(name: "SwasmRuntimeTests", dependencies: ["SwasmRuntime", "SwasmABI", "CSwasmRuntime"]),
         .testTarget(name: "SwasmIRTests", dependencies: ["SwasmIR", "SwasmOpt"]),
