@@ -19,11 +19,19 @@ import WasmText
         var toolchain: CHarnessToolchain
         var moduleCount = 0
 
+        /// The runtime's C parts, compiled once per test process.
+        static let prepared: Result<CHarnessToolchain, Error> = Result {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swasm-charness-\(getpid())")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            var toolchain = CHarnessToolchain(runtimeDirectory: CHarnessTests.packageRoot.appendingPathComponent("runtime"))
+            try toolchain.prepare(in: directory)
+            return toolchain
+        }
+
         init() throws {
             url = FileManager.default.temporaryDirectory.appendingPathComponent("swasm-charness-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-            toolchain = CHarnessToolchain(runtimeDirectory: CHarnessTests.packageRoot.appendingPathComponent("runtime"))
-            try toolchain.prepare(in: url)
+            toolchain = try Self.prepared.get()
         }
 
         deinit { try? FileManager.default.removeItem(at: url) }
