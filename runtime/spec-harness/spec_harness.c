@@ -42,7 +42,9 @@ typedef struct function_reference {
 } function_reference;
 
 typedef struct instance {
-    uint64_t vmctx[SWASM_VMCTX_HEADER_SIZE / 8];   // first: vmctx == instance
+    // First, so that a helper's vmctx argument is its instance; 16-aligned
+    // as VM contexts are.
+    uint64_t vmctx[SWASM_VMCTX_HEADER_SIZE / 8] __attribute__((aligned(16)));
     const sh_module *module;
     bool ready;
     function_reference *functions;
@@ -57,6 +59,7 @@ typedef struct instance {
 } instance;
 
 _Static_assert(sizeof(function_reference) == 32, "FunctionReferenceLayout.size");
+_Static_assert(sizeof(instance) % 16 == 0, "every instance's VM context 16-aligned in an array");
 
 static instance *instances;
 

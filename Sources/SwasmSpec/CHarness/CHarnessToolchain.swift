@@ -29,7 +29,10 @@ public struct CHarnessToolchain: Sendable {
     /// `libspecharness.a` in `directory`.
     public mutating func prepare(in directory: URL) throws {
         let runtime = runtimeDirectory.appendingPathComponent("Sources/CSwasmRuntime")
-        var sources = try FileManager.default.contentsOfDirectory(atPath: runtime.path)
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: runtime.path) else {
+            throw SpecHarnessError("no runtime sources in \(runtime.path): the C harness needs the repository's runtime/ folder (--runtime-directory)")
+        }
+        var sources = files
             .filter { $0.hasSuffix(".c") || $0.hasSuffix(".S") }.sorted()
             .map { runtime.appendingPathComponent($0).path }
         sources.append(runtimeDirectory.appendingPathComponent("spec-harness/spec_harness.c").path)
