@@ -117,6 +117,7 @@ struct AArch64EncoderTests {
             a.signExtend(w, .x8, .x9, fromBits: 8); a.signExtend(w, .x10, .x11, fromBits: 16)
         }
         a.signExtend(.x, .x12, .x13, fromBits: 32); a.zeroExtend(.x14, .x15, fromBits: 8); a.zeroExtend(.x16, .x17, fromBits: 16)
+        a.zeroExtend(.x18, .x19, fromBits: 32); a.sbfiz(.x, .x20, .x21, lsb: 3, width: 7); a.bfxil(.w, .x22, .x23, lsb: 4, width: 28)
         try expectMatchesGNU(a)
 
         var clear = A64Assembler(recordsListing: true)
@@ -141,14 +142,14 @@ struct AArch64EncoderTests {
                     a.unary(op, w, reg(zrRegs, i), reg(zrRegs, i, 3))
                 }
                 for op in A64Binary.allCases { a.binary(op, w, reg(zrRegs, i), reg(zrRegs, i, 8), reg(zrRegs, i, 25)) }
-                for op in A64MulOp.allCases where !op.isHigh || w == .x {
+                for op in A64MulOp.allCases where !(op.isHigh || op.isLong) || w == .x {
                     a.multiply(op, w, reg(zrRegs, i), reg(zrRegs, i, 4), reg(zrRegs, i, 14), op.isHigh ? .zr : reg(zrRegs, i, 29))
                     if !op.isHigh { a.multiply(op, w, reg(zrRegs, i), reg(zrRegs, i, 4), reg(zrRegs, i, 14), .zr) }
                 }
             }
         }
         a.mul(.w, .x0, .x1, .x2); a.madd(.x, .x3, .x4, .x5, .x6); a.msub(.w, .x7, .x8, .x9, .x10)
-        a.smulh(.x11, .x12, .x13); a.umulh(.x14, .x15, .x16)
+        a.smulh(.x11, .x12, .x13); a.umulh(.x14, .x15, .x16); a.smull(.x17, .x18, .x19); a.umull(.x20, .x21, .x22)
         try expectMatchesGNU(a)
     }
 

@@ -243,6 +243,16 @@ extension A64Assembler {
         precondition(width >= 1 && lsb + width <= w.bits, "ubfiz field beyond the register")
         bitfield(.ubfm, w, d, n, immr: (UInt32(w.bits) - lsb) % UInt32(w.bits), imms: width - 1)
     }
+    /// Places the low `width` bits of n at `lsb`, sign-extended above.
+    public mutating func sbfiz(_ w: A64Width, _ d: A64Reg, _ n: A64Reg, lsb: UInt32, width: UInt32) {
+        precondition(width >= 1 && lsb + width <= w.bits, "sbfiz field beyond the register")
+        bitfield(.sbfm, w, d, n, immr: (UInt32(w.bits) - lsb) % UInt32(w.bits), imms: width - 1)
+    }
+    /// Replaces the low `width` bits of d with bits lsb... of n.
+    public mutating func bfxil(_ w: A64Width, _ d: A64Reg, _ n: A64Reg, lsb: UInt32, width: UInt32) {
+        precondition(width >= 1 && lsb + width <= w.bits, "bfxil field beyond the register")
+        bitfield(.bfm, w, d, n, immr: lsb, imms: lsb + width - 1)
+    }
     /// Inserts the low `width` bits of n into d at `lsb`.
     public mutating func bfi(_ w: A64Width, _ d: A64Reg, _ n: A64Reg, lsb: UInt32, width: UInt32) {
         precondition(width >= 1 && lsb + width <= w.bits, "bfi field beyond the register")
@@ -253,11 +263,16 @@ extension A64Assembler {
         precondition(bits == 8 || bits == 16 || (bits == 32 && w == .x), "sign-extension from \(bits) bits at \(w.bits)")
         bitfield(.sbfm, w, d, n, immr: 0, imms: bits - 1)
     }
-    /// Zero-extends the low 8 or 16 bits of n into d (uxtb/uxth; for 32
-    /// bits use `mov(.w, d, n)`, which clears the upper half).
+    /// Zero-extends the low 8, 16 or 32 bits of n into d (an X register
+    /// too: W writes clear the upper half). 8 and 16 are uxtb/uxth; 32 is
+    /// `mov wd, wn`.
     public mutating func zeroExtend(_ d: A64Reg, _ n: A64Reg, fromBits bits: UInt32) {
-        precondition(bits == 8 || bits == 16, "zero-extension from \(bits) bits; use mov(.w) for 32")
-        bitfield(.ubfm, .w, d, n, immr: 0, imms: bits - 1)
+        precondition(bits == 8 || bits == 16 || bits == 32, "zero-extension from \(bits) bits")
+        if bits == 32 {
+            mov(.w, d, n)
+        } else {
+            bitfield(.ubfm, .w, d, n, immr: 0, imms: bits - 1)
+        }
     }
 
     // MARK: Extract
@@ -292,10 +307,11 @@ extension A64Assembler {
     }
 
     /// `op d, n, m, a`: madd/msub (d = a ± n*m), the long signed/unsigned
-    /// forms (W sources, X accumulator and result; `w` is ignored and taken
-    /// as X), and smulh/umulh (X only; `a` must be zr).
+    /// forms (`w` is `.x`: X result and accumulator from W sources), and
+    /// smulh/umulh (X only; `a` must be zr).
     public mutating func multiply(_ op: A64MulOp, _ w: A64Width, _ d: A64Reg, _ n: A64Reg, _ m: A64Reg, _ a: A64Reg) {
         precondition(!op.isHigh || (a == .zr && w == .x), "\(op) is 64-bit and has no accumulator")
+        precondition(!op.isLong || w == .x, "\(op) has a 64-bit result")
         let width: A64Width = op.isLong ? .x : w
         let sourceWidth: A64Width = op.isLong ? .w : w
         let word = A64Encoding.dataProcessing3(width.sf, op, rm: rz(m, "\(op) operand"), ra: rz(a, "\(op) accumulator"),
@@ -317,6 +333,9 @@ extension A64Assembler {
     public mutating func msub(_ w: A64Width, _ d: A64Reg, _ n: A64Reg, _ m: A64Reg, _ a: A64Reg) { multiply(.msub, w, d, n, m, a) }
     public mutating func smulh(_ d: A64Reg, _ n: A64Reg, _ m: A64Reg) { multiply(.smulh, .x, d, n, m, .zr) }
     public mutating func umulh(_ d: A64Reg, _ n: A64Reg, _ m: A64Reg) { multiply(.umulh, .x, d, n, m, .zr) }
+    /// X d = W n × W m, signed or unsigned.
+    public mutating func smull(_ d: A64Reg, _ n: A64Reg, _ m: A64Reg) { multiply(.smaddl, .x, d, n, m, .zr) }
+    public mutating func umull(_ d: A64Reg, _ n: A64Reg, _ m: A64Reg) { multiply(.umaddl, .x, d, n, m, .zr) }
 
     // MARK: Conditional select and compare
 

@@ -40,9 +40,8 @@ struct A64Access: Sendable {
     var v: UInt32
     var opc: UInt32
     var mnemonic: String
-    /// The register's spelling: an integer width, or a vector view.
+    /// The width an integer register is spelled at.
     var rtWidth: A64Width = .x
-    var rtView: A64FPSize? = nil
 
     /// log2 of the bytes accessed (q: size 0 with opc bit 1 set means 16).
     var scale: Int { v == 1 && opc >= 2 ? 4 : Int(size) }
@@ -51,7 +50,7 @@ struct A64Access: Sendable {
     static func vector(_ view: A64FPSize, load: Bool) -> A64Access {
         let size: UInt32 = [A64FPSize.b: 0, .h: 1, .s: 2, .d: 3, .q: 0][view]!
         let opc: UInt32 = (view == .q ? 2 : 0) | (load ? 1 : 0)
-        return A64Access(size: size, v: 1, opc: opc, mnemonic: load ? "ldr" : "str", rtView: view)
+        return A64Access(size: size, v: 1, opc: opc, mnemonic: load ? "ldr" : "str")
     }
 
     /// The unscaled-offset spelling: ldr -> ldur, strb -> sturb, ldrsw -> ldursw.
@@ -120,8 +119,7 @@ extension A64Assembler {
             }
         case let .preIndex(base, offset), let .postIndex(base, offset):
             precondition((-256...255).contains(offset), "writeback offset \(offset) is not 9 bits")
-            precondition(writebackCheck == nil || writebackCheck != base || base == .sp,
-                         "writeback to the transferred register is unpredictable")
+            precondition(writebackCheck != base, "writeback to the transferred register is unpredictable")
             let pre: Bool
             if case .preIndex = mem { pre = true } else { pre = false }
             emit(A64Encoding.loadStoreImm9(a, mode: pre ? 0b11 : 0b01, imm9: offset, rn: rsp(base, "base register"), rt: rt),

@@ -154,7 +154,15 @@ public struct A64Assembler: Sendable {
     /// Appends one instruction word and its listing line.
     mutating func emit(_ word: UInt32, _ text: @autoclosure () -> String) {
         if recordsListing { record(text()) }
-        code.append(contentsOf: [UInt8(word & 0xff), UInt8(word >> 8 & 0xff), UInt8(word >> 16 & 0xff), UInt8(word >> 24)])
+        appendWord(word)
+    }
+
+    /// Little-endian, byte by byte (no temporary array per instruction).
+    private mutating func appendWord(_ word: UInt32) {
+        code.append(UInt8(truncatingIfNeeded: word))
+        code.append(UInt8(truncatingIfNeeded: word >> 8))
+        code.append(UInt8(truncatingIfNeeded: word >> 16))
+        code.append(UInt8(truncatingIfNeeded: word >> 24))
     }
 
     /// Appends an instruction whose field `kind` refers to `label`.
@@ -162,7 +170,7 @@ public struct A64Assembler: Sendable {
     mutating func emit(_ word: UInt32, referring label: A64Label, _ kind: FixupKind, _ text: (String) -> String) {
         fixups.append(Fixup(at: offset, label: label, kind: kind))
         if recordsListing { record(text(labelName(label))) }
-        code.append(contentsOf: [UInt8(word & 0xff), UInt8(word >> 8 & 0xff), UInt8(word >> 16 & 0xff), UInt8(word >> 24)])
+        appendWord(word)
     }
 
     // MARK: Directives
