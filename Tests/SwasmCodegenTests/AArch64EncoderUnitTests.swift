@@ -29,7 +29,7 @@ private func evaluateMoves(_ program: [UInt32]) -> UInt64? {
             }
         } else if word & 0x7F80_03E0 == 0x3200_03E0 {          // orr d, zr, #imm
             let w: A64Width = sf == 1 ? .x : .w
-            guard let v = decodeBitmask(n: (word >> 22) & 1, immr: (word >> 16) & 0x3f, imms: (word >> 10) & 0x3f, w) else { return nil }
+            guard let v = a64DecodeBitmask(n: (word >> 22) & 1, immr: (word >> 16) & 0x3f, imms: (word >> 10) & 0x3f, w) else { return nil }
             x = v
         } else {
             return nil
@@ -125,7 +125,7 @@ struct AArch64EncoderUnitTests {
     @Test("movImmediate: the sequence computes the value, in the fewest movz/movn/movk or orr+movk instructions")
     func movImmediateEvaluated() throws {
         var rng = A64SampleRandom(seed: 7)
-        var samples = moveImmediateSamples()
+        var samples = a64MoveImmediateSamples()
         for _ in 0..<1500 {
             let r = rng.next()
             // Random values with random halfwords forced to 0 or 0xffff.
@@ -138,7 +138,7 @@ struct AArch64EncoderUnitTests {
             }
             samples += [r, forced]
         }
-        let logical64 = allBitmaskImmediates(.x), logical32 = Set(allBitmaskImmediates(.w)), logical64Set = Set(logical64)
+        let logical64 = a64AllBitmaskImmediates(.x), logical32 = Set(a64AllBitmaskImmediates(.w)), logical64Set = Set(logical64)
         #expect(Set(A64BitmaskImmediate.all64) == Set(logical64) && A64BitmaskImmediate.all64.count == logical64.count)
         for w in A64Width.allCases {
             for value in samples {
@@ -172,11 +172,11 @@ struct AArch64EncoderUnitTests {
     @Test("bitmask immediates: every encodable value round-trips; values near them are refused exactly when GNU as refuses them")
     func bitmaskImmediates() throws {
         for w in A64Width.allCases {
-            let all = allBitmaskImmediates(w)
+            let all = a64AllBitmaskImmediates(w)
             let valid = Set(all)
             for v in all {
                 let e = try #require(A64BitmaskImmediate(v, width: w), "0x\(String(v, radix: 16))")
-                #expect(decodeBitmask(n: e.n, immr: e.immr, imms: e.imms, w) == v)
+                #expect(a64DecodeBitmask(n: e.n, immr: e.immr, imms: e.imms, w) == v)
             }
             // Candidates: neighbours and single-bit flips of valid values, and random values.
             var rng = A64SampleRandom(seed: UInt64(w.bits))
