@@ -5,16 +5,16 @@ import Testing
 @testable import SwasmCodegen
 
 /// Registers of a slot where 31 is the zero register, and of one where it is sp.
-let zrRegs: [A64Reg] = A64Reg.numbered + [.zr]
-let spRegs: [A64Reg] = A64Reg.numbered + [.sp]
-let widths = A64Width.allCases
+let a64ZrRegs: [A64Reg] = A64Reg.numbered + [.zr]
+let a64SpRegs: [A64Reg] = A64Reg.numbered + [.sp]
+let a64Widths = A64Width.allCases
 
 /// The i-th register of a slot, offset by `k` so that the slots of one
 /// instruction differ, and every register reaches every slot over i = 0..<32.
-func reg(_ slot: [A64Reg], _ i: Int, _ k: Int = 0) -> A64Reg { slot[(i + k) % slot.count] }
+func a64Reg(_ slot: [A64Reg], _ i: Int, _ k: Int = 0) -> A64Reg { slot[(i + k) % slot.count] }
 
-let vregs = A64VReg.allCases
-func vreg(_ i: Int, _ k: Int = 0) -> A64VReg { vregs[(i + k) % 32] }
+let a64VRegs = A64VReg.allCases
+func a64VReg(_ i: Int, _ k: Int = 0) -> A64VReg { a64VRegs[(i + k) % 32] }
 
 @Suite("AArch64 encoder vs GNU as and objdump")
 struct AArch64EncoderTests {
@@ -23,18 +23,18 @@ struct AArch64EncoderTests {
         var a = A64Assembler(recordsListing: true)
         let imms: [UInt64] = [0, 1, 42, 0xfff, 0x1000, 0x123000, 0xfff000]
         for op in A64AddSubOp.allCases {
-            let dests = op.setsFlags ? zrRegs : spRegs
-            for w in widths {
+            let dests = op.setsFlags ? a64ZrRegs : a64SpRegs
+            for w in a64Widths {
                 for i in 0..<32 {
-                    for imm in imms { a.addSub(op, w, reg(dests, i), reg(spRegs, i, 5), imm: imm) }
+                    for imm in imms { a.addSub(op, w, a64Reg(dests, i), a64Reg(a64SpRegs, i, 5), imm: imm) }
                     for shift in [A64Shift.lsl, .lsr, .asr] {
                         for amount: UInt32 in [0, 1, 31] + (w == .x ? [63] : []) {
-                            a.addSub(op, w, reg(zrRegs, i), reg(zrRegs, i, 3), reg(zrRegs, i, 11), shift, amount)
+                            a.addSub(op, w, a64Reg(a64ZrRegs, i), a64Reg(a64ZrRegs, i, 3), a64Reg(a64ZrRegs, i, 11), shift, amount)
                         }
                     }
                     for extend in A64Extend.allCases {
                         for amount: UInt32 in 0...4 {
-                            a.addSub(op, w, reg(dests, i), reg(spRegs, i, 7), reg(zrRegs, i, 19), extend: extend, amount)
+                            a.addSub(op, w, a64Reg(dests, i), a64Reg(a64SpRegs, i, 7), a64Reg(a64ZrRegs, i, 19), extend: extend, amount)
                         }
                     }
                 }
@@ -46,27 +46,27 @@ struct AArch64EncoderTests {
         try expectMatchesGNU(a)
     }
 
-    @Test("logical: every bitmask immediate at both widths, shifted register with all shifts; mov, mvn, tst")
+    @Test("logical: every bitmask immediate at both a64Widths, shifted register with all shifts; mov, mvn, tst")
     func logical() throws {
         var a = A64Assembler(recordsListing: true)
-        for w in widths {
-            let all = allBitmaskImmediates(w)
+        for w in a64Widths {
+            let all = a64AllBitmaskImmediates(w)
             #expect(all.count == (w == .x ? 5334 : 1302))
             for (k, imm) in all.enumerated() {
                 let op = [A64LogicalOp.and, .orr, .eor, .ands][k % 4]
-                let dests = op == .ands ? zrRegs : spRegs
-                a.logical(op, w, reg(dests, k), reg(zrRegs, k, 9), imm: imm)
+                let dests = op == .ands ? a64ZrRegs : a64SpRegs
+                a.logical(op, w, a64Reg(dests, k), a64Reg(a64ZrRegs, k, 9), imm: imm)
             }
             // orr from zr (mov alias unless movz/movn could do it) for every pattern.
-            for (k, imm) in all.enumerated() { a.logical(.orr, w, reg(spRegs, k), .zr, imm: imm) }
+            for (k, imm) in all.enumerated() { a.logical(.orr, w, a64Reg(a64SpRegs, k), .zr, imm: imm) }
             for op in A64LogicalOp.allCases {
                 for i in 0..<32 {
                     for shift in A64Shift.allCases {
                         for amount: UInt32 in [0, 1, 17, 31] + (w == .x ? [63] : []) {
-                            a.logical(op, w, reg(zrRegs, i), reg(zrRegs, i, 4), reg(zrRegs, i, 13), shift, amount)
+                            a.logical(op, w, a64Reg(a64ZrRegs, i), a64Reg(a64ZrRegs, i, 4), a64Reg(a64ZrRegs, i, 13), shift, amount)
                         }
                     }
-                    a.logical(op, w, reg(zrRegs, i), .zr, reg(zrRegs, i, 1))
+                    a.logical(op, w, a64Reg(a64ZrRegs, i), .zr, a64Reg(a64ZrRegs, i, 1))
                 }
             }
         }
@@ -79,38 +79,38 @@ struct AArch64EncoderTests {
     func moveWide() throws {
         var a = A64Assembler(recordsListing: true)
         for op in A64MoveWideOp.allCases {
-            for w in widths {
+            for w in a64Widths {
                 for i in 0..<32 {
                     for imm: UInt16 in [0, 1, 0x1234, 0x8000, 0xfffe, 0xffff] {
                         for shift in stride(from: UInt32(0), to: UInt32(w.bits), by: 16) {
-                            a.moveWide(op, w, reg(zrRegs, i), imm16: imm, shift: shift)
+                            a.moveWide(op, w, a64Reg(a64ZrRegs, i), imm16: imm, shift: shift)
                         }
                     }
                 }
             }
         }
-        for w in widths {
-            for (k, value) in moveImmediateSamples().enumerated() { a.movImmediate(w, reg(A64Reg.numbered, k), value) }
+        for w in a64Widths {
+            for (k, value) in a64MoveImmediateSamples().enumerated() { a.movImmediate(w, a64Reg(A64Reg.numbered, k), value) }
         }
         try expectMatchesGNU(a)
     }
 
-    @Test("bitfield: every immr × imms of sbfm, bfm, ubfm at both widths (asr, lsl, lsr, sxt*, uxt*, *bfx, *bfiz, bfi, bfc, bfxil)")
+    @Test("bitfield: every immr × imms of sbfm, bfm, ubfm at both a64Widths (asr, lsl, lsr, sxt*, uxt*, *bfx, *bfiz, bfi, bfc, bfxil)")
     func bitfield() throws {
         var a = A64Assembler(recordsListing: true)
         var k = 0
         for op in A64BitfieldOp.allCases {
-            for w in widths {
+            for w in a64Widths {
                 for immr in 0..<UInt32(w.bits) {
                     for imms in 0..<UInt32(w.bits) {
                         // bfm from zr is `bfc`, which GNU as takes only from Armv8.2 on: checked below.
-                        a.bitfield(op, w, reg(zrRegs, k), reg(A64Reg.numbered, k, 17), immr: immr, imms: imms)
+                        a.bitfield(op, w, a64Reg(a64ZrRegs, k), a64Reg(A64Reg.numbered, k, 17), immr: immr, imms: imms)
                         k += 1
                     }
                 }
             }
         }
-        for w in widths {
+        for w in a64Widths {
             for n: UInt32 in [0, 1, 7, 31] { a.lsl(w, .x1, .x2, n); a.lsr(w, .x3, .x4, n); a.asr(w, .x5, .x6, n) }
             a.ubfx(w, .x0, .x1, lsb: 3, width: 5); a.sbfx(w, .x2, .x3, lsb: 0, width: 32)
             a.ubfiz(w, .x4, .x5, lsb: 2, width: 30); a.bfi(w, .x6, .x7, lsb: 8, width: 8)
@@ -121,9 +121,9 @@ struct AArch64EncoderTests {
         try expectMatchesGNU(a)
 
         var clear = A64Assembler(recordsListing: true)
-        for w in widths {
+        for w in a64Widths {
             for immr in 0..<UInt32(w.bits) {
-                for imms in 0..<UInt32(w.bits) { clear.bitfield(.bfm, w, reg(zrRegs, Int(immr + imms)), .zr, immr: immr, imms: imms) }
+                for imms in 0..<UInt32(w.bits) { clear.bitfield(.bfm, w, a64Reg(a64ZrRegs, Int(immr + imms)), .zr, immr: immr, imms: imms) }
             }
         }
         try expectMatchesGNU(clear, march: "armv8.2-a")
@@ -132,19 +132,19 @@ struct AArch64EncoderTests {
     @Test("extr/ror, one source (rbit, rev*, clz, cls), two sources (div, shifts), three sources (madd, msub, long, high)")
     func dataProcessing() throws {
         var a = A64Assembler(recordsListing: true)
-        for w in widths {
+        for w in a64Widths {
             for i in 0..<32 {
                 for lsb in stride(from: UInt32(i % 3), to: UInt32(w.bits), by: 5) {
-                    a.extr(w, reg(zrRegs, i), reg(zrRegs, i, 2), reg(zrRegs, i, 21), lsb: lsb)
-                    a.ror(w, reg(zrRegs, i, 1), reg(zrRegs, i, 6), lsb)
+                    a.extr(w, a64Reg(a64ZrRegs, i), a64Reg(a64ZrRegs, i, 2), a64Reg(a64ZrRegs, i, 21), lsb: lsb)
+                    a.ror(w, a64Reg(a64ZrRegs, i, 1), a64Reg(a64ZrRegs, i, 6), lsb)
                 }
                 for op in A64Unary.allCases where op != .rev32 || w == .x {
-                    a.unary(op, w, reg(zrRegs, i), reg(zrRegs, i, 3))
+                    a.unary(op, w, a64Reg(a64ZrRegs, i), a64Reg(a64ZrRegs, i, 3))
                 }
-                for op in A64Binary.allCases { a.binary(op, w, reg(zrRegs, i), reg(zrRegs, i, 8), reg(zrRegs, i, 25)) }
+                for op in A64Binary.allCases { a.binary(op, w, a64Reg(a64ZrRegs, i), a64Reg(a64ZrRegs, i, 8), a64Reg(a64ZrRegs, i, 25)) }
                 for op in A64MulOp.allCases where !(op.isHigh || op.isLong) || w == .x {
-                    a.multiply(op, w, reg(zrRegs, i), reg(zrRegs, i, 4), reg(zrRegs, i, 14), op.isHigh ? .zr : reg(zrRegs, i, 29))
-                    if !op.isHigh { a.multiply(op, w, reg(zrRegs, i), reg(zrRegs, i, 4), reg(zrRegs, i, 14), .zr) }
+                    a.multiply(op, w, a64Reg(a64ZrRegs, i), a64Reg(a64ZrRegs, i, 4), a64Reg(a64ZrRegs, i, 14), op.isHigh ? .zr : a64Reg(a64ZrRegs, i, 29))
+                    if !op.isHigh { a.multiply(op, w, a64Reg(a64ZrRegs, i), a64Reg(a64ZrRegs, i, 4), a64Reg(a64ZrRegs, i, 14), .zr) }
                 }
             }
         }
@@ -156,12 +156,12 @@ struct AArch64EncoderTests {
     @Test("csel, csinc, csinv, csneg under every condition (cset, csetm, cinc, cinv, cneg), ccmp/ccmn with register and immediate")
     func conditional() throws {
         var a = A64Assembler(recordsListing: true)
-        for w in widths {
+        for w in a64Widths {
             for op in A64CondSelectOp.allCases {
                 for (c, cond) in A64Cond.allCases.enumerated() {
                     for i in stride(from: c % 4, to: 32, by: 4) {
-                        a.condSelect(op, w, reg(zrRegs, i), reg(zrRegs, i, 5), reg(zrRegs, i, 12), cond)
-                        a.condSelect(op, w, reg(zrRegs, i), reg(zrRegs, i, 5), reg(zrRegs, i, 5), cond)
+                        a.condSelect(op, w, a64Reg(a64ZrRegs, i), a64Reg(a64ZrRegs, i, 5), a64Reg(a64ZrRegs, i, 12), cond)
+                        a.condSelect(op, w, a64Reg(a64ZrRegs, i), a64Reg(a64ZrRegs, i, 5), a64Reg(a64ZrRegs, i, 5), cond)
                     }
                     a.condSelect(op, w, .x3, .zr, .zr, cond)
                 }
@@ -174,8 +174,8 @@ struct AArch64EncoderTests {
                 for cond in A64Cond.allCases {
                     for i in 0..<32 {
                         let nzcv = UInt32(i % 16)
-                        a.condCompare(negate: negate, w, reg(zrRegs, i), reg(zrRegs, i, 10), nzcv: nzcv, cond)
-                        a.condCompare(negate: negate, w, reg(zrRegs, i), imm5: UInt32(i), nzcv: 15 - nzcv, cond)
+                        a.condCompare(negate: negate, w, a64Reg(a64ZrRegs, i), a64Reg(a64ZrRegs, i, 10), nzcv: nzcv, cond)
+                        a.condCompare(negate: negate, w, a64Reg(a64ZrRegs, i), imm5: UInt32(i), nzcv: 15 - nzcv, cond)
                     }
                 }
             }
@@ -188,7 +188,7 @@ struct AArch64EncoderTests {
     func loadStore() throws {
         var a = A64Assembler(recordsListing: true)
         func modes(_ bytes: Int, _ i: Int) -> [A64Mem] {
-            let base = reg(spRegs, i, 3), index = reg(zrRegs, i, 20)
+            let base = a64Reg(a64SpRegs, i, 3), index = a64Reg(a64ZrRegs, i, 20)
             let offsets = [0, 1, -1, bytes, 255, -256, 256, 4095 * bytes, bytes * 7, -bytes, 257]
             var m = offsets.filter { A64Assembler.canAddress(offset: $0, bytes: bytes) }.map { A64Mem.offset(base, $0) }
             for o in [-256, -16, 0, 8, 255] { m += [.preIndex(base, o), .postIndex(base, o)] }
@@ -197,7 +197,7 @@ struct AArch64EncoderTests {
         }
         for kind in A64IntAccess.allCases {
             for i in 0..<32 {
-                let rt = reg(zrRegs, i)
+                let rt = a64Reg(a64ZrRegs, i)
                 for mem in modes(kind.bytes, i) {
                     // Writeback into the register being loaded is unpredictable.
                     if case .preIndex(let b, _) = mem, b == rt { continue }
@@ -208,7 +208,7 @@ struct AArch64EncoderTests {
         }
         for view in A64FPSize.allCases {
             for i in 0..<32 {
-                for mem in modes(view.bytes, i) { a.load(view, vreg(i), mem); a.store(view, vreg(i, 1), mem) }
+                for mem in modes(view.bytes, i) { a.load(view, a64VReg(i), mem); a.store(view, a64VReg(i, 1), mem) }
             }
         }
         a.ldr(.x, .x0, .base(.sp)); a.str(.w, .zr, .offset(.x1, 4)); a.ldr(.x, .x2, .indexed(.x3, .x4, scaled: true))
@@ -219,11 +219,11 @@ struct AArch64EncoderTests {
     func pairs() throws {
         var a = A64Assembler(recordsListing: true)
         for load in [false, true] {
-            for w in widths {
+            for w in a64Widths {
                 let bytes = w == .x ? 8 : 4
                 for i in 0..<32 {
                     for o in [-64, -1, 0, 1, 63] {
-                        let base = reg(spRegs, i, 2), rt = reg(zrRegs, i), rt2 = reg(zrRegs, i, 1)
+                        let base = a64Reg(a64SpRegs, i, 2), rt = a64Reg(a64ZrRegs, i), rt2 = a64Reg(a64ZrRegs, i, 1)
                         a.pair(load: load, w, rt, rt2, .offset(base, o * bytes))
                         if base != rt && base != rt2 {
                             a.pair(load: load, w, rt, rt2, .preIndex(base, o * bytes))
@@ -235,10 +235,10 @@ struct AArch64EncoderTests {
             for view in [A64FPSize.s, .d, .q] {
                 for i in 0..<32 {
                     for o in [-64, 0, 63] {
-                        let base = reg(spRegs, i, 5)
-                        a.pair(load: load, view, vreg(i), vreg(i, 9), .offset(base, o * view.bytes))
-                        a.pair(load: load, view, vreg(i), vreg(i, 9), .preIndex(base, o * view.bytes))
-                        a.pair(load: load, view, vreg(i), vreg(i, 9), .postIndex(base, o * view.bytes))
+                        let base = a64Reg(a64SpRegs, i, 5)
+                        a.pair(load: load, view, a64VReg(i), a64VReg(i, 9), .offset(base, o * view.bytes))
+                        a.pair(load: load, view, a64VReg(i), a64VReg(i, 9), .preIndex(base, o * view.bytes))
+                        a.pair(load: load, view, a64VReg(i), a64VReg(i, 9), .postIndex(base, o * view.bytes))
                     }
                 }
             }
@@ -255,16 +255,16 @@ struct AArch64EncoderTests {
         for target in [start, end, pool] {
             a.b(target); a.bl(target)
             for cond in A64Cond.allCases { a.b(cond, target) }
-            for w in widths { for i in 0..<32 { a.cbz(w, reg(zrRegs, i), target); a.cbnz(w, reg(zrRegs, i, 1), target) } }
-            for bit in 0..<UInt32(64) { a.tbz(reg(zrRegs, Int(bit)), bit: bit, target); a.tbnz(reg(zrRegs, Int(bit), 3), bit: bit, target) }
+            for w in a64Widths { for i in 0..<32 { a.cbz(w, a64Reg(a64ZrRegs, i), target); a.cbnz(w, a64Reg(a64ZrRegs, i, 1), target) } }
+            for bit in 0..<UInt32(64) { a.tbz(a64Reg(a64ZrRegs, Int(bit)), bit: bit, target); a.tbnz(a64Reg(a64ZrRegs, Int(bit), 3), bit: bit, target) }
             for i in 0..<32 {
-                a.adr(reg(zrRegs, i), target)
-                a.ldrLiteral(.x, reg(zrRegs, i), target); a.ldrLiteral(.w, reg(zrRegs, i, 1), target)
-                for view in [A64FPSize.s, .d, .q] { a.ldrLiteral(view, vreg(i), target) }
+                a.adr(a64Reg(a64ZrRegs, i), target)
+                a.ldrLiteral(.x, a64Reg(a64ZrRegs, i), target); a.ldrLiteral(.w, a64Reg(a64ZrRegs, i, 1), target)
+                for view in [A64FPSize.s, .d, .q] { a.ldrLiteral(view, a64VReg(i), target) }
             }
         }
         for i in 0..<32 {
-            a.br(reg(zrRegs, i)); a.blr(reg(zrRegs, i, 1)); a.ret(reg(zrRegs, i, 2))
+            a.br(a64Reg(a64ZrRegs, i)); a.blr(a64Reg(a64ZrRegs, i, 1)); a.ret(a64Reg(a64ZrRegs, i, 2))
         }
         a.ret()
         _ = a.blToBePatched("ext_function"); _ = a.adrpToBePatched(.x16, "ext_data")
@@ -285,23 +285,23 @@ struct AArch64EncoderTests {
         var a = A64Assembler(recordsListing: true)
         for t in A64FloatType.allCases {
             for i in 0..<32 {
-                for op in A64FPUnary.allCases { a.fpUnary(op, t, vreg(i), vreg(i, 3)) }
-                for op in A64FPBinary.allCases { a.fpBinary(op, t, vreg(i), vreg(i, 5), vreg(i, 30)) }
-                a.fcmp(t, vreg(i), vreg(i, 7)); a.fcmpZero(t, vreg(i))
-                a.fcsel(t, vreg(i), vreg(i, 1), vreg(i, 2), A64Cond(rawValue: UInt8(i % 16))!)
-                a.fcvt(to: t, vreg(i), vreg(i, 4))
-                a.fmov(t, vreg(i), reg(zrRegs, i, 6)); a.fmov(t, reg(zrRegs, i, 6), vreg(i))
-                for w in widths {
-                    for op in [A64FPIntConversion.scvtf, .ucvtf] { a.intToFloat(op, t, vreg(i), w, reg(zrRegs, i, 9)) }
-                    for op in [A64FPIntConversion.fcvtzs, .fcvtzu] { a.floatToInt(op, w, reg(zrRegs, i, 9), t, vreg(i)) }
+                for op in A64FPUnary.allCases { a.fpUnary(op, t, a64VReg(i), a64VReg(i, 3)) }
+                for op in A64FPBinary.allCases { a.fpBinary(op, t, a64VReg(i), a64VReg(i, 5), a64VReg(i, 30)) }
+                a.fcmp(t, a64VReg(i), a64VReg(i, 7)); a.fcmpZero(t, a64VReg(i))
+                a.fcsel(t, a64VReg(i), a64VReg(i, 1), a64VReg(i, 2), A64Cond(rawValue: UInt8(i % 16))!)
+                a.fcvt(to: t, a64VReg(i), a64VReg(i, 4))
+                a.fmov(t, a64VReg(i), a64Reg(a64ZrRegs, i, 6)); a.fmov(t, a64Reg(a64ZrRegs, i, 6), a64VReg(i))
+                for w in a64Widths {
+                    for op in [A64FPIntConversion.scvtf, .ucvtf] { a.intToFloat(op, t, a64VReg(i), w, a64Reg(a64ZrRegs, i, 9)) }
+                    for op in [A64FPIntConversion.fcvtzs, .fcvtzu] { a.floatToInt(op, w, a64Reg(a64ZrRegs, i, 9), t, a64VReg(i)) }
                 }
             }
-            for imm8 in 0..<UInt32(256) { a.fmov(t, vreg(Int(imm8)), A64Assembler.decodeFPImmediate(imm8)) }
+            for imm8 in 0..<UInt32(256) { a.fmov(t, a64VReg(Int(imm8)), A64Assembler.decodeFPImmediate(imm8)) }
         }
         for i in 0..<32 {
-            a.cnt(vreg(i), vreg(i, 1)); a.cnt(sixteenBytes: true, vreg(i), vreg(i, 2))
-            a.addv(vreg(i), vreg(i, 3)); a.addv(sixteenBytes: true, vreg(i), vreg(i, 4))
-            a.movVector(vreg(i), vreg(i, 5))
+            a.cnt(a64VReg(i), a64VReg(i, 1)); a.cnt(sixteenBytes: true, a64VReg(i), a64VReg(i, 2))
+            a.addv(a64VReg(i), a64VReg(i, 3)); a.addv(sixteenBytes: true, a64VReg(i), a64VReg(i, 4))
+            a.movVector(a64VReg(i), a64VReg(i, 5))
         }
         a.fmov(.d, .v0, .v1); a.fmov(.s, .v2, 1.0); a.fmov(.d, .v3, -0.125); a.fmov(.d, .v4, 31.0)
         try expectMatchesGNU(a)
@@ -309,12 +309,12 @@ struct AArch64EncoderTests {
 }
 
 /// Every logical immediate at a width, by decoding every N:immr:imms.
-func allBitmaskImmediates(_ w: A64Width) -> [UInt64] {
+func a64AllBitmaskImmediates(_ w: A64Width) -> [UInt64] {
     var values: Set<UInt64> = []
     for n in 0...(w == .x ? 1 : 0) {
         for immr in 0..<UInt32(w.bits) {
             for imms in 0..<UInt32(64) {
-                if let v = decodeBitmask(n: UInt32(n), immr: immr, imms: imms, w) { values.insert(v) }
+                if let v = a64DecodeBitmask(n: UInt32(n), immr: immr, imms: imms, w) { values.insert(v) }
             }
         }
     }
@@ -323,7 +323,7 @@ func allBitmaskImmediates(_ w: A64Width) -> [UInt64] {
 
 /// The Arm ARM's DecodeBitMasks, written from its pseudocode independently
 /// of the encoder: nil for the reserved encodings.
-func decodeBitmask(n: UInt32, immr: UInt32, imms: UInt32, _ w: A64Width) -> UInt64? {
+func a64DecodeBitmask(n: UInt32, immr: UInt32, imms: UInt32, _ w: A64Width) -> UInt64? {
     let combined = n << 6 | (~imms & 0x3f)
     guard combined != 0 else { return nil }
     let len = 31 - combined.leadingZeroBitCount   // highest set bit
@@ -343,14 +343,14 @@ func decodeBitmask(n: UInt32, immr: UInt32, imms: UInt32, _ w: A64Width) -> UInt
 
 /// Constants for the materializer: halfword patterns over 0, 0xffff and
 /// others, logical immediates and their neighbours, powers of two.
-func moveImmediateSamples() -> [UInt64] {
+func a64MoveImmediateSamples() -> [UInt64] {
     var values: [UInt64] = [0, 1, UInt64.max, 0xffff_ffff, 0x1_0000_0000, 0x8000_0000_0000_0000, 0x7fff_ffff_ffff_ffff]
     let halfwords: [UInt64] = [0, 0xffff, 0x1234, 0x8000]
     for a in halfwords { for b in halfwords { for c in halfwords { for d in halfwords {
         values.append(a | b << 16 | c << 32 | d << 48)
     } } } }
     for shift in 0..<64 { values.append(1 << UInt64(shift)); values.append(~(1 << UInt64(shift))) }
-    for imm in allBitmaskImmediates(.x) where imm % 7 == 0 { values += [imm, imm &+ 1, imm ^ 0x1234_0000] }
+    for imm in a64AllBitmaskImmediates(.x) where imm % 7 == 0 { values += [imm, imm &+ 1, imm ^ 0x1234_0000] }
     var rng = A64SampleRandom(seed: 42)
     for _ in 0..<200 { values.append(rng.next()) }
     return values

@@ -29,7 +29,7 @@ private func evaluateMoves(_ program: [UInt32]) -> UInt64? {
             }
         } else if word & 0x7F80_03E0 == 0x3200_03E0 {          // orr d, zr, #imm
             let w: A64Width = sf == 1 ? .x : .w
-            guard let v = decodeBitmask(n: (word >> 22) & 1, immr: (word >> 16) & 0x3f, imms: (word >> 10) & 0x3f, w) else { return nil }
+            guard let v = a64DecodeBitmask(n: (word >> 22) & 1, immr: (word >> 16) & 0x3f, imms: (word >> 10) & 0x3f, w) else { return nil }
             x = v
         } else {
             return nil
@@ -122,11 +122,11 @@ struct AArch64EncoderUnitTests {
         #expect(throws: A64AssemblerError.unboundLabel(".L0")) { _ = try a.finish() }
     }
 
-    @Test("movImmediate: the sequence computes the value, in at most 4 (2 at W) instructions, 1 when one suffices")
+    @Test("movImmediate: the sequence computes the value, in the fewest movz/movn/movk or orr+movk instructions")
     func movImmediateEvaluated() throws {
         var rng = A64SampleRandom(seed: 7)
-        var samples = moveImmediateSamples()
-        for _ in 0..<5000 {
+        var samples = a64MoveImmediateSamples()
+        for _ in 0..<1500 {
             let r = rng.next()
             // Random values with random halfwords forced to 0 or 0xffff.
             let forced = (0..<4).reduce(r) { v, i in
@@ -138,10 +138,26 @@ struct AArch64EncoderUnitTests {
             }
             samples += [r, forced]
         }
+        let logical64 = a64AllBitmaskImmediates(.x), logical32 = Set(a64AllBitmaskImmediates(.w)), logical64Set = Set(logical64)
+        #expect(Set(A64BitmaskImmediate.all64) == Set(logical64) && A64BitmaskImmediate.all64.count == logical64.count)
         for w in A64Width.allCases {
             for value in samples {
                 let v = value & w.mask
                 let program = try words { $0.movImmediate(w, .x0, v) }
+                // No shorter movz/movn + movk sequence, nor orr + movk, exists.
+                let halfwordsOf = { (x: UInt64) in (0..<w.bits / 16).map { (x >> UInt64($0 * 16)) & 0xffff } }
+                let mine = halfwordsOf(v)
+                var bound = max(1, min(mine.filter { $0 != 0 }.count, mine.filter { $0 != 0xffff }.count))
+                if (w == .x ? logical64Set : logical32).contains(v) { bound = 1 }
+                if w == .x && bound > 2 {
+                    for imm in logical64 {
+                        let x = imm ^ v
+                        let differing = (x & 0xffff != 0 ? 1 : 0) + ((x >> 16) & 0xffff != 0 ? 1 : 0)
+                            + ((x >> 32) & 0xffff != 0 ? 1 : 0) + (x >> 48 != 0 ? 1 : 0)
+                        bound = min(bound, 1 + differing)
+                    }
+                }
+                #expect(program.count == bound, "0x\(String(v, radix: 16)) at \(w): \(program.count) instructions, \(bound) possible")
                 #expect(evaluateMoves(program) == v, "0x\(String(v, radix: 16)) at \(w)")
                 #expect(program.count <= w.bits / 16)
                 let halfwords = (0..<w.bits / 16).map { (v >> UInt64($0 * 16)) & 0xffff }
@@ -156,11 +172,11 @@ struct AArch64EncoderUnitTests {
     @Test("bitmask immediates: every encodable value round-trips; values near them are refused exactly when GNU as refuses them")
     func bitmaskImmediates() throws {
         for w in A64Width.allCases {
-            let all = allBitmaskImmediates(w)
+            let all = a64AllBitmaskImmediates(w)
             let valid = Set(all)
             for v in all {
                 let e = try #require(A64BitmaskImmediate(v, width: w), "0x\(String(v, radix: 16))")
-                #expect(decodeBitmask(n: e.n, immr: e.immr, imms: e.imms, w) == v)
+                #expect(a64DecodeBitmask(n: e.n, immr: e.immr, imms: e.imms, w) == v)
             }
             // Candidates: neighbours and single-bit flips of valid values, and random values.
             var rng = A64SampleRandom(seed: UInt64(w.bits))

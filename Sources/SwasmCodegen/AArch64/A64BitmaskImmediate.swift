@@ -48,6 +48,26 @@ public struct A64BitmaskImmediate: Sendable, Hashable {
         A64BitmaskImmediate(value, width: width) != nil
     }
 
+    /// Every 64-bit logical immediate (5,334): each element size, run
+    /// length and rotation, the element repeated.
+    public static let all64: [UInt64] = {
+        var values: [UInt64] = []
+        var size = 2
+        while size <= 64 {
+            for ones in 1..<size {
+                let run = (UInt64(1) << ones) - 1
+                for r in 0..<size {
+                    let element = rotateRight(run, by: r, size: size)
+                    var value: UInt64 = 0
+                    for k in stride(from: 0, to: 64, by: size) { value |= element << UInt64(k) }
+                    values.append(value)
+                }
+            }
+            size *= 2
+        }
+        return values
+    }()
+
     static func rotateRight(_ v: UInt64, by r: Int, size: Int) -> UInt64 {
         guard r != 0 else { return v }
         let mask = size == 64 ? UInt64.max : (UInt64(1) << size) - 1

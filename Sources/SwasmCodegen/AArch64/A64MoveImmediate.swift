@@ -3,9 +3,10 @@
 // Candidates, shortest first:
 //   1. one movz or movn (a single non-zero, or non-0xffff, halfword);
 //   2. one `orr d, zr, #bitmask` (a logical immediate);
-//   3. `orr` of a logical immediate, then one `movk` fixing a halfword;
-//   4. movz (or movn, when more halfwords are 0xffff than 0) then a movk
-//      per remaining halfword.
+//   3. movz (or movn, when more halfwords are 0xffff than 0) then a movk
+//      per remaining halfword, unless
+//   4. `orr` of the logical immediate closest to the value (fewest halfwords
+//      differ), then a `movk` per differing halfword, is shorter.
 // At most four instructions at 64 bits, two at 32.
 
 /// One step of a constant's materialization.
@@ -22,23 +23,6 @@ extension A64Assembler {
         if A64BitmaskImmediate.isEncodable(v, width: w) { return [.orrImmediate(v)] }
 
         let halfwords = (0..<w.bits / 16).map { UInt16(truncatingIfNeeded: v >> UInt64($0 * 16)) }
-        if w == .x {
-            // A logical immediate that differs from v in one halfword, which a movk then fixes.
-            for i in 0..<4 {
-                let shift = UInt64(i * 16)
-                let others = v & ~(0xffff << shift)
-                // Fillers for halfword i that could complete a repeating pattern.
-                var fillers: Set<UInt64> = [0, 0xffff]
-                for h in halfwords { fillers.insert(UInt64(h)) }
-                for filler in fillers.sorted() {
-                    let candidate = others | filler << shift
-                    if A64BitmaskImmediate.isEncodable(candidate, width: .x) {
-                        return [.orrImmediate(candidate), .moveWide(.movk, imm16: halfwords[i], shift: UInt32(shift))]
-                    }
-                }
-            }
-        }
-
         let zeros = halfwords.filter { $0 == 0 }.count, ones = halfwords.filter { $0 == 0xffff }.count
         let useMovn = ones > zeros
         let background: UInt16 = useMovn ? 0xffff : 0
@@ -49,6 +33,23 @@ extension A64Assembler {
                 steps.append(.moveWide(useMovn ? .movn : .movz, imm16: useMovn ? ~h : h, shift: shift))
             } else {
                 steps.append(.moveWide(.movk, imm16: h, shift: shift))
+            }
+        }
+        // A logical immediate that agrees with v in all but one or two
+        // halfwords, then a movk for each, can beat three or four moves.
+        if steps.count >= 3 {
+            var best: (imm: UInt64, differing: Int)?
+            for imm in A64BitmaskImmediate.all64 {
+                var differing = 0
+                for i in 0..<4 where (imm ^ v) >> UInt64(i * 16) & 0xffff != 0 { differing += 1 }
+                if differing + 1 < (best.map { $0.differing + 1 } ?? steps.count) { best = (imm, differing) }
+            }
+            if let (imm, _) = best {
+                var orrSteps: [A64MoveImmediateStep] = [.orrImmediate(imm)]
+                for (i, h) in halfwords.enumerated() where UInt16(truncatingIfNeeded: imm >> UInt64(i * 16)) != h {
+                    orrSteps.append(.moveWide(.movk, imm16: h, shift: UInt32(i * 16)))
+                }
+                return orrSteps
             }
         }
         return steps
