@@ -34,6 +34,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/swiftwasm/WasmKit", exact: "0.4.2"),
+        // `swift package generate-documentation` (make docs).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", exact: "1.5.0"),
     ],
     targets: [
         // Module data types, binary decoder and validator.
@@ -85,6 +87,11 @@ let package = Package(
         // compiled object and typed wrappers (`swasmc --emit swift`).
         .plugin(name: "SwasmPlugin", capability: .buildTool(), dependencies: ["swasmc"]),
         .executableTarget(name: "swasm-embedding-sample", dependencies: ["Swasm"], path: "samples/embedding"),
+        // The programs the Swasm documentation's articles show (Sources/Swasm/Swasm.docc), run by `make samples`.
+        .executableTarget(name: "swasm-docs-examples", dependencies: ["Swasm"], path: "samples/docs-examples",
+                          // Fuel.swift, InterruptsEpochs.swift, MultithreadingAsync.swift: the articles' code
+                          // for fuel, epoch deadlines and AsyncStore, compiled once those exist.
+                          exclude: ["check-articles.py", "Fuel.swift", "InterruptsEpochs.swift", "MultithreadingAsync.swift"]),
         // What the coverage-guided fuzzers (Fuzz/) run on each input.
         .target(name: "SwasmFuzzTargets", dependencies: ["WasmModel", "SwasmCompiler"]),
         .testTarget(name: "SwasmFuzzTests", dependencies: ["SwasmFuzzTargets"]),
