@@ -8,6 +8,8 @@ NAME.swift and NAME<Part>.swift beside this script (the landing page,
 Swasm.md, from Overview.swift). Every ```swift block of an article must be
 a run of consecutive lines of one of them, compared after removing the
 block's and the run's common indentation.
+
+    check-articles.py [CATALOG_DIR SAMPLES_DIR]
 """
 import pathlib
 import re
@@ -15,7 +17,6 @@ import sys
 import textwrap
 
 HERE = pathlib.Path(__file__).resolve().parent
-CATALOG = HERE.parent.parent / "Sources" / "Swasm" / "Swasm.docc"
 FENCE = re.compile(r"^```swift[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 
 
@@ -29,20 +30,24 @@ def contains(sample_lines, block_lines):
 
 
 def main():
-    articles = sorted(CATALOG.glob("*.md"))
+    if len(sys.argv) == 3:
+        catalog, samples_dir = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+    else:
+        catalog, samples_dir = HERE.parent.parent / "Sources" / "Swasm" / "Swasm.docc", HERE
+    articles = sorted(catalog.glob("*.md"))
     if not articles:
-        print(f"check-articles: no articles in {CATALOG}")
+        print(f"check-articles: no articles in {catalog}")
         return 1
     failures = []
     checked = 0
     for article in articles:
         stem = "Overview" if article.stem == "Swasm" else article.stem
-        samples = sorted(HERE.glob(f"{stem}*.swift"))
+        samples = sorted(samples_dir.glob(f"{stem}*.swift"))
         blocks = FENCE.findall(article.read_text())
         if not blocks:
             continue
         if not samples:
-            failures.append(f"{article.name}: shows Swift code, but there is no {stem}.swift beside {pathlib.Path(__file__).name}")
+            failures.append(f"{article.name}: shows Swift code, but there is no {stem}.swift in {samples_dir}")
             continue
         sample_lines = {path: path.read_text().split("\n") for path in samples}
         for number, block in enumerate(blocks, 1):
