@@ -33,7 +33,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
-        .package(url: "https://github.com/swiftwasm/WasmKit", exact: "0.4.2"),
+        // Only WAT (text to binary, in memory) is used, so none of WasmKit's traits. With its
+        // default traits, `swift build` and a plugin's build (make docs) pass their -D flags in
+        // different orders, and each rebuilds WasmKit's modules after the other.
+        .package(url: "https://github.com/swiftwasm/WasmKit", exact: "0.4.2", traits: []),
         // `swift package generate-documentation` (make docs).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", exact: "1.5.0"),
     ],
