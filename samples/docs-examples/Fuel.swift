@@ -21,10 +21,11 @@ func fuelExample() throws {
     try store.setFuel(1_000_000)
     let result = try fib(15)
     precondition(result == 610)
-    let cost = 1_000_000 - store.fuel
+    let cost = try 1_000_000 - store.fuel
     try store.setFuel(1_000_000)
     _ = try fib(15)
-    precondition(1_000_000 - store.fuel == cost, "fuel is deterministic")
+    let costAgain = try 1_000_000 - store.fuel
+    precondition(costAgain == cost, "fuel is deterministic")
     print("fib(15) costs \(cost) fuel")
 
     // A guest that wants more than it has stops with a trap.

@@ -19,7 +19,8 @@ let examples: [(String, () async throws -> Void)] = [
     ("serialization", serializationExample),
     ("multithreading", multithreadingExample),
     // Compiled once fuel, epoch deadlines and AsyncStore exist (Package.swift excludes their files until then):
-    // ("fuel", fuelExample), ("epochs", epochsExample), ("multithreading-async", multithreadingAsyncExample),
+    // ("fuel", fuelExample), ("epochs", epochsExample), ("epoch-callback", epochCallbackExample),
+    // ("multithreading-async", multithreadingAsyncExample),
 ]
 
 let chosen = Set(CommandLine.arguments.dropFirst())
