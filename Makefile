@@ -32,7 +32,7 @@ INSTALL_BIN ?= $(RELEASE_BIN)
 # The staging install `make samples` links its pkg-config and CMake samples against.
 SAMPLES_PREFIX = $(CURDIR)/.build/samples-prefix
 
-.PHONY: all deps build release demo test unit spec spec-explicit fuzz fuzz-diff soak-diff fuzz-build fuzz-coverage fuzz-coverage-short yosys soak bench-validate bless clean samples runtime-lib install
+.PHONY: all deps build release demo test unit spec spec-explicit spec-c bench-c runtime-aarch64 fuzz fuzz-diff soak-diff fuzz-build fuzz-coverage fuzz-coverage-short yosys soak bench-validate bench-instantiate bless clean samples runtime-lib install
 .PHONY: install-files samples-prefix swift-plugin-sample docs
 
 all: build
@@ -61,13 +61,24 @@ demo: build
 	@echo "--- an invalid module is rejected with its offset, function and reason:"
 	@if $(DEBUG_BIN)/swasmc --validate samples/invalid-add.wat; then echo "expected a validation error"; exit 1; fi
 
-test: build unit fuzz fuzz-diff fuzz-coverage-short yosys samples spec spec-explicit docs
+test: build unit fuzz fuzz-diff fuzz-coverage-short yosys samples spec spec-explicit spec-c docs
 
 unit:
 	$(SWIFT) test
 
 spec: build
 	$(DEBUG_BIN)/swasm-spec run --spec-directory $(SPEC_DIR)
+
+# The same scripts through the C harness (docs/aarch64-testing.md): each
+# script's objects linked with the runtime's C parts into a generated C
+# driver, natively here; under qemu for AArch64 objects.
+spec-c: build
+	$(DEBUG_BIN)/swasm-spec run --spec-directory $(SPEC_DIR) --harness c --report results/spec-c-report.txt
+
+# The shared benchmarks through the C harness: each must return the checksum
+# of its native gcc build.
+bench-c: build
+	python3 bench/c_harness_checksums.py --bin $(DEBUG_BIN)
 
 # The scripts that exercise linear memory (loads and stores of every width,
 # offsets, alignment, traps, growth, bulk operations, data segments, memories
@@ -129,6 +140,21 @@ fuzz-coverage-short:
 yosys: build
 	python3 Tests/yosys/run.py --bin $(DEBUG_BIN)
 
+# The runtime's C and assembly parts cross-compiled for AArch64 and run
+# under qemu with hand-written AArch64 code (also part of `make unit`:
+# AArch64RuntimeTests).
+AARCH64_RUNTIME_TEST = .build/aarch64/runtime_test
+runtime-aarch64: deps
+	mkdir -p .build/aarch64
+	aarch64-linux-gnu-gcc -O1 -Wall -Wextra -Werror -pthread -Iruntime/Sources/CSwasmRuntime/include -o $(AARCH64_RUNTIME_TEST) \
+		runtime/tests/aarch64/runtime_test.c runtime/tests/aarch64/compiled_code.S \
+		runtime/Sources/CSwasmRuntime/*.c runtime/Sources/CSwasmRuntime/*.S
+	qemu-aarch64 -L /usr/aarch64-linux-gnu $(AARCH64_RUNTIME_TEST)
+	aarch64-linux-gnu-gcc -O1 -Wall -Wextra -Werror -pthread -Iruntime/Sources/CSwasmRuntime/include -Iruntime/spec-harness \
+		-o $(AARCH64_RUNTIME_TEST)-harness runtime/tests/aarch64/spec_harness_test.c runtime/tests/aarch64/compiled_code.S \
+		runtime/spec-harness/spec_harness.c runtime/Sources/CSwasmRuntime/*.c runtime/Sources/CSwasmRuntime/*.S
+	qemu-aarch64 -L /usr/aarch64-linux-gnu $(AARCH64_RUNTIME_TEST)-harness
+
 # Regenerate the golden files of Tests/filetests; review the diff like code.
 bless:
 	SWASM_BLESS=1 $(SWIFT) test --filter 'FileTests'
@@ -140,6 +166,11 @@ soak: release
 # Decode+validate throughput against wasm-tools on the largest module we have.
 bench-validate: release
 	python3 bench/validate_throughput.py
+
+# Time per instance (store, linker, instantiate, first call) through the
+# embedding API beside wasmtime-py's.
+bench-instantiate: release
+	python3 bench/instantiate.py
 
 # The C host sample: a module compiled by swasmc, linked into a C program
 # with the runtime library (debug build) and run.

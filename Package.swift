@@ -85,26 +85,32 @@ let package = Package(
         .executableTarget(name: "swasm-embed-sample", dependencies: ["SwasmCompiler", "SwasmRuntime", "WasmModel", "WasmText"],
                           path: "samples/swift-embed"),
         // The Swift embedding API: Engine, Module, Store, Linker, Func, Memory... (README "Embedding API").
-        .target(name: "Swasm", dependencies: ["SwasmCompiler", "SwasmRuntime", "WasmModel", "WasmText", "SwasmABI"]),
+        // Swift 6 mode (the tools version's default, pinned): its Sendable
+        // conformances and the tests that rely on them are checked strictly.
+        .target(name: "Swasm", dependencies: ["SwasmCompiler", "SwasmRuntime", "WasmModel", "WasmText", "SwasmABI"],
+                swiftSettings: [.swiftLanguageMode(.v6)]),
         // Build tool plugin: each .wat/.wasm of a target becomes Swift code with the
         // compiled object and typed wrappers (`swasmc --emit swift`).
         .plugin(name: "SwasmPlugin", capability: .buildTool(), dependencies: ["swasmc"]),
         .executableTarget(name: "swasm-embedding-sample", dependencies: ["Swasm"], path: "samples/embedding"),
         // The programs the Swasm documentation's articles show (Sources/Swasm/Swasm.docc), run by `make samples`.
         .executableTarget(name: "swasm-docs-examples", dependencies: ["Swasm"], path: "samples/docs-examples",
-                          // Fuel.swift, InterruptsEpochs.swift, MultithreadingAsync.swift: the articles' code
-                          // for fuel, epoch deadlines and AsyncStore, compiled once those exist.
-                          exclude: ["check-articles.py", "Fuel.swift", "InterruptsEpochs.swift", "MultithreadingAsync.swift"]),
+                          // Fuel.swift, InterruptsEpochs.swift: the articles' code for fuel and epoch
+                          // deadlines, compiled once those exist.
+                          exclude: ["check-articles.py", "Fuel.swift", "InterruptsEpochs.swift"]),
+        // Time per instance through the embedding API (bench/instantiate.py).
+        .executableTarget(name: "swasm-instantiate-bench", dependencies: ["Swasm"], path: "bench/instantiate"),
         // What the coverage-guided fuzzers (Fuzz/) run on each input.
         .target(name: "SwasmFuzzTargets", dependencies: ["WasmModel", "SwasmCompiler"]),
         .testTarget(name: "SwasmFuzzTests", dependencies: ["SwasmFuzzTargets"]),
-        .testTarget(name: "SwasmTests", dependencies: ["Swasm", "SwasmRuntime", "WasmModel"]),
+        .testTarget(name: "SwasmTests", dependencies: ["Swasm", "SwasmRuntime", "WasmModel"],
+                    swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(name: "WasmModelTests", dependencies: ["WasmModel", "SwasmSpec", "WasmText"]),
         .testTarget(name: "SwasmRuntimeTests", dependencies: ["SwasmRuntime", "SwasmABI", "CSwasmRuntime"]),
         .testTarget(name: "SwasmIRTests", dependencies: ["SwasmIR", "SwasmOpt"]),
         .testTarget(name: "SwasmCodegenTests", dependencies: ["SwasmCodegen", "SwasmIR"]),
         .testTarget(name: "SwasmObjectTests", dependencies: ["SwasmObject"]),
-        .testTarget(name: "SwasmCLITests", dependencies: ["SwasmCLI", "SwasmCAPI", "WasmText", "WasmModel", "SwasmCompiler", "SwasmIR", "SwasmOpt", "SwasmRuntime"],
+        .testTarget(name: "SwasmCLITests", dependencies: ["SwasmCLI", "SwasmSpec", "SwasmCAPI", "WasmText", "WasmModel", "SwasmCompiler", "SwasmIR", "SwasmOpt", "SwasmRuntime"],
                     exclude: []),
     ]
 )

@@ -5,6 +5,12 @@ import WasmModel
 /// A function of a store: an instance's export or a host function. Call it
 /// with ``call(_:)`` (checked at each call) or get a ``TypedFunc`` (checked
 /// once) with `typed(_:_:)`.
+///
+/// Threads: a function belongs to its store and is called on the thread
+/// using the store (not `Sendable`). There is no `async` call on a `Func`:
+/// while wasm ran elsewhere, other code on the caller's actor could use the
+/// same store, which Swift cannot rule out for a non-`Sendable` object.
+/// Await wasm through an ``AsyncStore`` instead, which owns its store.
 public final class Func {
     /// The runtime's function.
     public let runtime: SwasmRuntime.Function
@@ -27,7 +33,9 @@ public final class Func {
     /// `InstanceError.argumentMismatch`.
     @discardableResult
     public func call(_ arguments: [Value] = []) throws -> [Value] {
-        try Trap.unwrappingHostErrors(in: store.context) { try runtime.call(arguments, maximumStackSize: maximumStackSize) }
+        let context = store.context
+        context.keepExternRefs(in: arguments)
+        return try Trap.unwrappingHostErrors(in: context) { try runtime.call(arguments, maximumStackSize: maximumStackSize) }
     }
 
     /// Calls the function with `arguments`.
@@ -57,7 +65,9 @@ public final class Func {
         let function = SwasmRuntime.Function(type: type, hostCallTrampoline: HostCallTrampolines.trampoline(for: type)) {
             [weak store] runtimeCaller, arguments in
             guard let store else { throw StoreFreedError() }
-            return try body(Caller(store: store, runtime: runtimeCaller), arguments)
+            let results = try body(Caller(store: store, runtime: runtimeCaller), arguments)
+            store.context.keepExternRefs(in: results)
+            return results
         }
         self.init(function, store: store)
         store.context.objects.append(function)
@@ -69,7 +79,7 @@ public final class Func {
     public func typed<each P: WasmValue, R: WasmValue>(_ parameters: (repeat each P).Type, _ result: R.Type) throws -> TypedFunc<repeat each P, R> {
         let expected = FunctionType(parameters: wasmTypes(repeat (each P).self), results: [R.wasmType])
         try check(expected)
-        return TypedFunc(func: self) { R(wasmValue: $0[0])! }
+        return TypedFunc(func: self) { try decode($0[0], as: R.self) }
     }
 
     /// This function as a ``TypedFunc`` with parameters `P` and results `R`
@@ -90,7 +100,7 @@ public final class Func {
         return TypedFunc(func: self) { values in
             // The signature was checked, so every value has its type.
             let cursor = ArgumentCursor(values)
-            return (repeat cursor.checkedNext((each R).self))
+            return (repeat try cursor.next((each R).self))
         }
     }
 
@@ -104,7 +114,7 @@ public final class Func {
     /// This function as a ``TypedFunc`` with one parameter and one result.
     public func typed<P: WasmValue, R: WasmValue>(_ parameter: P.Type, _ result: R.Type) throws -> TypedFunc<P, R> {
         try check(FunctionType(parameters: [P.wasmType], results: [R.wasmType]))
-        return TypedFunc(func: self) { R(wasmValue: $0[0])! }
+        return TypedFunc(func: self) { try decode($0[0], as: R.self) }
     }
 
     /// This function as a ``TypedFunc`` with one parameter and no results.
@@ -202,15 +212,17 @@ final class ArgumentCursor {
 
     func next<V: WasmValue>(_ type: V.Type) throws -> V {
         defer { index += 1 }
-        guard index < values.count, let value = V(wasmValue: values[index]) else { throw Trap(.hostError) }
-        return value
+        guard index < values.count else { throw Trap(.hostError) }
+        return try decode(values[index], as: V.self)
     }
+}
 
-    /// The next value, whose type a checked signature guarantees.
-    func checkedNext<V: WasmValue>(_ type: V.Type) -> V {
-        defer { index += 1 }
-        return V(wasmValue: values[index])!
-    }
+/// `value` as a `V`: its type was checked against the signature, so only an
+/// `externref` that is a raw handle rather than an ``ExternRef``'s can fail.
+func decode<V: WasmValue>(_ value: Value, as type: V.Type) throws -> V {
+    if let decoded = V(wasmValue: value) { return decoded }
+    if case .externref(let handle) = value { throw ExternRefError(handle: handle) }
+    throw InstanceError.typeMismatch(expected: V.wasmType, found: value.type)
 }
 
 /// A host function not yet bound to a store: its type and untyped body.
@@ -281,12 +293,14 @@ struct HostDefinition<T> {
 /// ```
 ///
 /// `R` is `Void`, one Swift value, or a tuple of them for several results.
+///
+/// Threads: like its ``Func``, used on the thread using its store.
 public struct TypedFunc<each P: WasmValue, R> {
     /// The untyped function.
     public let `func`: Func
-    let decode: ([Value]) -> R
+    let decode: ([Value]) throws -> R
 
-    init(func: Func, decode: @escaping ([Value]) -> R) {
+    init(func: Func, decode: @escaping ([Value]) throws -> R) {
         self.func = `func`
         self.decode = decode
     }
@@ -295,7 +309,7 @@ public struct TypedFunc<each P: WasmValue, R> {
     public func call(_ arguments: repeat each P) throws -> R {
         var values: [Value] = []
         repeat values.append((each arguments).wasmValue)
-        return decode(try self.func.call(values))
+        return try decode(self.func.call(values))
     }
 
     /// Calls the function; traps are thrown as ``Trap``.

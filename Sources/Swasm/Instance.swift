@@ -5,6 +5,11 @@ import WasmModel
 /// An instantiated module: its exports as ``Func``, ``Memory``, ``Global``
 /// and ``Table`` objects. It lives as long as its ``Store``, and keeps the
 /// store alive while the host holds it.
+///
+/// Threads: an instance belongs to its store and is used on the thread
+/// using the store (not `Sendable`); only ``interrupt()`` may be called
+/// from any thread. Its ``Module`` is `Sendable` and can be instantiated
+/// again in a store of another task.
 public final class Instance {
     /// The runtime's instance.
     public let runtime: SwasmRuntime.Instance

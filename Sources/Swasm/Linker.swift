@@ -15,6 +15,12 @@ import WasmModel
 /// anew in each store an instance is made in, so one linker serves many
 /// stores (of the same data type `T`).
 ///
+/// Threads: a linker is used by one thread at a time and is not `Sendable`
+/// (its host functions are closures that may hold the defining thread's
+/// state, and definitions of instances' exports belong to their stores).
+/// Build one per task, or build it inside an ``AsyncStore/run(_:)`` body;
+/// the `Sendable` ``Engine`` and ``Module``s are what tasks share.
+///
 /// Each module and name has one definition. Defining a name again throws
 /// ``DuplicateDefinition`` unless ``allowShadowing`` is set; then the last
 /// definition wins. ``defineWASI(_:)`` defines every WASI function under

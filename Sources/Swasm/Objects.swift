@@ -59,6 +59,8 @@ public enum TableAccessError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 /// Anything an instance imports or exports.
+///
+/// Threads: belongs to its store, used on the thread using the store.
 public enum Extern {
     /// A function.
     case `func`(Func)
@@ -104,6 +106,8 @@ public enum Extern {
 // MARK: - Memory
 
 /// A linear memory: its size, growth, and checked (or raw) access to its bytes.
+///
+/// Threads: belongs to its store, used on the thread using the store.
 public final class Memory {
     /// The runtime's memory.
     public let runtime: SwasmRuntime.Memory
@@ -215,6 +219,8 @@ public final class Memory {
 // MARK: - Global
 
 /// A global variable.
+///
+/// Threads: belongs to its store, used on the thread using the store.
 public final class Global {
     /// The runtime's global.
     public let runtime: SwasmRuntime.Global
@@ -229,6 +235,7 @@ public final class Global {
     /// A new global of `type` holding `value` in `store`.
     public convenience init<T>(_ store: Store<T>, type: GlobalType, value: Value) throws {
         let global = try SwasmRuntime.Global(type: type, value: value)
+        store.context.keepExternRef(value)
         self.init(global, store: store)
         store.context.objects.append(global)
     }
@@ -244,15 +251,22 @@ public final class Global {
 
     /// Sets the value: throws `InstanceError.immutableGlobal` for an
     /// immutable global and `InstanceError.typeMismatch` for a wrong type.
-    public func set(_ value: Value) throws { try runtime.set(value) }
+    public func set(_ value: Value) throws {
+        try runtime.set(value)
+        store.context.keepExternRef(value)
+    }
 
-    /// Sets the value from a Swift value.
-    public func set<V: WasmValue>(_ value: V) throws { try runtime.set(value.wasmValue) }
+    /// Sets the value from a Swift value (an `ExternRef?` for an `externref`
+    /// global, which the store then keeps alive).
+    public func set<V: WasmValue>(_ value: V) throws { try set(value.wasmValue) }
 }
 
 // MARK: - Table
 
-/// A table of references.
+/// A table of references: functions (`funcref`) or host values
+/// (`externref`, read with ``SwasmRuntime/Value/externRef``).
+///
+/// Threads: belongs to its store, used on the thread using the store.
 public final class Table {
     /// The runtime's table.
     public let runtime: SwasmRuntime.Table
@@ -269,6 +283,7 @@ public final class Table {
     public convenience init<T>(_ store: Store<T>, type: TableType, initialValue: Value? = nil) throws {
         try store.context.checkTable(elements: type.limits.min)
         let table = try SwasmRuntime.Table(type: type, initialValue: initialValue)
+        if let initialValue { store.context.keepExternRef(initialValue) }
         store.context.govern(table)
         self.init(table, store: store)
         store.context.objects.append(table)
@@ -282,8 +297,16 @@ public final class Table {
     /// The element at `index`; nil when out of bounds.
     public func get(_ index: Int) -> Value? { runtime.get(index) }
 
-    /// Sets element `index` to `value` (of the table's element type).
-    public func set(_ index: Int, _ value: Value) throws { try runtime.set(index, value) }
+    /// Sets element `index` to `value` (of the table's element type); an
+    /// ``ExternRef``'s value is then kept alive by the store.
+    public func set(_ index: Int, _ value: Value) throws {
+        try runtime.set(index, value)
+        store.context.keepExternRef(value)
+    }
+
+    /// Sets element `index` of an `externref` table to `ref` (nil: null),
+    /// which the store then keeps alive.
+    public func set(_ index: Int, _ ref: ExternRef?) throws { try set(index, .externref(ref)) }
 
     /// Sets element `index` to `function`, which wasm code may then call
     /// with `call_indirect` (host functions too); the table keeps it alive.
@@ -305,6 +328,7 @@ public final class Table {
         guard let result = runtime.grow(by: delta, initialValue: initialValue) else {
             throw TableAccessError.growFailed(delta: delta, count: old)
         }
+        if let initialValue { store.context.keepExternRef(initialValue) }
         return result
     }
 }

@@ -37,8 +37,20 @@ public struct ResourceLimitError: Error, Sendable, CustomStringConvertible {
 /// host functions, memories, tables and globals, plus the embedder's `data`
 /// that host functions see through ``Caller/data``.
 ///
-/// A store and everything in it belong to one thread at a time (it is not
-/// `Sendable`); use one store per thread. Objects live as long as the store,
+/// Threads: a store and everything in it (instances, functions, memories,
+/// tables, globals, ``ExternRef``s, the ``Caller`` of its host functions)
+/// are used by one thread at a time. The store may move to another thread
+/// between uses, as Swift's region checks allow for a value that is not
+/// `Sendable`: a store made inside a task and used only there, or handed
+/// whole (with nothing else keeping a reference) to another task, needs
+/// no annotation. It is not `Sendable`, because its host functions and
+/// ``data`` may hold state of the thread that made them; sharing a store
+/// between concurrent tasks is a data race the compiler refuses. To await
+/// wasm from async code, own the store in an ``AsyncStore``, which runs it
+/// on a thread of its own. ``interruptHandle`` (`Sendable`) is the one way
+/// to reach a store from another thread while it runs.
+///
+/// Objects live as long as the store,
 /// and the store lives as long as anything of it the host holds (an
 /// ``Instance``, ``Func``, ``Memory``, ``Table``, ``Global`` or ``Extern``),
 /// so host functions keep working however long an instance is kept.
@@ -139,6 +151,9 @@ final class StoreContext {
     let interruptSignal = InterruptSignal()
     /// The runtime's objects the host created in the store, kept alive with it.
     var objects: [AnyObject] = []
+    /// Every ``ExternRef`` made in or passed into the store, by handle: wasm
+    /// code may hold any of them until the store is freed.
+    var externRefs: [UInt64: ExternRef] = [:]
     var instances: [InstanceRecord] = []
     var lastHostErrorBacktrace: WasmBacktrace?
 
@@ -192,6 +207,8 @@ struct InstanceRecord {
 
 /// What a host function sees when wasm calls it: the store's data and the
 /// calling instance's exports and memory.
+///
+/// Threads: valid during the host function's call, on the thread running it.
 public struct Caller<T> {
     /// The store the function was created in.
     public let store: Store<T>

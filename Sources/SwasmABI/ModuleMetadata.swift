@@ -570,9 +570,23 @@ public struct CPUFeatures: OptionSet, Sendable, Hashable {
     /// What the x86-64 backend uses today (Intel Haswell, AMD Piledriver and later).
     public static let x86_64Baseline: CPUFeatures = [.sse41, .popcnt, .lzcnt, .bmi1]
 
-    /// Lower-case names of the features in this set, unknown bits as `bitN`.
-    public var names: [String] {
-        let known: [(CPUFeatures, String)] = [(.sse41, "sse4.1"), (.popcnt, "popcnt"), (.lzcnt, "lzcnt"), (.bmi1, "bmi1")]
+    /// AArch64 LSE atomics (FEAT_LSE: `ldadd`, `cas`, `swp`).
+    public static let aarch64LSE = CPUFeatures(rawValue: 1 << 0)
+    /// AArch64 load-acquire RCpc (FEAT_LRCPC: `ldapr`).
+    public static let aarch64RCPC = CPUFeatures(rawValue: 1 << 1)
+
+    /// Lower-case names of the features in this set on x86-64, unknown bits as `bitN`.
+    public var names: [String] { names(machine: 62) }
+
+    /// Lower-case names of the features in this set for code of `machine`
+    /// (ELF `e_machine`: 62 x86-64, 183 AArch64), unknown bits as `bitN`.
+    public func names(machine: UInt16) -> [String] {
+        let known: [(CPUFeatures, String)]
+        switch machine {
+        case 62: known = [(.sse41, "sse4.1"), (.popcnt, "popcnt"), (.lzcnt, "lzcnt"), (.bmi1, "bmi1")]
+        case 183: known = [(.aarch64LSE, "lse"), (.aarch64RCPC, "rcpc")]
+        default: known = []
+        }
         var result = known.filter { contains($0.0) }.map(\.1)
         for bit in 0..<32 where rawValue & (1 << bit) != 0 && !known.contains(where: { $0.0.rawValue == 1 << bit }) {
             result.append("bit\(bit)")

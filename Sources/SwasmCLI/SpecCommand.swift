@@ -38,6 +38,18 @@ public struct SpecCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Compile modules with guard-region or explicit bounds checks (swasmc --bounds-checks).", valueName: "guard|explicit"))
         var boundsChecks: CompilerOptions.BoundsChecks = .guardRegion
 
+        @Option(help: ArgumentHelp("Run modules in the Swift runtime, or through a generated C driver linked with the runtime's C parts (docs/aarch64-testing.md).", valueName: "swift|c"))
+        var harness = "swift"
+
+        @Option(help: "C compiler for the C harness's drivers.")
+        var cCompiler = "cc"
+
+        @Option(help: ArgumentHelp("Command that runs the C harness's drivers (e.g. \"qemu-aarch64 -L /usr/aarch64-linux-gnu\"); none by default.", valueName: "command"))
+        var runner = ""
+
+        @Option(help: "The repository's runtime/ folder (the C harness compiles its C and assembly parts).")
+        var runtimeDirectory = "runtime"
+
         func run() throws {
             let directory = URL(fileURLWithPath: specDirectory)
             var names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
@@ -55,7 +67,17 @@ public struct SpecCommand: ParsableCommand {
             let work = FileManager.default.temporaryDirectory.appendingPathComponent("swasm-spec-\(getpid())")
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: work) }
-            let runner = SpecRunner(execute: !validateOnly, workDirectory: work, boundsChecks: boundsChecks)
+            var cHarness: CHarnessToolchain?
+            switch harness {
+            case "swift": break
+            case "c":
+                var toolchain = CHarnessToolchain(compiler: cCompiler, runner: runner.split(separator: " ").map(String.init),
+                                                  runtimeDirectory: URL(fileURLWithPath: runtimeDirectory))
+                try toolchain.prepare(in: work)
+                cHarness = toolchain
+            default: throw ValidationError("--harness is swift or c, not \(harness)")
+            }
+            let runner = SpecRunner(execute: !validateOnly, workDirectory: work, boundsChecks: boundsChecks, cHarness: cHarness)
             let scripts = names
             let collected = ResultBox(count: scripts.count)
             DispatchQueue.concurrentPerform(iterations: scripts.count) { i in

@@ -1,6 +1,7 @@
 // `swasmc`: the compiler driver.
 import ArgumentParser
 import Foundation
+import SwasmABI
 import SwasmCompiler
 import SwasmIR
 import WasmModel
@@ -11,7 +12,8 @@ public struct SwasmcCommand: ParsableCommand {
         abstract: "Compile WebAssembly modules ahead of time into native objects.",
         discussion: """
             Reads a binary (.wasm) or text (.wat) module, validates it (WebAssembly 2.0) \
-            and compiles it to a relocatable x86-64 ELF object. With --validate, only \
+            and compiles it to a relocatable ELF object for the target machine (--target; \
+            default: this machine). With --validate, only \
             checks the module: exit 0 if valid, 1 if malformed or invalid.
             """)
 
@@ -48,6 +50,9 @@ public struct SwasmcCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("How out-of-bounds memory accesses are caught: guard (the runtime reserves 8 GiB per memory; accesses are not checked) or explicit (every access is compared with the memory's length; for limited address space).", valueName: "guard|explicit"))
     public var boundsChecks: CompilerOptions.BoundsChecks = .guardRegion
+
+    @Option(name: .long, help: ArgumentHelp("The machine to generate code for (default: this one). AArch64 code generation is not implemented yet.", valueName: CodeTarget.allCases.map(\.name).joined(separator: "|")))
+    public var target: CodeTarget = .host
 
     @Flag(help: "Verify the IR after every pass (always on in debug builds).")
     public var verify = false
@@ -117,6 +122,7 @@ public struct SwasmcCommand: ParsableCommand {
         if verify { options.verify = true }
         options.interruptible = interruptible
         options.boundsChecks = boundsChecks
+        options.target = target
         options.progress = Self.terminalProgress(functionCount: module.bodies.count)
         start = clock.now
         switch emit {
@@ -219,3 +225,7 @@ public struct SwasmcCommand: ParsableCommand {
 }
 
 extension CompilerOptions.BoundsChecks: ExpressibleByArgument {}
+
+extension CodeTarget: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}

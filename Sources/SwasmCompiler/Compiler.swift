@@ -22,6 +22,9 @@ public struct CompilerOptions: Sendable {
     public var interruptible = false
     /// How compiled code keeps linear-memory accesses in bounds.
     public var boundsChecks: BoundsChecks = .guardRegion
+    /// The machine to generate code for (default: this one). A target
+    /// whose backend does not exist yet is refused as `.unsupported`.
+    public var target: CodeTarget = .host
 
     /// How compiled code catches out-of-bounds linear-memory accesses.
     public enum BoundsChecks: String, Sendable, CaseIterable {

@@ -1,7 +1,8 @@
-// Machine code for a whole module: every function compiled by the backend,
-// laid out in index order at 16-byte boundaries, direct calls patched to
-// PC-relative displacements, plus one array-call trampoline per exported or
-// host-callable signature. `.text` needs no relocations.
+// Machine code for a whole module: every function compiled by the target's
+// backend, laid out in index order at 16-byte boundaries (the gaps filled
+// with the target's trapping padding), direct calls patched to PC-relative
+// displacements, plus one array-call and one host-call trampoline per
+// signature. `.text` needs no relocations.
 import SwasmABI
 import SwasmCodegen
 import SwasmIR
@@ -29,6 +30,7 @@ public struct ModuleCode: Sendable {
 extension Compiler {
     /// Lowers, optimizes and compiles every function; links direct calls.
     public static func compileToMachineCode(_ module: Module, options: CompilerOptions, listing: Bool = false) throws -> ModuleCode {
+        let backend = try backend(for: options.target)
         try SupportCheck.check(module)
         let environment = ModuleEnvironment(module, options: options)
         let compiled: [CompiledFunction] = try parallelMap(module.bodies.count, jobs: options.jobs, progress: options.progress) { i in
@@ -36,14 +38,14 @@ extension Compiler {
             let function = try FunctionLowering.lower(environment, functionIndex: index)
             try Pipeline.run(function, options: Pipeline.Options(
                 level: options.optimizationLevel, verify: options.verify, observer: options.passObserver))
-            return try X64Backend.compile(function, listing: listing)
+            return try backend.compile(function, listing: listing)
         }
         var text: [UInt8] = []
         var ranges: [Range<Int>] = []
         var traps: [(codeOffset: Int, code: TrapCode, wasmOffset: UInt32, functionIndex: Int)] = []
         var returns: [CallSiteRecord] = []
         for (i, function) in compiled.enumerated() {
-            while text.count % 16 != 0 { text.append(0xCC) }
+            backend.pad(&text, toMultipleOf: 16)
             let start = text.count
             text.append(contentsOf: function.code)
             ranges.append(start..<text.count)
@@ -58,29 +60,30 @@ extension Compiler {
         }
         for (i, function) in compiled.enumerated() {
             for site in function.callSites {
-                let at = ranges[i].lowerBound + site.offset
                 let target = ranges[site.callee - environment.importedFunctionCount].lowerBound
-                let displacement = Int32(target - (at + 4))
-                withUnsafeBytes(of: displacement.littleEndian) { bytes in
-                    for k in 0..<4 { text[at + k] = bytes[k] }
+                do {
+                    try site.kind.patch(&text, at: ranges[i].lowerBound + site.offset, target: target)
+                } catch {
+                    throw WasmError(.implementationLimit, offset: 0, "\(error)")
+                        .in(function: UInt32(environment.importedFunctionCount + i), of: module)
                 }
             }
         }
         var trampolineOffsets: [Int] = [], trampolineSizes: [Int] = []
         var trampolineListings: [[String]] = []
         for typeIndex in module.types.indices {
-            while text.count % 16 != 0 { text.append(0xCC) }
+            backend.pad(&text, toMultipleOf: 16)
             trampolineOffsets.append(text.count)
-            let trampoline = X64Backend.arrayCallTrampoline(environment.signature(ofType: typeIndex), listing: listing)
+            let trampoline = backend.arrayCallTrampoline(environment.signature(ofType: typeIndex), listing: listing)
             text.append(contentsOf: trampoline.code)
             trampolineSizes.append(trampoline.code.count)
             trampolineListings.append(trampoline.listing)
         }
         var hostCallOffsets: [Int] = [], hostCallSizes: [Int] = []
         for typeIndex in module.types.indices {
-            while text.count % 16 != 0 { text.append(0xCC) }
+            backend.pad(&text, toMultipleOf: 16)
             hostCallOffsets.append(text.count)
-            let code = X64Backend.hostCallTrampoline(environment.signature(ofType: typeIndex)).code
+            let code = backend.hostCallTrampoline(environment.signature(ofType: typeIndex), listing: false).code
             text.append(contentsOf: code)
             hostCallSizes.append(code.count)
         }

@@ -4,6 +4,7 @@
 //                    array-call trampolines, exports as global symbols
 //   .swasm_metadata  ModuleMetadata, behind the global metadata symbol
 import SwasmABI
+import SwasmCodegen
 import SwasmObject
 import WasmModel
 
@@ -16,9 +17,10 @@ public struct CompiledObject: Sendable {
 extension Compiler {
     /// Compiles a validated module into object file bytes.
     public static func compileObject(_ module: Module, options: CompilerOptions, prefix: String, listing: Bool = false) throws -> CompiledObject {
+        let backend = try backend(for: options.target)
         let code = try compileToMachineCode(module, options: options, listing: listing)
         var description = ModuleMetadata(
-            machine: ObjectTarget.x86_64.elfMachine,
+            machine: backend.target.elfMachine,
             moduleBytes: strippedModuleBytes(module),
             functionOffsets: code.functionRanges.map { UInt32($0.lowerBound) },
             functionSizes: code.functionRanges.map { UInt32($0.count) },
@@ -36,7 +38,7 @@ extension Compiler {
         description.callSites = code.callSites
         description.flags.insert(.framePointers)
         description.settings = options.codeSettings
-        description.requiredCPUFeatures = .x86_64Baseline
+        description.requiredCPUFeatures = backend.requiredFeatures
         let metadata = description.encoded(checksummingText: code.text)
 
         var symbols: [ObjectSymbol] = []
@@ -66,7 +68,7 @@ extension Compiler {
         let textName = prefix.isEmpty ? SwasmABI.textSymbol : "\(prefix)_\(SwasmABI.textSymbol)"
         symbols.append(ObjectSymbol(name: textName, section: .text, offset: 0, size: code.text.count,
                                     isGlobal: true, isFunction: false))
-        let bytes = try ObjectWriter.write(ObjectFileDescription(target: .x86_64, text: code.text, metadata: metadata, symbols: symbols))
+        let bytes = try ObjectWriter.write(ObjectFileDescription(target: backend.target.objectTarget, text: code.text, metadata: metadata, symbols: symbols))
         return CompiledObject(bytes: bytes, code: code, metadata: metadata)
     }
 

@@ -36,11 +36,7 @@ final class ScriptState {
 
     // MARK: - Modules
 
-    var compilerOptions: CompilerOptions {
-        var options = CompilerOptions(optimizationLevel: 2, jobs: 1)
-        options.boundsChecks = runner.boundsChecks
-        return options
-    }
+    var compilerOptions: CompilerOptions { runner.compilerOptions }
 
     /// Validates, compiles to an object file, and loads it.
     func compile(_ bytes: [UInt8]) throws -> CompiledModule {

@@ -49,12 +49,24 @@ public struct SpecRunner: Sendable {
     /// mode the `spectest` memory has no guard region either, so that no
     /// access in the run can lean on one.
     public var boundsChecks: CompilerOptions.BoundsChecks
+    /// Run modules through a generated C driver linked with the runtime's C
+    /// parts (docs/aarch64-testing.md) instead of the Swift runtime; the
+    /// toolchain must be prepared.
+    public var cHarness: CHarnessToolchain?
 
     public init(execute: Bool = true, workDirectory: URL = FileManager.default.temporaryDirectory,
-                boundsChecks: CompilerOptions.BoundsChecks = .guardRegion) {
+                boundsChecks: CompilerOptions.BoundsChecks = .guardRegion, cHarness: CHarnessToolchain? = nil) {
         self.execute = execute
         self.workDirectory = workDirectory
         self.boundsChecks = boundsChecks
+        self.cHarness = cHarness
+    }
+
+    /// How each script's modules are compiled (both harnesses).
+    public var compilerOptions: CompilerOptions {
+        var options = CompilerOptions(optimizationLevel: 2, jobs: 1)
+        options.boundsChecks = boundsChecks
+        return options
     }
 
     /// Runs one script.
@@ -66,6 +78,11 @@ public struct SpecRunner: Sendable {
             script = try SpecScript.load(url)
         } catch {
             result.fail(0, "cannot read script: \(error)")
+            return result
+        }
+        if execute, let cHarness {
+            CHarnessScript(runner: self, toolchain: cHarness, directory: directory,
+                           script: url.deletingPathExtension().lastPathComponent).run(script, result: &result)
             return result
         }
         let state = ScriptState(runner: self, directory: directory, script: url.deletingPathExtension().lastPathComponent)

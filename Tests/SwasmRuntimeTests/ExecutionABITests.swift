@@ -20,6 +20,21 @@ import Testing
         #expect(Int(SWASM_HELPER_RAISE_TRAP) == HelperID.raiseTrap.rawValue)
     }
 
+    /// The AArch64 bits the CPU probe (cpu.c) reports; the x86-64 ones are
+    /// the cpuid bits it tests one by one.
+    @Test func aarch64FeatureBitsMatch() {
+        #expect(UInt32(SWASM_CPU_AARCH64_LSE) == CPUFeatures.aarch64LSE.rawValue)
+        #expect(UInt32(SWASM_CPU_AARCH64_RCPC) == CPUFeatures.aarch64RCPC.rawValue)
+    }
+
+    /// Feature bits are per machine, and so are their names in errors.
+    @Test func featureNamesArePerMachine() {
+        let bits: CPUFeatures = [.sse41, .popcnt, CPUFeatures(rawValue: 1 << 5)]
+        #expect(bits.names(machine: 62) == ["sse4.1", "popcnt", "bit5"])
+        #expect(bits.names(machine: 183) == ["lse", "rcpc", "bit5"])
+        #expect(bits.names == bits.names(machine: 62))
+    }
+
     @Test func trapCodesMatch() {
         let mirrored: [TrapCode: Int32] = [
             .unreachable: SWASM_TRAP_UNREACHABLE,

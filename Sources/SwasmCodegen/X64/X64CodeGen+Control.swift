@@ -20,7 +20,7 @@ extension X64CodeGen {
     mutating func edgeLabel(_ target: BlockCall) -> X64Label {
         if !needsMoves(target) { return blockLabels[Int(target.block.index)] }
         let label = asm.newLabel()
-        pendingEdges.append((label, target))
+        outOfLine.edges.append((label, target))
         return label
     }
 
@@ -56,15 +56,16 @@ extension X64CodeGen {
         asm.movsxd(.rcx, X64Mem(.r11, index, scale: 4, 0))
         asm.add(.s64, .rcx, .r11)
         asm.jmp(.rcx)
-        pendingTables.append((table, targets.map { edgeLabel($0) }))
+        let labels = targets.map { edgeLabel($0) }
+        outOfLine.jumpTables.append((table, labels))
     }
 
     mutating func returnInstruction(_ inst: Instruction) throws {
         var moves: [Move] = []
         for (i, value) in inst.operands.enumerated() where i == 0 {
-            let isFloat = function.type(of: value).isFloat
-            let register = isFloat ? XmmReg.xmm0.rawValue : X64Reg.rax.rawValue
-            moves.append(Move(destination: .register(register), source: moveSource(value), isFloat: isFloat))
+            let regClass = function.type(of: value).regClass
+            let register = X64Backend.callingConvention.results[regClass]
+            moves.append(Move(destination: .register(register), source: moveSource(value), regClass: regClass))
         }
         if inst.operands.count > 1, let slot = resultPointerSlot {
             asm.mov(.s64, .rdx, slotAddress(slot))
@@ -77,8 +78,8 @@ extension X64CodeGen {
                 }
             }
         }
-        try parallelMove(moves)
-        if frameSize > 0 { asm.add(.s64, .rsp, Int32(frameSize)) }
+        parallelMove(moves)
+        if frame.frameSize > 0 { asm.add(.s64, .rsp, Int32(frame.frameSize)) }
         for register in saved.reversed() { asm.pop(register) }
         asm.pop(.rbp)
         asm.ret()
@@ -89,11 +90,11 @@ extension X64CodeGen {
         var arguments = inst.operands
         var calleePointer: Value?
         if inst.opcode == .callPtr { calleePointer = arguments.removeFirst() }
-        let (places, resultPointer, _) = Self.argumentPlaces(signature)
+        let placement = X64Backend.callingConvention.placement(signature)
         // Stack arguments first (their sources may sit in argument registers).
-        for (value, place) in zip(arguments, places) {
-            guard case .stack(let i) = place else { continue }
-            let address = X64Mem(.rsp, Int32(i * 8))
+        for (value, place) in zip(arguments, placement.places) {
+            guard case .stack(let offset) = place else { continue }
+            let address = X64Mem(.rsp, Int32(offset))
             if function.type(of: value).isFloat {
                 asm.movsd(address, xmm(value, .xmm15))
             } else {
@@ -101,12 +102,9 @@ extension X64CodeGen {
             }
         }
         var moves: [Move] = []
-        for (value, place) in zip(arguments, places) {
-            switch place {
-            case .gpr(let r): moves.append(Move(destination: .register(r.rawValue), source: moveSource(value), isFloat: false))
-            case .xmm(let x): moves.append(Move(destination: .register(x.rawValue), source: moveSource(value), isFloat: true))
-            case .stack: break
-            }
+        for (value, place) in zip(arguments, placement.places) {
+            guard case .register(let regClass, let r) = place else { continue }
+            moves.append(Move(destination: .register(r), source: moveSource(value), regClass: regClass))
         }
         if let calleePointer {
             // Park the callee in its frame slot before the argument moves
@@ -114,15 +112,15 @@ extension X64CodeGen {
             let pointer = gpr(calleePointer, .rax)
             asm.mov(.s64, slotAddress(calleeParkingSlot), pointer)
         }
-        if let resultPointer, case .gpr(let r) = resultPointer {
-            moves.append(Move(destination: .register(r.rawValue), source: .frameAddress(outgoingSize), isFloat: false))
+        if let resultPointer = placement.resultPointer, case .register(_, let r) = resultPointer {
+            moves.append(Move(destination: .register(r), source: .frameAddress(frame.outgoingSize), regClass: .general))
         }
-        try parallelMove(moves)
+        parallelMove(moves)
         if calleePointer != nil {
             asm.call(slotAddress(calleeParkingSlot))
         } else {
             asm.emit(bytes: [0xE8, 0, 0, 0, 0])
-            callSites.append(CallSite(offset: asm.offset - 4, callee: Int(inst.immediate)))
+            callSites.append(CallSite(offset: asm.offset - 4, callee: Int(inst.immediate), kind: .x86Rel32))
         }
         returnSites.append(ReturnSite(returnOffset: asm.offset, wasmOffset: inst.sourceOffset))
         // Results: the first in rax/xmm0, the rest in the result area. A
@@ -142,7 +140,7 @@ extension X64CodeGen {
                     finish(result, X64Reg.rax)
                 }
             } else {
-                let address = X64Mem(.rsp, Int32(outgoingSize + (i - 1) * 8))
+                let address = X64Mem(.rsp, Int32(frame.outgoingSize + (i - 1) * 8))
                 if type.isFloat {
                     asm.movsd(.xmm15, address)
                     finish(result, XmmReg.xmm15)

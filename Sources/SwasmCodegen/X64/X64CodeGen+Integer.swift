@@ -22,10 +22,10 @@ extension X64CodeGen {
     /// An icmp whose only use is the next instruction is emitted there, as
     /// flags feeding a jump, a trap or a cmov.
     func isFused(_ inst: Instruction, next: Instruction?) -> Bool {
-        guard inst.opcode == .icmp, let next, useCounts[Int(inst.result.index)] == 1 else { return false }
+        guard inst.opcode == .icmp, let next, useCounts.feedsOnly(inst, into: next, operand: 0) else { return false }
         switch next.opcode {
-        case .brif, .trapnz, .trapz: return next.operands[0] == inst.result
-        case .select: return next.operands[0] == inst.result && !next.type.isFloat
+        case .brif, .trapnz, .trapz: return true
+        case .select: return !next.type.isFloat
         default: return false
         }
     }
@@ -39,7 +39,7 @@ extension X64CodeGen {
     func heldCompare(in instructions: [Int]) -> Value? {
         guard instructions.count >= 3, let last = instructions.last else { return nil }
         let branch = function.instructions[last]
-        guard branch.opcode == .brif, useCounts[Int(branch.operands[0].index)] == 1 else { return nil }
+        guard branch.opcode == .brif, useCounts[branch.operands[0]] == 1 else { return nil }
         // Every instruction between the icmp and the branch, the one right
         // before the branch included, must leave the flags alone.
         for k in stride(from: instructions.count - 2, through: 0, by: -1) {
@@ -69,7 +69,7 @@ extension X64CodeGen {
     /// by the next `iadd.i64 x, imm` disappears into a 64-bit `lea` (i32s are
     /// kept zero-extended, so the register already holds the i64).
     func isFolded(_ inst: Instruction, next: Instruction?) -> Bool {
-        guard let next, inst.results.count == 1, useCounts[Int(inst.result.index)] == 1 else { return false }
+        guard let next, inst.results.count == 1, useCounts[inst.result] == 1 else { return false }
         switch inst.opcode {
         case .pload:
             return inst.width == .full && next.opcode == .icmp && next.operands[1] == inst.result

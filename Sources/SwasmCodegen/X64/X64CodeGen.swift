@@ -1,8 +1,8 @@
 // x86-64 code generation from allocated IR.
 //
-//   IR function ─ LinearScan (X64 register classes) ─ per-instruction
-//   selection into X64Assembler ─ out-of-line trap stubs and edge moves
-//   ─ CompiledFunction (bytes, trap sites, call sites, listing)
+//   IR function ─ LinearScan (X64ABI.registers) ─ FrameLayout ─ per-instruction
+//   selection into X64Assembler ─ out-of-line trap stubs, edge moves, jump
+//   tables and constants ─ CompiledFunction (bytes, trap sites, call sites, listing)
 //
 // Invariants:
 // - i32 values in registers and spill slots are zero-extended to 64 bits
@@ -12,53 +12,12 @@
 //   zero-extended where they enter.
 // - rax, rcx, rdx, r11 and xmm14, xmm15 are scratch: never allocated, free
 //   to use within one IR instruction.
-// - Frame: [rsp, +outgoing) stack arguments of calls, then results of
-//   multi-result calls, then spill slots; then saved registers, the caller's
-//   rbp (where rbp points), return address. rbp is never allocated: it
-//   chains the frames so that the runtime can walk the wasm stack on a trap.
+// - Frame: FrameLayout's, with the saved registers pushed below the
+//   caller's rbp (where rbp points) and the return address. rbp is never
+//   allocated: it chains the frames so that the runtime can walk the wasm
+//   stack on a trap.
 import SwasmABI
 import SwasmIR
-
-/// A trap site: the code offset of a faulting or `ud2` instruction.
-public struct TrapSite: Sendable, Hashable {
-    public var codeOffset: Int
-    public var code: TrapCode
-    public var wasmOffset: UInt32
-}
-
-/// A direct call whose rel32 at `offset` must point at function `callee`.
-public struct CallSite: Sendable, Hashable {
-    public var offset: Int
-    public var callee: Int
-}
-
-/// Any call: the offset of its return address and the wasm instruction it
-/// belongs to, for backtraces.
-public struct ReturnSite: Sendable, Hashable {
-    public var returnOffset: Int
-    public var wasmOffset: UInt32
-}
-
-public struct CompiledFunction: Sendable {
-    public var code: [UInt8]
-    public var trapSites: [TrapSite]
-    public var callSites: [CallSite]
-    /// Every call in the function, in code order.
-    public var returnSites: [ReturnSite]
-    public var listing: [String]
-}
-
-public enum X64Registers {
-    public static let integers = RegisterClass(
-        allocatable: [X64Reg.rsi, .rdi, .r8, .r9, .r10, .rbx, .r12, .r13, .r14, .r15].map(\.rawValue),
-        calleeSaved: Set([X64Reg.rbx, .r12, .r13, .r14, .r15].map(\.rawValue)))
-    public static let floats = RegisterClass(
-        allocatable: (0..<14).map { UInt8($0) },
-        calleeSaved: [])
-    static let integerArguments: [X64Reg] = [.rdi, .rsi, .rdx, .rcx, .r8, .r9]
-    static let floatArguments: [XmmReg] = (0..<8).map { XmmReg(rawValue: UInt8($0))! }
-    static let savedOrder: [X64Reg] = [.rbx, .r12, .r13, .r14, .r15]
-}
 
 public enum X64CodeGenError: Error, CustomStringConvertible {
     case unsupported(String)
@@ -69,13 +28,6 @@ public enum X64CodeGenError: Error, CustomStringConvertible {
     }
 }
 
-/// Where an ABI places each argument: a register or an outgoing stack slot.
-enum ArgumentPlace: Equatable {
-    case gpr(X64Reg)
-    case xmm(XmmReg)
-    case stack(Int)
-}
-
 struct X64CodeGen {
     let function: Function
     let allocation: Allocation
@@ -84,18 +36,12 @@ struct X64CodeGen {
     var callSites: [CallSite] = []
     var returnSites: [ReturnSite] = []
     var blockLabels: [X64Label] = []
-    var pendingStubs: [(label: X64Label, code: TrapCode, wasmOffset: UInt32)] = []
-    var pendingEdges: [(label: X64Label, target: BlockCall)] = []
-    /// `br_table` offset tables, placed after the function's code.
-    var pendingTables: [(label: X64Label, targets: [X64Label])] = []
-    /// Float constants read RIP-relative, placed after the function's code.
-    var constantPool: [(label: X64Label, bits: UInt64)] = []
-    var constantLabels: [UInt64: X64Label] = [:]
-    var useCounts: [Int]
+    /// Trap stubs, edge moves, `br_table` tables and float constants (read
+    /// RIP-relative), placed after the function's code.
+    var outOfLine = OutOfLine<X64Label>()
+    var useCounts: UseCounts
     var saved: [X64Reg] = []
-    var outgoingSize = 0
-    var resultAreaSize = 0
-    var frameSize = 0
+    var frame = FrameLayout(outgoingSize: 0, resultAreaSize: 0, slots: [], saveAreaSize: 0)
     /// Spill slot holding the caller's result-area pointer (multi-result functions).
     var resultPointerSlot: Int?
     var nextBlock: Block?
@@ -115,18 +61,12 @@ struct X64CodeGen {
         self.function = function
         self.allocation = allocation
         asm = X64Assembler(recordsListing: listing)
-        useCounts = Array(repeating: 0, count: function.values.count)
-        for block in allocation.order {
-            for index in function.blocks[Int(block.index)].instructions {
-                for v in function.instructions[index].operands { useCounts[Int(v.index)] += 1 }
-                for t in function.instructions[index].targets { for v in t.arguments { useCounts[Int(v.index)] += 1 } }
-            }
-        }
+        useCounts = UseCounts(function, order: allocation.order)
     }
 
     /// Compiles `function`.
     static func compile(_ function: Function, listing: Bool) throws -> CompiledFunction {
-        let allocation = LinearScan(function: function, integers: X64Registers.integers, floats: X64Registers.floats).allocate()
+        let allocation = LinearScan(function: function, registers: X64ABI.registers).allocate()
         var generator = X64CodeGen(function: function, allocation: allocation, listing: listing)
         try generator.run()
         let code = generator.asm.finish()
@@ -137,7 +77,7 @@ struct X64CodeGen {
     // MARK: - Frame
 
     mutating func layOutFrame() {
-        var maxStackArguments = 0
+        var maxStackArguments = 0 // bytes
         var maxExtraResults = 0
         var callsIndirectly = false
         for block in allocation.order {
@@ -148,31 +88,28 @@ struct X64CodeGen {
                 guard opcode == .call || opcode == .callPtr else { continue }
                 if opcode == .callPtr { callsIndirectly = true }
                 let signature = callSignature(function.instructions[index])
-                maxStackArguments = max(maxStackArguments, Self.argumentPlaces(signature).stackSlots)
+                maxStackArguments = max(maxStackArguments, X64Backend.callingConvention.placement(signature).stackSize)
                 maxExtraResults = max(maxExtraResults, signature.results.count - 1)
             }
         }
-        outgoingSize = maxStackArguments * 8
-        resultAreaSize = maxExtraResults * 8
-        saved = X64Registers.savedOrder.filter { allocation.usedCalleeSaved.contains($0.rawValue) }
-        var slots = allocation.slotCount
+        saved = X64ABI.savedOrder.filter { allocation.usedCalleeSaved(.general).contains($0.rawValue) }
+        var slots = allocation.slots
         if function.signature.results.count > 1 {
-            resultPointerSlot = slots
-            slots += 1
+            resultPointerSlot = slots.count
+            slots.append(.eightBytes)
         }
         if callsIndirectly {
-            calleeParkingSlot = slots
-            slots += 1
+            calleeParkingSlot = slots.count
+            slots.append(.eightBytes)
         }
-        var size = outgoingSize + resultAreaSize + slots * 8
-        // At entry rsp ≡ 8 (mod 16); push rbp makes it 0, and it must stay 0
-        // after the saved registers and the frame.
-        if (saved.count * 8 + size) % 16 != 0 { size += 8 }
-        frameSize = size
+        // At entry rsp ≡ 8 (mod 16); push rbp makes it 0, and the layout
+        // keeps it 0 below the pushed registers and the frame.
+        frame = FrameLayout(outgoingSize: maxStackArguments, resultAreaSize: maxExtraResults * 8, slots: slots,
+                            saveAreaSize: saved.count * 8)
     }
 
     func slotAddress(_ slot: Int) -> X64Mem {
-        X64Mem(.rsp, Int32(outgoingSize + resultAreaSize + slot * 8))
+        X64Mem(.rsp, Int32(frame.slotOffset(slot)))
     }
 
     func callSignature(_ inst: Instruction) -> Signature {
@@ -180,39 +117,6 @@ struct X64CodeGen {
             return function.signatures[function.calleeSignatures[inst.immediate]!]
         }
         return function.signatures[Int(inst.immediate)]
-    }
-
-    /// SysV placement of a signature's parameters; a hidden result pointer
-    /// follows vmctx when there is more than one result.
-    static func argumentPlaces(_ signature: Signature) -> (places: [ArgumentPlace], resultPointer: ArgumentPlace?, stackSlots: Int) {
-        var integerIndex = 0
-        var floatIndex = 0
-        var stack = 0
-        var places: [ArgumentPlace] = []
-        var resultPointer: ArgumentPlace?
-        func nextInteger() -> ArgumentPlace {
-            if integerIndex < X64Registers.integerArguments.count {
-                integerIndex += 1
-                return .gpr(X64Registers.integerArguments[integerIndex - 1])
-            }
-            stack += 1
-            return .stack(stack - 1)
-        }
-        for (i, type) in signature.parameters.enumerated() {
-            if type.isFloat {
-                if floatIndex < X64Registers.floatArguments.count {
-                    places.append(.xmm(X64Registers.floatArguments[floatIndex]))
-                    floatIndex += 1
-                } else {
-                    places.append(.stack(stack))
-                    stack += 1
-                }
-            } else {
-                places.append(nextInteger())
-            }
-            if i == 0 && signature.results.count > 1 { resultPointer = nextInteger() }
-        }
-        return (places, resultPointer, stack)
     }
 
     // MARK: - Driver
@@ -228,9 +132,9 @@ struct X64CodeGen {
         let overflow = asm.newLabel()
         asm.cmp(.s64, .rsp, X64Mem(.rdi, Int32(VMContextLayout.stackLimit)))
         asm.jcc(.b, overflow)
-        pendingStubs.append((overflow, .callStackExhausted, 0))
+        outOfLine.addTrapStub(overflow, .callStackExhausted, wasmOffset: 0)
         for register in saved { asm.push(register) }
-        if frameSize > 0 { asm.sub(.s64, .rsp, Int32(frameSize)) }
+        if frame.frameSize > 0 { asm.sub(.s64, .rsp, Int32(frame.frameSize)) }
         try moveIncomingParameters()
 
         for (position, block) in allocation.order.enumerated() {
@@ -248,26 +152,26 @@ struct X64CodeGen {
                 current = next
             }
         }
-        for edge in pendingEdges {
+        for edge in outOfLine.edges {
             asm.bind(edge.label)
             try moveArguments(edge.target)
             asm.jmp(blockLabels[Int(edge.target.block.index)])
         }
-        for stub in pendingStubs {
+        for stub in outOfLine.trapStubs {
             asm.bind(stub.label)
             trapSites.append(TrapSite(codeOffset: asm.offset, code: stub.code, wasmOffset: stub.wasmOffset))
             asm.ud2()
         }
-        if !constantPool.isEmpty {
-            asm.alignWithInt3(8)
-            for constant in constantPool {
+        if !outOfLine.constants.isEmpty {
+            asm.alignWithInt3(outOfLine.constants.alignment)
+            for constant in outOfLine.constants.layout {
                 asm.bind(constant.label)
-                asm.emit(bytes: (0..<8).map { UInt8(truncatingIfNeeded: constant.bits >> (8 * $0)) })
+                asm.emit(bytes: constant.bytes)
             }
         }
-        if !pendingTables.isEmpty {
+        if !outOfLine.jumpTables.isEmpty {
             asm.alignWithInt3(4)
-            for table in pendingTables {
+            for table in outOfLine.jumpTables {
                 asm.bind(table.label)
                 for target in table.targets { asm.emitLabelDifference32(target, minus: table.label) }
             }
@@ -275,11 +179,10 @@ struct X64CodeGen {
     }
 
     mutating func moveIncomingParameters() throws {
-        let (places, resultPointer, _) = Self.argumentPlaces(function.signature)
+        let placement = X64Backend.callingConvention.placement(function.signature)
         let parameters = function.parameters(of: function.entry)
         var moves: [Move] = []
-        let incomingBase = frameSize + saved.count * 8 + 16
-        for (value, place) in zip(parameters, places) {
+        for (value, place) in zip(parameters, placement.places) {
             let destination = allocation.locations[Int(value.index)]
             if destination == .none { continue }
             let type = function.type(of: value)
@@ -287,18 +190,18 @@ struct X64CodeGen {
             // undefined (SysV); indexes need it zero.
             let zeroExtends = type == .i32
             switch place {
-            case .gpr(let r):
-                moves.append(Move(destination: destination, source: .register(r.rawValue), isFloat: false, zeroExtends: zeroExtends))
-            case .xmm(let x): moves.append(Move(destination: destination, source: .register(x.rawValue), isFloat: true))
-            case .stack(let i):
-                moves.append(Move(destination: destination, source: .incoming(incomingBase + i * 8), isFloat: type.isFloat,
-                                  zeroExtends: zeroExtends))
+            case .register(let regClass, let r):
+                moves.append(Move(destination: destination, source: .register(r), regClass: regClass,
+                                  zeroExtends: zeroExtends && regClass == .general))
+            case .stack(let offset):
+                moves.append(Move(destination: destination, source: .incoming(frame.incomingArgumentsOffset + offset),
+                                  regClass: type.regClass, zeroExtends: zeroExtends))
             }
         }
-        if let resultPointer, let slot = resultPointerSlot, case .gpr(let r) = resultPointer {
-            moves.append(Move(destination: .slot(slot), source: .register(r.rawValue), isFloat: false))
+        if let resultPointer = placement.resultPointer, let slot = resultPointerSlot, case .register(_, let r) = resultPointer {
+            moves.append(Move(destination: .slot(slot), source: .register(r), regClass: .general))
         }
-        try parallelMove(moves)
+        parallelMove(moves)
     }
 
     // MARK: - Operands
@@ -339,14 +242,7 @@ struct X64CodeGen {
             asm.sse(.xorps, register, register)
             return
         }
-        let label: X64Label
-        if let known = constantLabels[pattern] {
-            label = known
-        } else {
-            label = asm.newLabel()
-            constantLabels[pattern] = label
-            constantPool.append((label, pattern))
-        }
+        let label = outOfLine.constants.label(for: pattern) { asm.newLabel() }
         if is64 { asm.movsd(register, .label(label)) } else { asm.movss(register, .label(label)) }
     }
 
@@ -431,7 +327,7 @@ struct X64CodeGen {
 
     mutating func trapStub(_ code: TrapCode, _ wasmOffset: UInt32) -> X64Label {
         let label = asm.newLabel()
-        pendingStubs.append((label, code, wasmOffset))
+        outOfLine.addTrapStub(label, code, wasmOffset: wasmOffset)
         return label
     }
 

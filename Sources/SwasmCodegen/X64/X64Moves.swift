@@ -1,40 +1,12 @@
-// Parallel moves: block arguments into block parameters, call arguments into
-// ABI registers, incoming parameters into their homes. All moves happen "at
-// once": a move runs only when no pending move still reads its destination;
-// a cycle is broken through r11 (integers) or xmm15 (floats). The order
-// comes from ParallelMoveSchedule.
+// The x86-64 half of parallel moves (Frame/ParallelMove.swift orders them):
+// each move as one or two instructions. Slot-to-slot moves and constants
+// too wide for an immediate go through rax, not r11: r11 may hold a value
+// parked by a cycle.
 import SwasmIR
 
-enum MoveSource: Equatable {
-    case register(UInt8)
-    case slot(Int)
-    case constant(Int64, IRType)
-    /// An incoming stack argument at this offset from rsp.
-    case incoming(Int)
-    /// The 8 bytes at rsp + offset.
-    case frame(Int)
-    /// The address rsp + offset itself (a result area).
-    case frameAddress(Int)
-}
+extension X64CodeGen: MoveEmitter {
+    var moveScratch: PerClass<UInt8> { X64ABI.registers.moveScratch }
 
-struct Move {
-    var destination: Location
-    var source: MoveSource
-    var isFloat: Bool
-    /// The source is an i32 from outside compiled code, whose upper half
-    /// the SysV ABI leaves undefined: the move clears it (a move onto
-    /// itself is then kept).
-    var zeroExtends: Bool
-
-    init(destination: Location, source: MoveSource, isFloat: Bool, zeroExtends: Bool = false) {
-        self.destination = destination
-        self.source = source
-        self.isFloat = isFloat
-        self.zeroExtends = zeroExtends
-    }
-}
-
-extension X64CodeGen {
     func moveSource(_ value: Value) -> MoveSource {
         switch location(value) {
         case .register(let r): return .register(r)
@@ -51,17 +23,13 @@ extension X64CodeGen {
         for (parameter, argument) in zip(parameters, target.arguments) {
             let destination = location(parameter)
             if destination == .none { continue }
-            moves.append(Move(destination: destination, source: moveSource(argument), isFloat: function.type(of: parameter).isFloat))
+            moves.append(Move(destination: destination, source: moveSource(argument), regClass: function.type(of: parameter).regClass))
         }
-        try parallelMove(moves)
-    }
-
-    mutating func parallelMove(_ input: [Move]) throws {
-        for move in ParallelMoveSchedule(input).steps { emitMove(move) }
+        parallelMove(moves)
     }
 
     mutating func emitMove(_ move: Move) {
-        if move.isFloat {
+        if move.regClass == .vector {
             switch move.destination {
             case .register(let d):
                 let dst = XmmReg(rawValue: d)!
@@ -102,7 +70,6 @@ extension X64CodeGen {
                     asm.mov(.s64, slotAddress(s), .rax)
                 }
             case .slot(let from):
-                // rax, not r11: r11 may hold a value parked by a cycle.
                 asm.mov(.s64, .rax, slotAddress(from))
                 asm.mov(.s64, slotAddress(s), .rax)
             case .incoming(let offset), .frame(let offset):

@@ -12,11 +12,11 @@ import SwasmIR
 
 extension X64Backend {
     /// Machine code of the array-call trampoline for `signature` (vmctx first).
-    public static func arrayCallTrampoline(_ signature: Signature, listing: Bool = false) -> (code: [UInt8], listing: [String]) {
+    public static func arrayCallTrampoline(_ signature: Signature, listing: Bool = false) -> MachineCode {
         var asm = X64Assembler(recordsListing: listing)
-        let (places, resultPointer, stackSlots) = X64CodeGen.argumentPlaces(signature)
-        let resultArea = max(0, signature.results.count - 1) * 8
-        var frame = stackSlots * 8 + resultArea
+        let placement = callingConvention.placement(signature)
+        let stackSize = placement.stackSize
+        var frame = stackSize + CallingConvention.resultAreaSize(signature)
         // Entry: rsp ≡ 8 (mod 16); after push rbp and rbx ≡ 8; the frame makes it 0.
         // The frame link ends the wasm part of a backtrace here: the return
         // address beside it lies outside compiled code.
@@ -26,18 +26,19 @@ extension X64Backend {
         asm.push(.rbx)
         if frame > 0 { asm.sub(.s64, .rsp, Int32(frame)) }
         asm.mov(.s64, .rbx, .rsi)
-        for (i, (type, place)) in zip(signature.parameters, places).enumerated() where i > 0 {
+        for (i, (type, place)) in zip(signature.parameters, placement.places).enumerated() where i > 0 {
             let slot = X64Mem(.rbx, Int32(i * 8))
             switch place {
-            case .gpr(let r): asm.mov(type == .i32 ? .s32 : .s64, r, slot)
-            case .xmm(let x): if type == .f32 { asm.movss(x, slot) } else { asm.movsd(x, slot) }
-            case .stack(let k):
+            case .register(.general, let r): asm.mov(type == .i32 ? .s32 : .s64, X64Reg(rawValue: r)!, slot)
+            case .register(.vector, let r):
+                if type == .f32 { asm.movss(XmmReg(rawValue: r)!, slot) } else { asm.movsd(XmmReg(rawValue: r)!, slot) }
+            case .stack(let offset):
                 asm.mov(.s64, .rax, slot)
-                asm.mov(.s64, X64Mem(.rsp, Int32(k * 8)), .rax)
+                asm.mov(.s64, X64Mem(.rsp, Int32(offset)), .rax)
             }
         }
-        if let resultPointer, case .gpr(let r) = resultPointer {
-            asm.lea(.s64, r, X64Mem(.rsp, Int32(stackSlots * 8)))
+        if let resultPointer = placement.resultPointer, case .register(_, let r) = resultPointer {
+            asm.lea(.s64, X64Reg(rawValue: r)!, X64Mem(.rsp, Int32(stackSize)))
         }
         asm.call(X64Mem(.rbx, 0))
         for (i, type) in signature.results.enumerated() {
@@ -45,7 +46,7 @@ extension X64Backend {
             if i == 0 {
                 if type.isFloat { asm.movsd(slot, .xmm0) } else { asm.mov(.s64, slot, .rax) }
             } else {
-                asm.mov(.s64, .rax, X64Mem(.rsp, Int32(stackSlots * 8 + (i - 1) * 8)))
+                asm.mov(.s64, .rax, X64Mem(.rsp, Int32(stackSize + (i - 1) * 8)))
                 asm.mov(.s64, slot, .rax)
             }
         }
@@ -53,7 +54,7 @@ extension X64Backend {
         asm.pop(.rbx)
         asm.pop(.rbp)
         asm.ret()
-        return (asm.finish(), asm.listing)
+        return MachineCode(code: asm.finish(), listing: asm.listing)
     }
 }
 
@@ -68,9 +69,9 @@ extension X64Backend {
 // results it wrote back into the slots. A non-zero entry result is a trap
 // code: the trampoline raises it through the caller's helper table.
 extension X64Backend {
-    public static func hostCallTrampoline(_ signature: Signature, listing: Bool = false) -> (code: [UInt8], listing: [String]) {
+    public static func hostCallTrampoline(_ signature: Signature, listing: Bool = false) -> MachineCode {
         var asm = X64Assembler(recordsListing: listing)
-        let (places, resultPointer, _) = X64CodeGen.argumentPlaces(signature)
+        let placement = callingConvention.placement(signature)
         let slotCount = max(signature.parameters.count - 1, signature.results.count, 1)
         var frame = slotCount * 8
         // Entry rsp ≡ 8 (mod 16); three pushes make it 0; the frame keeps it.
@@ -83,17 +84,18 @@ extension X64Backend {
         asm.push(.r12)
         asm.sub(.s64, .rsp, Int32(frame))
         asm.mov(.s64, .rbx, .rdi)
-        if let resultPointer, case .gpr(let r) = resultPointer { asm.mov(.s64, .r12, r) }
-        for (i, (type, place)) in zip(signature.parameters, places).enumerated() where i > 0 {
+        if let resultPointer = placement.resultPointer, case .register(_, let r) = resultPointer {
+            asm.mov(.s64, .r12, X64Reg(rawValue: r)!)
+        }
+        for (i, place) in placement.places.enumerated() where i > 0 {
             let slot = X64Mem(.rsp, Int32((i - 1) * 8))
             switch place {
-            case .gpr(let r): asm.mov(.s64, slot, r)
-            case .xmm(let x): asm.movsd(slot, x)
-            case .stack(let k):
-                asm.mov(.s64, .rax, X64Mem(.rbp, Int32(16 + k * 8)))
+            case .register(.general, let r): asm.mov(.s64, slot, X64Reg(rawValue: r)!)
+            case .register(.vector, let r): asm.movsd(slot, XmmReg(rawValue: r)!)
+            case .stack(let offset):
+                asm.mov(.s64, .rax, X64Mem(.rbp, Int32(FrameLayout.frameLinkSize + offset)))
                 asm.mov(.s64, slot, .rax)
             }
-            _ = type
         }
         asm.mov(.s64, .rdi, .rbx)
         asm.mov(.s64, .rsi, .rsp)
@@ -121,6 +123,6 @@ extension X64Backend {
         asm.mov(.s64, .rax, X64Mem(.rdi, Int32(VMContextLayout.helpers)))
         asm.call(X64Mem(.rax, Int32(HelperID.raiseTrap.rawValue * 8)))
         asm.ud2()
-        return (asm.finish(), asm.listing)
+        return MachineCode(code: asm.finish(), listing: asm.listing)
     }
 }

@@ -34,6 +34,10 @@ static inline void context_resume_at_landing(ucontext_t *uc, swasm_activation *a
     uc->uc_mcontext.gregs[REG_RAX] = (greg_t)code;
 }
 #elif defined(__aarch64__)
+// glibc's mcontext_t: regs[0..30] (x29 the frame pointer), sp, pc. Faults
+// arrive as SIGSEGV/SIGBUS (loads and stores), SIGILL (the `udf` of trap
+// stubs); integer division never faults on AArch64, so compiled code checks
+// its operands and branches to a `udf` stub.
 static inline uintptr_t context_pc(const ucontext_t *uc) { return (uintptr_t)uc->uc_mcontext.pc; }
 static inline uintptr_t context_sp(const ucontext_t *uc) { return (uintptr_t)uc->uc_mcontext.sp; }
 static inline uintptr_t context_fp(const ucontext_t *uc) { return (uintptr_t)uc->uc_mcontext.regs[29]; }
@@ -128,7 +132,8 @@ static void handle_signal(int sig, siginfo_t *info, void *context) {
         act->function_index = code_info.has_entry ? code_info.entry.function_index : SWASM_UNKNOWN_LOCATION;
         act->wasm_offset = code_info.has_entry ? code_info.entry.wasm_offset : SWASM_UNKNOWN_LOCATION;
         // Traps happen only where the trapping function's frame is linked
-        // (its limit check follows the link), so rbp is that frame.
+        // (its limit check follows the link), so the frame pointer (rbp,
+        // x29) is that frame.
         swasm_capture_backtrace(&swasm_tls, pc, context_fp(uc), sp, act->saved_sp);
         context_resume_at_landing(uc, act, code);
         errno = saved_errno;

@@ -34,3 +34,8 @@
 #define SWASM_TRAP_EXIT 11
 #define SWASM_TRAP_HOST_ERROR 12
 #define SWASM_TRAP_INTERRUPTED 13
+
+// CPUFeatures bits on AArch64 (bits are per machine): LSE atomics (`ldadd`,
+// `cas`, `swp`: FEAT_LSE) and load-acquire RCpc (`ldapr`: FEAT_LRCPC).
+#define SWASM_CPU_AARCH64_LSE (1u << 0)
+#define SWASM_CPU_AARCH64_RCPC (1u << 1)

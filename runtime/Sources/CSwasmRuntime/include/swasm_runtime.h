@@ -38,7 +38,7 @@ extern "C" {
 
 /// One entry of a module's trap table, sorted by `code_offset`.
 /// `code_offset` is measured from the start of the registered region: the
-/// trapping instruction for faults and `ud2` stubs, or the return address of
+/// trapping instruction for faults and `ud2`/`udf` stubs, or the return address of
 /// the call for traps raised through `swasm_raise_trap`.
 typedef struct swasm_trap_entry {
     uint32_t code_offset;
@@ -93,7 +93,7 @@ uint32_t swasm_host_cpu_features(void);
 
 /// Calls `tramp(vmctx, args_and_results)`. Returns 0 when it returned, or the
 /// trap code (non-zero) when it trapped. `vmctx` may be NULL (no stack limit is
-/// set then). Implemented in assembly (entry_<arch>.S).
+/// set then). Implemented in assembly (entry_x86_64.S, entry_aarch64.S).
 uint32_t swasm_enter(const void *tramp, void *vmctx, uint64_t *args_and_results,
                      swasm_activation *act);
 

@@ -127,7 +127,7 @@ public final class CompiledModule: @unchecked Sendable {
         }
         let missing = metadata.requiredCPUFeatures.subtracting(CPUFeatures(rawValue: swasm_host_cpu_features()))
         guard missing.isEmpty else {
-            throw CompiledModuleError("the code needs CPU features this machine lacks: \(missing.names.joined(separator: ", "))")
+            throw CompiledModuleError("the code needs CPU features this machine lacks: \(missing.names(machine: metadata.machine).joined(separator: ", "))")
         }
         let module = try Decoder.decode(Array(metadata.module))
         try MetadataValidation.check(metadata, module: module)

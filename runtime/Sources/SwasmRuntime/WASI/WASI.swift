@@ -22,8 +22,9 @@ import Musl
 import SwasmABI
 import WasmModel
 
-/// How a WASI instance sees the world.
-public struct WASIConfiguration {
+/// How a WASI instance sees the world (a plain value, shareable between
+/// threads: each instance made from it gets its own WASI context).
+public struct WASIConfiguration: Sendable {
     /// argv, including argv[0] (by convention the program's name).
     public var arguments: [String]
     /// The environment, as name/value pairs (passed as `NAME=VALUE`).

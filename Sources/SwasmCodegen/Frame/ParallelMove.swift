@@ -1,17 +1,70 @@
-// The order of a parallel move, in time about linear in its size: a jump
-// can carry hundreds of block arguments, and rescanning every pending move
-// for each one emitted made code generation quadratic per jump.
+// Parallel moves: block arguments into block parameters, call arguments into
+// argument registers, incoming parameters into their homes. All moves
+// happen "at once"; the schedule orders them so that a move runs only when
+// no pending move still reads its destination, and breaks a cycle by
+// parking one source in the target's scratch register of its class. A
+// target emits the steps through `MoveEmitter`.
 //
-// The order is the one a plain rescan gives, so listings do not depend on
-// how it is computed: always the first move (in input order) whose
-// destination no other pending move of its class (integer or float) reads;
-// when there is none, every pending move sits on a cycle, and the first
-// one's source is parked in the scratch register, which frees it.
+// The schedule takes time about linear in the number of moves: a jump can
+// carry hundreds of block arguments, and rescanning every pending move for
+// each one emitted made code generation quadratic per jump. The order is
+// the one a plain rescan gives, so listings do not depend on how it is
+// computed: always the first move (in input order) whose destination no
+// other pending move of its class reads; when there is none, every pending
+// move sits on a cycle, and the first one's source is parked in the
+// scratch register, which frees it.
+import SwasmIR
+
+public enum MoveSource: Hashable, Sendable {
+    case register(UInt8)
+    case slot(Int)
+    case constant(Int64, IRType)
+    /// An incoming stack argument at this offset from the stack pointer.
+    case incoming(Int)
+    /// The 8 bytes at the stack pointer + offset.
+    case frame(Int)
+    /// The address stack pointer + offset itself (a result area).
+    case frameAddress(Int)
+}
+
+public struct Move: Sendable, Equatable {
+    public var destination: Location
+    public var source: MoveSource
+    public var regClass: RegClass
+    /// Bytes moved: 8, or 16 for a v128.
+    public var bytes: Int
+    /// The source is an i32 from outside compiled code, whose upper half
+    /// the C convention leaves undefined: the move clears it (a move onto
+    /// itself is then kept).
+    public var zeroExtends: Bool
+
+    public init(destination: Location, source: MoveSource, regClass: RegClass, bytes: Int = 8, zeroExtends: Bool = false) {
+        self.destination = destination
+        self.source = source
+        self.regClass = regClass
+        self.bytes = bytes
+        self.zeroExtends = zeroExtends
+    }
+}
+
+/// What a target supplies to carry out a parallel move: one move at a time.
+public protocol MoveEmitter {
+    /// The target's parking register per class (see `RegisterFile.moveScratch`).
+    var moveScratch: PerClass<UInt8> { get }
+    mutating func emitMove(_ move: Move)
+}
+
+extension MoveEmitter {
+    /// Emits `moves` as if they all happened at once.
+    public mutating func parallelMove(_ moves: [Move]) {
+        for move in ParallelMoveSchedule(moves, scratch: moveScratch).steps { emitMove(move) }
+    }
+}
 
 /// A register or spill slot of one class: the places where a move can
 /// wait on another.
 private struct MoveLocationKey: Hashable {
-    var isFloat: Bool
+    var regClass: RegClass
     var location: Location
 }
 
@@ -54,17 +107,13 @@ private struct ReadyMoves {
     }
 }
 
-struct ParallelMoveSchedule {
+public struct ParallelMoveSchedule {
     /// The moves to emit one after another, parking moves into the scratch
     /// register included.
-    private(set) var steps: [Move] = []
+    public private(set) var steps: [Move] = []
     /// Elementary steps taken to find the order (for tests: it must grow
     /// about linearly with the number of moves).
-    private(set) var work = 0
-
-    static func scratch(isFloat: Bool) -> UInt8 {
-        isFloat ? XmmReg.xmm15.rawValue : X64Reg.r11.rawValue
-    }
+    public private(set) var work = 0
 
     /// The location `source` reads, if another move can overwrite it.
     private static func readLocation(_ source: MoveSource) -> Location? {
@@ -82,7 +131,9 @@ struct ParallelMoveSchedule {
         }
     }
 
-    init(_ input: [Move]) {
+    /// - Parameter scratch: the parking register of each class, which no
+    ///   move may read or write.
+    public init(_ input: [Move], scratch: PerClass<UInt8>) {
         // Moves onto themselves do nothing (unless they zero-extend).
         var moves = input.filter { $0.zeroExtends || Self.readLocation($0.source) != $0.destination }
         let count = moves.count
@@ -91,8 +142,8 @@ struct ParallelMoveSchedule {
         // Dense numbers for the locations involved; the dictionary is only
         // looked up, never iterated, so the order stays deterministic.
         var numbers: [MoveLocationKey: Int] = [:]
-        func number(_ location: Location, isFloat: Bool) -> Int {
-            let key = MoveLocationKey(isFloat: isFloat, location: location)
+        func number(_ location: Location, _ regClass: RegClass) -> Int {
+            let key = MoveLocationKey(regClass: regClass, location: location)
             if let known = numbers[key] { return known }
             let fresh = numbers.count
             numbers[key] = fresh
@@ -101,10 +152,11 @@ struct ParallelMoveSchedule {
         var destinationNumber = [Int](repeating: -1, count: count)
         var sourceNumber = [Int](repeating: -1, count: count)
         for (i, move) in moves.enumerated() {
-            if Self.waitsOn(move.destination) { destinationNumber[i] = number(move.destination, isFloat: move.isFloat) }
-            if let read = Self.readLocation(move.source) { sourceNumber[i] = number(read, isFloat: move.isFloat) }
+            if Self.waitsOn(move.destination) { destinationNumber[i] = number(move.destination, move.regClass) }
+            if let read = Self.readLocation(move.source) { sourceNumber[i] = number(read, move.regClass) }
         }
-        let scratchNumbers = [false, true].map { number(.register(Self.scratch(isFloat: $0)), isFloat: $0) }
+        let scratchNumbers = PerClass(general: number(.register(scratch.general), .general),
+                                      vector: number(.register(scratch.vector), .vector))
 
         var readerCount = [Int](repeating: 0, count: numbers.count)
         var readers = [[Int]](repeating: [], count: numbers.count)
@@ -162,12 +214,13 @@ struct ParallelMoveSchedule {
             let parked = moves[firstPending]
             let location = sourceNumber[firstPending]
             precondition(location >= 0, "a parallel move with no ready move must be all cycles")
-            let scratch = Self.scratch(isFloat: parked.isFloat)
-            let scratchNumber = scratchNumbers[parked.isFloat ? 1 : 0]
-            steps.append(Move(destination: .register(scratch), source: parked.source, isFloat: parked.isFloat))
+            let parking = scratch[parked.regClass]
+            let scratchNumber = scratchNumbers[parked.regClass]
+            steps.append(Move(destination: .register(parking), source: parked.source, regClass: parked.regClass,
+                              bytes: parked.bytes))
             for r in readers[location] where !done[r] {
                 work += 1
-                moves[r].source = .register(scratch)
+                moves[r].source = .register(parking)
                 sourceNumber[r] = scratchNumber
                 readerCount[scratchNumber] += 1
                 readers[scratchNumber].append(r)

@@ -1,11 +1,14 @@
 // Register allocation by linear scan over live intervals (Poletto & Sarkar),
-// target-neutral: a target supplies its register classes.
+// target-neutral: a target supplies its register classes (RegisterFile).
 //
 //   IR in code order ─ one interval per value [definition, last use],
 //   widened to the end of each loop it is live into
 //   ─ scan in start order: a free register, else spill the interval that ends last
 //
-// Values live across a call may only get registers the call preserves.
+// Values live across a call may only get registers the call preserves for
+// their width (AAPCS64 keeps only the low 64 bits of v8-v15: an f64 may
+// live there across a call, a v128 may not). A spilled value gets a slot
+// of its type's size (16 bytes for v128); the frame layout places it.
 // Constants (iconst/fconst) get no interval: they are rematerialized at
 // each use, as immediates where the target allows.
 import SwasmIR
@@ -21,37 +24,25 @@ public enum Location: Hashable, Sendable {
     case none
 }
 
-public struct RegisterClass: Sendable {
-    /// Registers in preference order.
-    public var allocatable: [UInt8]
-    /// The subset preserved across calls.
-    public var calleeSaved: Set<UInt8>
-
-    public init(allocatable: [UInt8], calleeSaved: Set<UInt8>) {
-        self.allocatable = allocatable
-        self.calleeSaved = calleeSaved
-    }
-}
-
 public struct Allocation: Sendable {
     public var locations: [Location]
-    public var slotCount: Int
+    /// The spill slots, by slot number.
+    public var slots: [SpillSlot]
     /// Callee-saved registers of each class that the function writes.
-    public var usedCalleeSaved: Set<UInt8>
-    public var usedCalleeSavedFloat: Set<UInt8>
+    public var calleeSavedInUse: PerClass<Set<UInt8>>
     /// Code order of blocks, and the linear position of each instruction.
     public var order: [Block]
+
+    public func usedCalleeSaved(_ regClass: RegClass) -> Set<UInt8> { calleeSavedInUse[regClass] }
 }
 
 public struct LinearScan {
     let function: Function
-    let integers: RegisterClass
-    let floats: RegisterClass
+    let registers: RegisterFile
 
-    public init(function: Function, integers: RegisterClass, floats: RegisterClass) {
+    public init(function: Function, registers: RegisterFile) {
         self.function = function
-        self.integers = integers
-        self.floats = floats
+        self.registers = registers
     }
 
     struct Interval {
@@ -59,7 +50,10 @@ public struct LinearScan {
         var start: Int
         var end: Int
         var crossesCall: Bool
-        var isFloat: Bool
+        var regClass: RegClass
+        /// Bytes a call must preserve for the value to survive it.
+        var bytes: Int
+        var slot: SpillSlot
     }
 
     public func allocate() -> Allocation {
@@ -165,7 +159,8 @@ public struct LinearScan {
                 if callPositions[middle] <= s { low = middle + 1 } else { high = middle }
             }
             let crosses = low < callPositions.count && callPositions[low] < e
-            intervals.append(Interval(value: Value(UInt32(i)), start: s, end: e, crossesCall: crosses, isFloat: data.type.isFloat || data.type == .v128))
+            intervals.append(Interval(value: Value(UInt32(i)), start: s, end: e, crossesCall: crosses, regClass: data.type.regClass,
+                                      bytes: data.type.byteSize, slot: SpillSlot(size: data.type.slotSize)))
         }
         intervals.sort { $0.start != $1.start ? $0.start < $1.start : $0.value < $1.value }
 
@@ -191,22 +186,24 @@ public struct LinearScan {
         let weight = spillWeights(order: order, blockStart: blockStart)
         var locations = [Location](repeating: .none, count: function.values.count)
         for i in 0..<function.values.count where isConstant[i] { locations[i] = .constant(constantBits[i]) }
-        var slotCount = 0
-        var usedCallee = Set<UInt8>()
-        var usedCalleeFloat = Set<UInt8>()
-        for isFloat in [false, true] {
-            let registerClass = isFloat ? floats : integers
-            // Bit r set: register r is callee-saved (tested for every
-            // candidate; cheaper than hashing into the set).
+        var slots: [SpillSlot] = []
+        var usedCallee = PerClass<Set<UInt8>>(general: [], vector: [])
+        for regClass in RegClass.allCases {
+            let registerClass = registers.classes[regClass]
+            // Bit r set: register r is callee-saved, at all or for a value
+            // of 4, 8 or 16 bytes (tested for every candidate; cheaper than
+            // hashing into the table).
             let calleeSavedMask = registerClass.calleeSaved.reduce(UInt64(0)) { $0 | 1 << UInt64($1) }
             func isCalleeSaved(_ register: UInt8) -> Bool { calleeSavedMask & 1 << UInt64(register) != 0 }
+            let preservedMasks = [4, 8, 16].map { registerClass.preservedMask(forBytes: $0) }
+            func preservedMask(_ bytes: Int) -> UInt64 { preservedMasks[bytes <= 4 ? 0 : bytes <= 8 ? 1 : 2] }
             // Bit r set: register r is free. Only membership matters here
             // (the choice follows `allocatable` order or the hint), and a
             // mask spares an array filtered for every interval.
             let allocatableMask = registerClass.allocatable.reduce(UInt64(0)) { $0 | 1 << UInt64($1) }
             var free = allocatableMask
-            var active: [(end: Int, register: UInt8, value: Value)] = []
-            for interval in intervals where interval.isFloat == isFloat {
+            var active: [(end: Int, register: UInt8, value: Value, slot: SpillSlot)] = []
+            for interval in intervals where interval.regClass == regClass {
                 // Expire.
                 active.removeAll { entry in
                     if entry.end < interval.start {
@@ -215,7 +212,8 @@ public struct LinearScan {
                     }
                     return false
                 }
-                let candidates = interval.crossesCall ? free & calleeSavedMask : free
+                let survivesCall = preservedMask(interval.bytes)
+                let candidates = interval.crossesCall ? free & survivesCall : free
                 func isCandidate(_ register: UInt8) -> Bool { candidates & 1 << UInt64(register) != 0 }
                 var preferred = candidates == 0 ? nil : registerClass.allocatable.first(where: isCandidate)
                 if let hint = hints[Int(interval.value.index)], case .register(let r) = locations[Int(hint.index)],
@@ -224,11 +222,9 @@ public struct LinearScan {
                 }
                 if let register = preferred {
                     free &= ~(1 << UInt64(register))
-                    active.append((interval.end, register, interval.value))
+                    active.append((interval.end, register, interval.value, interval.slot))
                     locations[Int(interval.value.index)] = .register(register)
-                    if isCalleeSaved(register) {
-                        if isFloat { usedCalleeFloat.insert(register) } else { usedCallee.insert(register) }
-                    }
+                    if isCalleeSaved(register) { usedCallee[regClass].insert(register) }
                     continue
                 }
                 // Spill the cheapest to keep in memory (this one, or an active
@@ -247,7 +243,7 @@ public struct LinearScan {
                 }
                 // The first of equally cheap ones wins.
                 var victimIndex: Int?
-                for i in active.indices where !interval.crossesCall || isCalleeSaved(active[i].register) {
+                for i in active.indices where !interval.crossesCall || survivesCall & 1 << UInt64(active[i].register) != 0 {
                     if let best = victimIndex,
                        !cheaper(cost(active[i].value, active[i].end), than: cost(active[best].value, active[best].end)) { continue }
                     victimIndex = i
@@ -255,18 +251,17 @@ public struct LinearScan {
                 if let victimIndex,
                    cheaper(cost(active[victimIndex].value, active[victimIndex].end), than: cost(interval.value, interval.end)) {
                     let victim = active[victimIndex]
-                    locations[Int(victim.value.index)] = .slot(slotCount)
-                    slotCount += 1
+                    locations[Int(victim.value.index)] = .slot(slots.count)
+                    slots.append(active[victimIndex].slot)
                     locations[Int(interval.value.index)] = .register(victim.register)
-                    active[victimIndex] = (interval.end, victim.register, interval.value)
+                    active[victimIndex] = (interval.end, victim.register, interval.value, interval.slot)
                 } else {
-                    locations[Int(interval.value.index)] = .slot(slotCount)
-                    slotCount += 1
+                    locations[Int(interval.value.index)] = .slot(slots.count)
+                    slots.append(interval.slot)
                 }
             }
         }
-        return Allocation(locations: locations, slotCount: slotCount, usedCalleeSaved: usedCallee,
-                          usedCalleeSavedFloat: usedCalleeFloat, order: order)
+        return Allocation(locations: locations, slots: slots, calleeSavedInUse: usedCallee, order: order)
     }
 
     /// Spill cost of each value: its definitions and uses, each counting

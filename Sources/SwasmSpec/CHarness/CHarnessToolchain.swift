@@ -1,0 +1,89 @@
+// How the C spec harness builds and runs its drivers: which C compiler,
+// which runner (none natively, qemu for another machine), and the runtime's
+// C and assembly parts compiled once per run into an archive.
+import Foundation
+
+public struct CHarnessToolchain: Sendable {
+    /// The C compiler for the target (`cc`, `aarch64-linux-gnu-gcc`).
+    public var compiler: String
+    /// The command that runs a target executable, before its path (empty:
+    /// run it directly).
+    public var runner: [String]
+    /// The repository's `runtime/` folder: `Sources/CSwasmRuntime` and `spec-harness`.
+    public var runtimeDirectory: URL
+    /// The archive of the runtime's C parts and the harness, once `prepare` made it.
+    public private(set) var library: URL?
+
+    public init(compiler: String = "cc", runner: [String] = [], runtimeDirectory: URL) {
+        self.compiler = compiler
+        self.runner = runner
+        self.runtimeDirectory = runtimeDirectory
+    }
+
+    var includeDirectories: [String] {
+        [runtimeDirectory.appendingPathComponent("Sources/CSwasmRuntime/include").path,
+         runtimeDirectory.appendingPathComponent("spec-harness").path]
+    }
+
+    /// Compiles every runtime C and assembly file and the harness into
+    /// `libspecharness.a` in `directory`.
+    public mutating func prepare(in directory: URL) throws {
+        let runtime = runtimeDirectory.appendingPathComponent("Sources/CSwasmRuntime")
+        guard let files = try? FileManager.default.contentsOfDirectory(atPath: runtime.path) else {
+            throw SpecHarnessError("no runtime sources in \(runtime.path): the C harness needs the repository's runtime/ folder (--runtime-directory)")
+        }
+        var sources = files
+            .filter { $0.hasSuffix(".c") || $0.hasSuffix(".S") }.sorted()
+            .map { runtime.appendingPathComponent($0).path }
+        sources.append(runtimeDirectory.appendingPathComponent("spec-harness/spec_harness.c").path)
+        var objects: [String] = []
+        for (index, source) in sources.enumerated() {
+            let object = directory.appendingPathComponent("harness-\(index).o").path
+            try Self.run([compiler, "-O1", "-c", source, "-o", object] + includeDirectories.flatMap { ["-I", $0] })
+            objects.append(object)
+        }
+        let archive = directory.appendingPathComponent("libspecharness.a")
+        try? FileManager.default.removeItem(at: archive)
+        try Self.run(["ar", "rcs", archive.path] + objects)
+        library = archive
+    }
+
+    /// Compiles `driver` and links it with `objects` and the harness library.
+    func link(driver: URL, objects: [String], output: URL) throws {
+        guard let library else { throw SpecHarnessError("the C harness library was not prepared") }
+        try Self.run([compiler, "-O0", "-w", "-pthread", "-o", output.path, driver.path] + objects + [library.path]
+                     + includeDirectories.flatMap { ["-I", $0] })
+    }
+
+    /// Runs a linked driver; its standard output and exit status.
+    func execute(_ executable: URL, timeoutSeconds: Double = 120) throws -> (output: String, status: Int32) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = runner + [executable.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds, execute: deadline)
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        deadline.cancel()
+        return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+    }
+
+    static func run(_ command: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = command
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw SpecHarnessError("\(command.first ?? "") failed: \(String(decoding: data.prefix(2000), as: UTF8.self))")
+        }
+    }
+}

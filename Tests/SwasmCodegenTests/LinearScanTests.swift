@@ -1,0 +1,60 @@
+// Register classes in the allocator: floats and vectors share a bank, a
+// value crossing a call needs a register the call preserves for its whole
+// width, and a spilled value's slot has its type's size.
+import SwasmIR
+import Testing
+@testable import SwasmCodegen
+
+/// An f64 and a v128 (and an i64) live across a call.
+private let acrossCall = """
+    function %keep(i64, f64, v128, i64) -> (f64, v128, i64) {
+        sig0 = (i64) -> i64
+    block0(v0: i64, v1: f64, v2: v128, v3: i64):
+        v4 = call_ptr sig0 v0(v0)
+        return v1, v2, v3
+    }
+    """
+
+/// AAPCS64's shape: v8 keeps only its low 8 bytes across calls, x19 all of it.
+private let aapcs64Like = RegisterFile(
+    classes: PerClass(
+        general: RegisterClass(allocatable: [0, 1, 19], preservedBytes: [19: 8]),
+        vector: RegisterClass(allocatable: [0, 1, 8], preservedBytes: [8: 8])),
+    moveScratch: PerClass(general: 16, vector: 31))
+
+@Suite struct LinearScanTests {
+    @Test func aValueCrossingACallNeedsARegisterPreservedForItsWidth() throws {
+        let function = try Parser.parseFunction(acrossCall)
+        let allocation = LinearScan(function: function, registers: aapcs64Like).allocate()
+        #expect(allocation.locations[1] == .register(8), "the f64 fits in v8's preserved half")
+        #expect(allocation.locations[2] == .slot(0), "the v128 does not")
+        #expect(allocation.locations[3] == .register(19))
+        #expect(allocation.slots == [.sixteenBytes])
+        #expect(allocation.usedCalleeSaved(.vector) == [8])
+        #expect(allocation.usedCalleeSaved(.general) == [19])
+    }
+
+    /// With v8 preserved whole, the v128 may live there instead of the f64,
+    /// which then spills to an 8-byte slot.
+    @Test func wholeRegistersKeepVectorsAcrossCalls() throws {
+        var registers = aapcs64Like
+        registers.classes.vector.preservedBytes = [8: 16]
+        let function = try Parser.parseFunction(acrossCall)
+        let allocation = LinearScan(function: function, registers: registers).allocate()
+        let homes = [allocation.locations[1], allocation.locations[2]]
+        #expect(homes.contains(.register(8)))
+        #expect(homes.contains(.slot(0)))
+        #expect(allocation.slots == [allocation.locations[2] == .slot(0) ? .sixteenBytes : .eightBytes])
+    }
+
+    /// x86-64 preserves no xmm register: both vector-class values spill,
+    /// each to a slot of its size, and never to a general register.
+    @Test func x86SpillsFloatsAndVectorsAcrossCalls() throws {
+        let function = try Parser.parseFunction(acrossCall)
+        let allocation = LinearScan(function: function, registers: X64ABI.registers).allocate()
+        #expect(allocation.locations[1] == .slot(0))
+        #expect(allocation.locations[2] == .slot(1))
+        #expect(allocation.slots == [.eightBytes, .sixteenBytes])
+        #expect(allocation.locations[3] == .register(X64Reg.rbx.rawValue))
+    }
+}
