@@ -1,6 +1,7 @@
 # swasm: build, demo, tests, spec run, soak and benchmarks.
 #   make demo   build and check the samples
 #   make test   unit tests and the spec testsuite run (what CI runs)
+#   make docs   the Swasm module's DocC documentation
 
 SWIFT      ?= swift
 SPEC_DIR   ?= ../shared/spec/wasm-2.0/json
@@ -32,7 +33,7 @@ INSTALL_BIN ?= $(RELEASE_BIN)
 SAMPLES_PREFIX = $(CURDIR)/.build/samples-prefix
 
 .PHONY: all deps build release demo test unit spec spec-explicit spec-c bench-c runtime-aarch64 fuzz fuzz-diff soak-diff fuzz-build fuzz-coverage fuzz-coverage-short yosys soak bench-validate bench-instantiate bless clean samples runtime-lib install
-.PHONY: install-files samples-prefix swift-plugin-sample
+.PHONY: install-files samples-prefix swift-plugin-sample docs
 
 all: build
 
@@ -60,7 +61,7 @@ demo: build
 	@echo "--- an invalid module is rejected with its offset, function and reason:"
 	@if $(DEBUG_BIN)/swasmc --validate samples/invalid-add.wat; then echo "expected a validation error"; exit 1; fi
 
-test: build unit fuzz fuzz-diff fuzz-coverage-short yosys samples spec spec-explicit spec-c
+test: build unit fuzz fuzz-diff fuzz-coverage-short yosys samples spec spec-explicit spec-c docs
 
 unit:
 	$(SWIFT) test
@@ -185,6 +186,23 @@ samples: build
 	$(MAKE) swift-plugin-sample
 	$(DEBUG_BIN)/swasm-embed-sample
 	$(DEBUG_BIN)/swasm-embedding-sample
+	python3 samples/docs-examples/check-articles.py
+	$(DEBUG_BIN)/swasm-docs-examples
+
+# The Swasm module's documentation (DocC): the catalog Sources/Swasm/Swasm.docc
+# and the /// comments, built by swift-docc-plugin into DOCS_OUTPUT. Fails on
+# any DocC warning (a broken link, an ambiguous symbol), on a public
+# declaration without a /// comment of its own, and on an article showing
+# code that is not its example program's (`make samples` runs the programs).
+DOCS_OUTPUT = .build/docs/Swasm.doccarchive
+docs: deps
+	python3 Tests/docs/test-checks.py
+	python3 samples/docs-examples/check-articles.py
+	rm -rf .build/*/extracted-symbols/*/Swasm $(DOCS_OUTPUT)
+	mkdir -p $(dir $(DOCS_OUTPUT))
+	$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation --target Swasm \
+		--warnings-as-errors --output-path $(DOCS_OUTPUT)
+	python3 Tests/docs/check-symbol-comments.py $$(ls -d .build/*/extracted-symbols/*/Swasm) Sources/Swasm
 
 # A package that depends on this one by path and uses SwasmPlugin on a .wat
 # (docs/swift-plugin.md): SwiftPM builds swasmc for the plugin and the Swasm

@@ -33,7 +33,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
-        .package(url: "https://github.com/swiftwasm/WasmKit", exact: "0.4.2"),
+        // Only WAT (text to binary, in memory) is used, so none of WasmKit's traits. With its
+        // default traits, `swift build` and a plugin's build (make docs) pass their -D flags in
+        // different orders, and each rebuilds WasmKit's modules after the other.
+        .package(url: "https://github.com/swiftwasm/WasmKit", exact: "0.4.2", traits: []),
+        // `swift package generate-documentation` (make docs).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", exact: "1.5.0"),
     ],
     targets: [
         // Module data types, binary decoder and validator.
@@ -88,6 +93,11 @@ let package = Package(
         // compiled object and typed wrappers (`swasmc --emit swift`).
         .plugin(name: "SwasmPlugin", capability: .buildTool(), dependencies: ["swasmc"]),
         .executableTarget(name: "swasm-embedding-sample", dependencies: ["Swasm"], path: "samples/embedding"),
+        // The programs the Swasm documentation's articles show (Sources/Swasm/Swasm.docc), run by `make samples`.
+        .executableTarget(name: "swasm-docs-examples", dependencies: ["Swasm"], path: "samples/docs-examples",
+                          // Fuel.swift, InterruptsEpochs.swift: the articles' code for fuel and epoch
+                          // deadlines, compiled once those exist.
+                          exclude: ["check-articles.py", "Fuel.swift", "InterruptsEpochs.swift"]),
         // Time per instance through the embedding API (bench/instantiate.py).
         .executableTarget(name: "swasm-instantiate-bench", dependencies: ["Swasm"], path: "bench/instantiate"),
         // What the coverage-guided fuzzers (Fuzz/) run on each input.

@@ -25,7 +25,7 @@ import WasmModel
 /// `ExternRef?` is the Swift type of an `externref` in typed functions
 /// (`Func.typed`, `Instance.typedFunc`) and host closures (`Func.wrap`,
 /// `Linker.defineFunc`), nil being `ref.null extern`. Untyped,
-/// `Value.externref(ref)` makes a ``Value`` of it and ``Value/externRef``
+/// `Value.externref(ref)` makes a ``Value`` of it and ``SwasmRuntime/Value/externRef``
 /// reads one back; `Table` and `Global` take and give both forms.
 ///
 /// Lifetime: the store an `ExternRef` was made in keeps it (and so its
@@ -91,6 +91,7 @@ extension Optional: WasmValue where Wrapped == ExternRef {
     }
 }
 
+/// Host values as wasm values.
 extension Value {
     /// The `externref` value of `ref`; nil makes `ref.null extern`. Storing
     /// it in a ``Table`` or ``Global`` or passing it to ``Func/call(_:)``

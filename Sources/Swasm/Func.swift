@@ -4,7 +4,7 @@ import WasmModel
 
 /// A function of a store: an instance's export or a host function. Call it
 /// with ``call(_:)`` (checked at each call) or get a ``TypedFunc`` (checked
-/// once) with ``typed(_:_:)``.
+/// once) with `typed(_:_:)`.
 ///
 /// Threads: a function belongs to its store and is called on the thread
 /// using the store (not `Sendable`). There is no `async` call on a `Func`:
@@ -47,7 +47,7 @@ public final class Func {
     /// and returns the results. Whatever it throws unwinds the wasm caller
     /// and reaches the Swift code that called into wasm: a ``Trap`` as
     /// itself, any other error unchanged (inside the runtime it travels as
-    /// a `hostError` trap, which ``Trap/hostError`` holds).
+    /// a `hostError` trap, which `Trap.hostError` holds).
     ///
     /// The function may be imported, stored in tables and globals, and
     /// passed to wasm as a funcref; called through a table entry or global

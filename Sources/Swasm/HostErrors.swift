@@ -12,6 +12,7 @@ public struct WasmBacktrace: Sendable, Hashable, CustomStringConvertible {
     /// Frames beyond the ones kept in ``frames`` (deep recursion).
     public var omittedFrames: Int
 
+    /// A backtrace of `frames`, innermost first, and `omittedFrames` more.
     public init(frames: [Trap.Frame], omittedFrames: Int = 0) {
         self.frames = frames
         self.omittedFrames = omittedFrames
@@ -55,11 +56,12 @@ public protocol WasmBacktraceCarrying: Error {
 }
 
 /// The wasm frames `error` unwound, when it is a ``WasmBacktraceCarrying``
-/// error that came out of wasm code (a ``Trap`` has its own ``Trap/backtrace``).
+/// error that came out of wasm code (a ``Trap`` has its own `backtrace`).
 public func wasmBacktrace(of error: any Error) -> WasmBacktrace? {
     (error as? any WasmBacktraceCarrying)?.wasmBacktrace
 }
 
+/// The embedding API's additions to the runtime's traps.
 extension SwasmRuntime.Trap {
     /// The kinds of traps (`SwasmABI.TrapCode`).
     public typealias Code = TrapCode

@@ -11,7 +11,7 @@ import WasmModel
 /// let instance = try linker.instantiate(store, module)
 /// ```
 ///
-/// Host functions defined with ``defineFunc(module:name:_:)`` are created
+/// Host functions defined with `defineFunc(module:name:_:)` are created
 /// anew in each store an instance is made in, so one linker serves many
 /// stores (of the same data type `T`).
 ///
@@ -63,9 +63,11 @@ public final class Linker<T> {
 
     /// An alias names a module or definition the linker does not have.
     public struct UndefinedDefinition: Error, CustomStringConvertible {
+        /// The module name asked for.
         public var module: String
-        /// Nil when a whole module was asked for.
+        /// The name asked for; nil when a whole module was asked for.
         public var name: String?
+        /// What was not defined, as a sentence.
         public var description: String {
             if let name { return "\"\(module)\" \"\(name)\" is not defined" }
             return "nothing is defined under the module name \"\(module)\""
@@ -74,8 +76,11 @@ public final class Linker<T> {
 
     /// A definition was made twice.
     public struct DuplicateDefinition: Error, CustomStringConvertible {
+        /// The module name of the definition.
         public var module: String
+        /// The name of the definition.
         public var name: String
+        /// What was defined twice, and how to allow it.
         public var description: String { "\"\(module)\" \"\(name)\" is already defined (set allowShadowing to replace it)" }
     }
 

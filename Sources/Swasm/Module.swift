@@ -26,6 +26,7 @@ public enum ModuleError: Error, CustomStringConvertible {
     /// A file could not be read or written.
     case io(path: String, reason: String)
 
+    /// What went wrong, as a sentence.
     public var description: String {
         switch self {
         case .invalidWasm(let reason): return "invalid WebAssembly module: \(reason)"

@@ -12,6 +12,7 @@ public enum ExportError: Error, Sendable, CustomStringConvertible {
     /// A typed function's signature is not the one asked for.
     case signatureMismatch(name: String, expected: FunctionType, found: FunctionType)
 
+    /// What went wrong, naming the export.
     public var description: String {
         switch self {
         case .missing(let name): return "no export named \"\(name)\""
@@ -32,6 +33,7 @@ public enum MemoryAccessError: Error, Sendable, Equatable, CustomStringConvertib
     /// address space reserved for it).
     case growFailed(delta: UInt64, pages: UInt64)
 
+    /// What went wrong, with the numbers.
     public var description: String {
         switch self {
         case .outOfBounds(let address, let count, let size):
@@ -48,6 +50,7 @@ public enum TableAccessError: Error, Sendable, Equatable, CustomStringConvertibl
     /// limit of `Table.implementationLimit` elements).
     case growFailed(delta: UInt64, count: UInt64)
 
+    /// What went wrong, with the numbers.
     public var description: String {
         switch self {
         case .growFailed(let delta, let count): return "a table of \(count) elements cannot grow by \(delta)"
@@ -59,9 +62,13 @@ public enum TableAccessError: Error, Sendable, Equatable, CustomStringConvertibl
 ///
 /// Threads: belongs to its store, used on the thread using the store.
 public enum Extern {
+    /// A function.
     case `func`(Func)
+    /// A linear memory.
     case memory(Memory)
+    /// A global variable.
     case global(Global)
+    /// A table of references.
     case table(Table)
 
     init(_ value: ExternValue, store: any StoreOwner) {
@@ -257,7 +264,7 @@ public final class Global {
 // MARK: - Table
 
 /// A table of references: functions (`funcref`) or host values
-/// (`externref`, read with ``Value/externRef``).
+/// (`externref`, read with ``SwasmRuntime/Value/externRef``).
 ///
 /// Threads: belongs to its store, used on the thread using the store.
 public final class Table {

@@ -133,6 +133,7 @@ public struct InterruptHandle: Sendable {
 /// through the runtime's objects (`Instance.runtime`, `Func.runtime`...),
 /// which do not keep the store alive as the embedding API's objects do.
 public struct StoreFreedError: Error, Sendable, CustomStringConvertible {
+    /// What happened, and what to hold instead.
     public var description: String {
         "a host function was called after its Store was freed (hold the Store, or an Instance or Func of it,"
             + " not only the runtime's objects)"
