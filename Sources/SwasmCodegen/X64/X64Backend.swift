@@ -39,7 +39,7 @@ public enum X64ABI {
     /// value), f64 copysign and unsigned i64 conversion (a mask or low bit),
     /// heap accesses with offsets past 2 GiB, and returns of several results
     /// (the result area's address).
-    static func clobbers(_ function: Function, _ index: Int) -> Clobbers {
+    public static func clobbers(_ function: Function, _ index: Int) -> Clobbers {
         let rdx = PerClass<UInt64>(general: 1 << UInt64(X64Reg.rdx.rawValue), vector: 0)
         let none = PerClass<UInt64>(general: 0, vector: 0)
         switch function.instructions[index].opcode {
