@@ -57,4 +57,33 @@ private let aapcs64Like = RegisterFile(
         #expect(allocation.slots == [.eightBytes, .sixteenBytes])
         #expect(allocation.locations[3] == .register(X64Reg.rbx.rawValue))
     }
+
+    /// A register an instruction's selection overwrites goes to no value
+    /// that meets the instruction: not its operands (v2, v3), not its
+    /// result (v4), not a value live across it (v1). Without the clobber,
+    /// v3 takes it.
+    @Test func clobberedRegistersAvoidTheValuesAroundTheInstruction() throws {
+        let text = """
+            function %f(i64, i32, i32) -> (i32) {
+            block0(v0: i64, v1: i32, v2: i32):
+                v3 = iadd.i32 v1, v2
+                v4 = sdiv.i32 v3, v2
+                v5 = iadd.i32 v4, v1
+                return v5
+            }
+            """
+        let registers = RegisterFile(
+            classes: PerClass(general: RegisterClass(allocatable: [2, 3, 4, 5, 6], calleeSaved: []),
+                              vector: RegisterClass(allocatable: [0, 1], calleeSaved: [])),
+            moveScratch: PerClass(general: 11, vector: 15))
+        let function = try Parser.parseFunction(text)
+        let divisionClobbers: (Function, Int) -> Clobbers = { function, index in
+            PerClass(general: function.instructions[index].opcode == .sdiv ? 1 << 2 : 0, vector: 0)
+        }
+        let constrained = LinearScan(function: function, registers: registers, clobbers: divisionClobbers).allocate()
+        for value in 1...4 { #expect(constrained.locations[value] != .register(2), "v\(value)") }
+        #expect(constrained.slots.isEmpty)
+        let free = LinearScan(function: function, registers: registers).allocate()
+        #expect(free.locations[3] == .register(2))
+    }
 }

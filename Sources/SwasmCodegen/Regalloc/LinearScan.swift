@@ -11,6 +11,11 @@
 // of its type's size (16 bytes for v128); the frame layout places it.
 // Constants (iconst/fconst) get no interval: they are rematerialized at
 // each use, as immediates where the target allows.
+//
+// A target may name, per instruction, registers its selection overwrites
+// as temporaries (`Clobbers`): no value whose interval touches that
+// instruction (operands, results, values live across it) gets one of them,
+// so the register need not be reserved for the whole function.
 import SwasmIR
 
 /// Where a value lives for its whole life.
@@ -36,13 +41,21 @@ public struct Allocation: Sendable {
     public func usedCalleeSaved(_ regClass: RegClass) -> Set<UInt8> { calleeSavedInUse[regClass] }
 }
 
+/// Registers of each class (bit r: register r) that the selection of one
+/// instruction overwrites.
+public typealias Clobbers = PerClass<UInt64>
+
 public struct LinearScan {
     let function: Function
     let registers: RegisterFile
+    /// The clobbers of the instruction at this index of `function.instructions`
+    /// (nil: none anywhere).
+    let clobbers: ((Function, Int) -> Clobbers)?
 
-    public init(function: Function, registers: RegisterFile) {
+    public init(function: Function, registers: RegisterFile, clobbers: ((Function, Int) -> Clobbers)? = nil) {
         self.function = function
         self.registers = registers
+        self.clobbers = clobbers
     }
 
     struct Interval {
@@ -51,6 +64,8 @@ public struct LinearScan {
         var end: Int
         var crossesCall: Bool
         var regClass: RegClass
+        /// Registers an instruction within the interval clobbers.
+        var forbidden: UInt64
         /// Bytes a call must preserve for the value to survive it.
         var bytes: Int
         var slot: SpillSlot
@@ -69,6 +84,9 @@ public struct LinearScan {
         var blockEnd = [Int](repeating: 0, count: function.blocks.count)
         var position = 0
         var callPositions: [Int] = []
+        // Per class and register: the positions of the instructions that
+        // clobber it, in order.
+        var clobberPositions = PerClass<[UInt8: [Int]]>(general: [:], vector: [:])
         var isConstant = [Bool](repeating: false, count: function.values.count)
         var constantBits = [Int64](repeating: 0, count: function.values.count)
         for block in order {
@@ -80,6 +98,14 @@ public struct LinearScan {
                 let opcode = instructions[index].opcode
                 // A value crosses a call if it is live before and after this position.
                 if opcode == .call || opcode == .callPtr { callPositions.append(position) }
+                if let clobbers {
+                    let registers = clobbers(function, index)
+                    for regClass in RegClass.allCases where registers[regClass] != 0 {
+                        for r in UInt8(0)..<64 where registers[regClass] & 1 << UInt64(r) != 0 {
+                            clobberPositions[regClass][r, default: []].append(position)
+                        }
+                    }
+                }
                 if opcode == .iconst || opcode == .fconst {
                     let result = Int(instructions[index].result.index)
                     isConstant[result] = true
@@ -150,6 +176,20 @@ public struct LinearScan {
         }
 
         var intervals: [Interval] = []
+        /// Registers of `regClass` clobbered by an instruction whose
+        /// positions (operands at p, results at p + 1) meet [s, e].
+        func forbidden(_ regClass: RegClass, _ s: Int, _ e: Int) -> UInt64 {
+            var mask: UInt64 = 0
+            for (register, positions) in clobberPositions[regClass] {
+                var low = 0, high = positions.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if positions[middle] + 1 < s { low = middle + 1 } else { high = middle }
+                }
+                if low < positions.count && positions[low] <= e { mask |= 1 << UInt64(register) }
+            }
+            return mask
+        }
         for (i, data) in function.values.enumerated() where end[i] >= 0 && !isConstant[i] {
             let s = start[i], e = end[i]
             // callPositions is sorted: find the first call after s.
@@ -159,7 +199,9 @@ public struct LinearScan {
                 if callPositions[middle] <= s { low = middle + 1 } else { high = middle }
             }
             let crosses = low < callPositions.count && callPositions[low] < e
-            intervals.append(Interval(value: Value(UInt32(i)), start: s, end: e, crossesCall: crosses, regClass: data.type.regClass,
+            let regClass = data.type.regClass
+            intervals.append(Interval(value: Value(UInt32(i)), start: s, end: e, crossesCall: crosses, regClass: regClass,
+                                      forbidden: forbidden(regClass, s, e),
                                       bytes: data.type.byteSize, slot: SpillSlot(size: data.type.slotSize)))
         }
         intervals.sort { $0.start != $1.start ? $0.start < $1.start : $0.value < $1.value }
@@ -213,7 +255,7 @@ public struct LinearScan {
                     return false
                 }
                 let survivesCall = preservedMask(interval.bytes)
-                let candidates = interval.crossesCall ? free & survivesCall : free
+                let candidates = (interval.crossesCall ? free & survivesCall : free) & ~interval.forbidden
                 func isCandidate(_ register: UInt8) -> Bool { candidates & 1 << UInt64(register) != 0 }
                 var preferred = candidates == 0 ? nil : registerClass.allocatable.first(where: isCandidate)
                 if let hint = hints[Int(interval.value.index)], case .register(let r) = locations[Int(hint.index)],
@@ -243,7 +285,8 @@ public struct LinearScan {
                 }
                 // The first of equally cheap ones wins.
                 var victimIndex: Int?
-                for i in active.indices where !interval.crossesCall || survivesCall & 1 << UInt64(active[i].register) != 0 {
+                for i in active.indices where (!interval.crossesCall || survivesCall & 1 << UInt64(active[i].register) != 0)
+                    && interval.forbidden & 1 << UInt64(active[i].register) == 0 {
                     if let best = victimIndex,
                        !cheaper(cost(active[i].value, active[i].end), than: cost(active[best].value, active[best].end)) { continue }
                     victimIndex = i

@@ -10,8 +10,9 @@
 //   memory directly: [memory base + index + offset]. i32s from outside
 //   compiled code (parameters, results of calls through a pointer) are
 //   zero-extended where they enter.
-// - rax, rcx, rdx, r11 and xmm14, xmm15 are scratch: never allocated, free
-//   to use within one IR instruction.
+// - rax, rcx, r11 and xmm14, xmm15 are scratch: never allocated, free to
+//   use within one IR instruction. rdx is allocatable, but not to a value
+//   that meets an instruction using it (X64ABI.clobbers).
 // - Frame: FrameLayout's, with the saved registers pushed below the
 //   caller's rbp (where rbp points) and the return address. rbp is never
 //   allocated: it chains the frames so that the runtime can walk the wasm
@@ -66,7 +67,7 @@ struct X64CodeGen {
 
     /// Compiles `function`.
     static func compile(_ function: Function, listing: Bool) throws -> CompiledFunction {
-        let allocation = LinearScan(function: function, registers: X64ABI.registers).allocate()
+        let allocation = LinearScan(function: function, registers: X64ABI.registers, clobbers: X64ABI.clobbers).allocate()
         var generator = X64CodeGen(function: function, allocation: allocation, listing: listing)
         try generator.run()
         let code = generator.asm.finish()
