@@ -29,6 +29,38 @@ extension A64CodeGen {
         }
     }
 
+    /// The condition of a block-ending br_if whose icmp (used only there)
+    /// is followed by nothing but instructions whose selection leaves the
+    /// flags alone (a loop's increment, loads and stores between its
+    /// compare and its back edge). The icmp then sets the flags where it
+    /// stands and the branch reads them: no cset, no cbnz.
+    func heldCompare(in instructions: [Int]) -> Value? {
+        guard instructions.count >= 3, let last = instructions.last else { return nil }
+        let branch = function.instructions[last]
+        guard branch.opcode == .brif, useCounts[branch.operands[0]] == 1 else { return nil }
+        for k in stride(from: instructions.count - 2, through: 0, by: -1) {
+            let inst = function.instructions[instructions[k]]
+            if inst.opcode == .icmp, inst.results.first == branch.operands[0] { return branch.operands[0] }
+            guard Self.leavesFlags(inst.opcode) else { return nil }
+        }
+        return nil
+    }
+
+    /// Opcodes whose selection sets no flags (moves, loads and constants
+    /// never do).
+    static func leavesFlags(_ opcode: Opcode) -> Bool {
+        switch opcode {
+        case .iconst, .fconst, .iadd, .isub, .imul, .band, .bor, .bxor, .ishl, .ushr, .sshr, .rotl, .rotr,
+             .clz, .ctz, .popcnt, .uextend, .sextend, .ireduce, .sext8, .sext16, .sext32,
+             .fadd, .fsub, .fmul, .fdiv, .fmin, .fmax, .fabs, .fneg, .fsqrt, .fceil, .ffloor, .ftrunc, .fnearest,
+             .fpromote, .fdemote, .fcvtFromSint, .fcvtFromUint, .fcvtToSintSat, .fcvtToUintSat, .bitcast,
+             .load, .store, .pload, .pstore:
+            return true
+        default:
+            return false
+        }
+    }
+
     /// Emits the compare of an icmp and returns the condition that holds
     /// when the icmp is true.
     mutating func compareFlags(_ inst: Instruction) -> A64Cond {
@@ -59,13 +91,35 @@ extension A64CodeGen {
     /// Branches to `label` when the condition value is true (or false): on
     /// the flags of a fused icmp, else by cbnz/cbz.
     mutating func branch(on value: Value, fusedWith previous: Instruction?, ifTrue: Bool, to label: A64Label) {
+        if let held = heldFlags, held.value == value {
+            heldFlags = nil
+            asm.b(ifTrue ? held.condition : held.condition.inverted, label)
+            return
+        }
         if let previous, previous.opcode == .icmp, previous.results.first == value {
+            if let (operand, equal) = comparisonWithZero(previous) {
+                // x == 0 or x != 0: one cbz/cbnz, no flags.
+                let w = Self.width(function.type(of: operand))
+                let r = gpr(operand, A64ABI.temporary0)
+                if ifTrue == equal { asm.cbz(w, r, label) } else { asm.cbnz(w, r, label) }
+                return
+            }
             let condition = compareFlags(previous)
             asm.b(ifTrue ? condition : condition.inverted, label)
             return
         }
         let r = gpr(value, A64ABI.temporary0)
         if ifTrue { asm.cbnz(.w, r, label) } else { asm.cbz(.w, r, label) }
+    }
+
+    /// The operand an `icmp eq/ne x, 0` tests, and whether it is eq.
+    func comparisonWithZero(_ inst: Instruction) -> (Value, Bool)? {
+        let condition = inst.intCondition
+        guard condition == .eq || condition == .ne else { return nil }
+        let (a, b) = (inst.operands[0], inst.operands[1])
+        if constantBits(b) == 0, !isConstant(a) { return (a, condition == .eq) }
+        if constantBits(a) == 0, !isConstant(b) { return (b, condition == .eq) }
+        return nil
     }
 
     /// The flags for a condition value: a fused icmp's, or `cmp c, #0` (ne).
@@ -78,6 +132,11 @@ extension A64CodeGen {
     // MARK: - Dispatch
 
     mutating func emit(_ inst: Instruction, next: Instruction?) throws {
+        if let held = heldCompareValue, inst.opcode == .icmp, inst.results.first == held {
+            heldCompareValue = nil
+            heldFlags = (held, compareFlags(inst))
+            return
+        }
         if isFused(inst, next: next) {
             fusedCompare = inst
             return

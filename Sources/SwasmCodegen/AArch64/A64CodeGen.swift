@@ -49,6 +49,10 @@ struct A64CodeGen {
     var nextBlock: Block?
     /// An icmp held back to be emitted as flags by the next instruction.
     var fusedCompare: Instruction?
+    /// The condition of this block's br_if when its icmp sets the flags
+    /// early (see `heldCompare`), and the flags once that icmp is emitted.
+    var heldCompareValue: Value?
+    var heldFlags: (value: Value, condition: A64Cond)?
     /// Frame slot that holds the target of an indirect call during its argument moves.
     var calleeParkingSlot = 0
 
@@ -193,6 +197,8 @@ struct A64CodeGen {
             nextBlock = position + 1 < allocation.order.count ? allocation.order[position + 1] : nil
             asm.bind(blockLabels[Int(block.index)])
             let instructions = function.blocks[Int(block.index)].instructions
+            heldCompareValue = heldCompare(in: instructions)
+            heldFlags = nil
             var current = instructions.isEmpty ? nil : function.instructions[instructions[0]]
             for k in instructions.indices {
                 let next = k + 1 < instructions.count ? function.instructions[instructions[k + 1]] : nil
