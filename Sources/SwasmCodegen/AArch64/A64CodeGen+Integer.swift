@@ -141,6 +141,10 @@ extension A64CodeGen {
             fusedCompare = inst
             return
         }
+        if isMultiplyAdd(inst, next: next) {
+            fusedMultiply = inst
+            return
+        }
         let previous = fusedCompare
         fusedCompare = nil
         switch inst.opcode {
@@ -214,8 +218,27 @@ extension A64CodeGen {
 
     // MARK: - Arithmetic
 
+    /// An imul whose only use is the next instruction, an iadd of the same
+    /// type, becomes part of it: `madd d, a, b, c`.
+    func isMultiplyAdd(_ inst: Instruction, next: Instruction?) -> Bool {
+        guard inst.opcode == .imul, let next, next.opcode == .iadd, next.type == inst.type,
+              next.operands[0] != next.operands[1] else { return false }
+        return useCounts.feedsOnly(inst, into: next, operand: 0) || useCounts.feedsOnly(inst, into: next, operand: 1)
+    }
+
     mutating func aluBinary(_ inst: Instruction) {
         let w = Self.width(inst.type)
+        if let product = fusedMultiply {
+            fusedMultiply = nil
+            let addend = inst.operands[0] == product.result ? inst.operands[1] : inst.operands[0]
+            let a = gpr(product.operands[0], A64ABI.temporary0)
+            let b = gpr(product.operands[1], A64ABI.temporary1)
+            let c = gpr(addend, A64ABI.temporary2, zeroRegister: true)
+            let d = destination(inst.result, A64ABI.temporary0)
+            asm.madd(w, d, a, b, c)
+            finish(inst.result, d)
+            return
+        }
         var a = inst.operands[0], b = inst.operands[1]
         if inst.opcode != .isub, isConstant(a), !isConstant(b) { swap(&a, &b) }
         let left = gpr(a, A64ABI.temporary0)

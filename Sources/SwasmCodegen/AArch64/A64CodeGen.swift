@@ -49,6 +49,9 @@ struct A64CodeGen {
     var nextBlock: Block?
     /// An icmp held back to be emitted as flags by the next instruction.
     var fusedCompare: Instruction?
+    /// An imul held back to be emitted with the next instruction, an iadd,
+    /// as one madd.
+    var fusedMultiply: Instruction?
     /// The condition of this block's br_if when its icmp sets the flags
     /// early (see `heldCompare`), and the flags once that icmp is emitted.
     var heldCompareValue: Value?
