@@ -112,17 +112,15 @@ extension A64CodeGen {
             moves.append(Move(destination: .register(r), source: moveSource(value), regClass: regClass))
         }
         if let calleePointer {
-            // Park the callee in its frame slot before the argument moves
-            // overwrite registers; load it into x16 afterwards.
-            let pointer = gpr(calleePointer, A64ABI.temporary0)
-            asm.str(.x, pointer, slotAddress(calleeParkingSlot, temp: A64ABI.temporary1))
+            // The callee waits in x16 while the arguments move: every move
+            // here has a register destination, which no move emits through x16.
+            load(A64ABI.temporary0, calleePointer)
         }
         if let resultPointer = placement.resultPointer, case .register(_, let r) = resultPointer {
             moves.append(Move(destination: .register(r), source: .frameAddress(frame.outgoingSize), regClass: .general))
         }
         parallelMove(moves)
         if calleePointer != nil {
-            asm.ldr(.x, A64ABI.temporary0, slotAddress(calleeParkingSlot, temp: A64ABI.temporary0))
             asm.blr(A64ABI.temporary0)
         } else {
             let at = asm.blToBePatched("function\(inst.immediate)")

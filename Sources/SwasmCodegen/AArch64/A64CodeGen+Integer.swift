@@ -245,6 +245,11 @@ extension A64CodeGen {
         let d = destination(inst.result, A64ABI.temporary0)
         if let bits = constantBits(b) {
             let negated = (0 &- bits) & w.mask
+            if bits == 0 && inst.opcode != .band {
+                if d != left { asm.mov(w, d, left) }
+                finish(inst.result, d)
+                return
+            }
             switch inst.opcode {
             case .iadd, .isub:
                 let op: A64AddSubOp = inst.opcode == .iadd ? .add : .sub

@@ -56,8 +56,6 @@ struct A64CodeGen {
     /// early (see `heldCompare`), and the flags once that icmp is emitted.
     var heldCompareValue: Value?
     var heldFlags: (value: Value, condition: A64Cond)?
-    /// Frame slot that holds the target of an indirect call during its argument moves.
-    var calleeParkingSlot = 0
 
     init(function: Function, allocation: Allocation, listing: Bool) {
         self.function = function
@@ -81,12 +79,10 @@ struct A64CodeGen {
     mutating func layOutFrame() {
         var maxStackArguments = 0 // bytes
         var maxExtraResults = 0
-        var callsIndirectly = false
         for block in allocation.order {
             for index in function.blocks[Int(block.index)].instructions {
                 let opcode = function.instructions[index].opcode
                 guard opcode == .call || opcode == .callPtr else { continue }
-                if opcode == .callPtr { callsIndirectly = true }
                 let signature = callSignature(function.instructions[index])
                 maxStackArguments = max(maxStackArguments, AArch64Backend.callingConvention.placement(signature).stackSize)
                 maxExtraResults = max(maxExtraResults, signature.results.count - 1)
@@ -97,10 +93,6 @@ struct A64CodeGen {
         var slots = allocation.slots
         if function.signature.results.count > 1 {
             resultPointerSlot = slots.count
-            slots.append(.eightBytes)
-        }
-        if callsIndirectly {
-            calleeParkingSlot = slots.count
             slots.append(.eightBytes)
         }
         let saveArea = 16 * ((savedGeneral.count + 1) / 2) + 16 * ((savedVector.count + 1) / 2)
