@@ -35,6 +35,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", default=".build/debug", help="folder with swasm-spec")
     parser.add_argument("--bench", default="../shared/bench", help="the shared benchmarks (src/, wasm/)")
+    parser.add_argument("--target", help="compile for this machine (swasm-spec run --target)")
     parser.add_argument("names", nargs="*", default=BENCHMARKS)
     args, extra = parser.parse_known_args()
     work = tempfile.mkdtemp(prefix="swasm-bench-c-")
@@ -52,7 +53,8 @@ def main():
             print(f"{name}: native checksum {checksum}")
         result = subprocess.run([os.path.join(args.bin, "swasm-spec"), "run", "--harness", "c",
                                  "--spec-directory", work, "--expected-failures", os.path.join(work, "none"),
-                                 "--report", os.path.join(work, "report.txt")] + extra + args.names)
+                                 "--report", os.path.join(work, "report.txt")]
+                                + (["--target", args.target] if args.target else []) + extra + args.names)
         return result.returncode
     finally:
         shutil.rmtree(work, ignore_errors=True)
