@@ -161,6 +161,41 @@ struct SwasmcTests {
         #expect(unknown.stderr.contains("x86_64-linux"))
     }
 
+    /// An AArch64 object from this x86-64 machine: `--emit asm` lists it
+    /// by function in AArch64 syntax, `.text` carries no relocations, and
+    /// the cross linker accepts the object.
+    @Test func aarch64ListingAndObject() throws {
+        let directory = try TemporaryDirectory()
+        let wat = try directory.write("good.wat", text: goodWat)
+        let listing = try run("swasmc", ["--target", "aarch64-linux", "--emit", "asm", wat, "-o", "-"], in: directory)
+        #expect(listing.status == 0, "\(listing.stderr)")
+        let lines = listing.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasSuffix("compiled for aarch64-linux") == true, "\(listing.stdout)")
+        #expect(lines.contains { $0.hasPrefix("add:  ; offset 0x") } && lines.contains { $0.hasPrefix("bump:  ; offset 0x") })
+        #expect(lines.contains("    stp x29, x30, [sp, #-16]!"))
+        #expect(lines.contains { $0.hasPrefix("swasm_trampoline[0]:") })
+
+        let object = directory.url.appendingPathComponent("good.o").path
+        #expect(try run("swasmc", ["--target", "aarch64-linux", wat, "-o", object], in: directory).status == 0)
+        func tool(_ arguments: [String]) throws -> (status: Int32, output: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        let sections = try tool(["aarch64-linux-gnu-readelf", "-S", object])
+        try #require(sections.status == 0, "aarch64-linux-gnu-readelf (make deps installs it): \(sections.output)")
+        #expect(sections.output.contains(".text") && !sections.output.contains(".rela"), "\(sections.output)")
+        let linked = try tool(["aarch64-linux-gnu-ld", "-r", "-o", directory.url.appendingPathComponent("linked.o").path, object])
+        #expect(linked.status == 0, "\(linked.output)")
+    }
+
     @Test func validBinaryAndTextModules() throws {
         let directory = try TemporaryDirectory()
         let wasm = try directory.write("good.wasm", try WasmText.assemble(goodWat))
