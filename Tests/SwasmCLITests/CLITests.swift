@@ -194,6 +194,17 @@ struct SwasmcTests {
         #expect(sections.output.contains(".text") && !sections.output.contains(".rela"), "\(sections.output)")
         let linked = try tool(["aarch64-linux-gnu-ld", "-r", "-o", directory.url.appendingPathComponent("linked.o").path, object])
         #expect(linked.status == 0, "\(linked.output)")
+
+        // Its C header compiles for AArch64 and stops a compiler for this machine.
+        let header = directory.url.appendingPathComponent("good.h").path
+        #expect(try run("swasmc", ["--target", "aarch64-linux", wat, "-o", object, "--header", header], in: directory).status == 0)
+        let include = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("runtime/Sources/CSwasmCAPI/include").path
+        let arm = try tool(["aarch64-linux-gnu-gcc", "-fsyntax-only", "-Wall", "-Werror", "-I", include, "-x", "c", header])
+        #expect(arm.status == 0, "\(arm.output)")
+        let host = try tool(["cc", "-fsyntax-only", "-I", include, "-x", "c", header])
+        #expect(host.status != 0)
+        #expect(host.output.contains("the object of this header was compiled for aarch64-linux"), "\(host.output)")
     }
 
     @Test func validBinaryAndTextModules() throws {
