@@ -4,10 +4,9 @@
 Each benchmark's native build (gcc -O2 with the shared native driver) gives
 the checksum; a spec script per benchmark then instantiates its module and
 asserts that `run()` returns that checksum, through `swasm-spec run --harness
-c`. Natively this checks the harness on real programs; with the AArch64
-compiler target, `--c-compiler aarch64-linux-gnu-gcc` and `--runner
-"qemu-aarch64 -L /usr/aarch64-linux-gnu"` it is the benchmarks-under-qemu
-check. Extra arguments go to swasm-spec.
+c`. Natively this checks the harness on real programs; with `--target
+aarch64-linux` (which brings aarch64-linux-gnu-gcc and qemu-aarch64 along)
+it is the benchmarks-under-qemu check. Extra arguments go to swasm-spec.
 """
 import argparse
 import json
@@ -36,6 +35,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", default=".build/debug", help="folder with swasm-spec")
     parser.add_argument("--bench", default="../shared/bench", help="the shared benchmarks (src/, wasm/)")
+    parser.add_argument("--target", help="compile for this machine (swasm-spec run --target)")
     parser.add_argument("names", nargs="*", default=BENCHMARKS)
     args, extra = parser.parse_known_args()
     work = tempfile.mkdtemp(prefix="swasm-bench-c-")
@@ -53,7 +53,8 @@ def main():
             print(f"{name}: native checksum {checksum}")
         result = subprocess.run([os.path.join(args.bin, "swasm-spec"), "run", "--harness", "c",
                                  "--spec-directory", work, "--expected-failures", os.path.join(work, "none"),
-                                 "--report", os.path.join(work, "report.txt")] + extra + args.names)
+                                 "--report", os.path.join(work, "report.txt")]
+                                + (["--target", args.target] if args.target else []) + extra + args.names)
         return result.returncode
     finally:
         shutil.rmtree(work, ignore_errors=True)

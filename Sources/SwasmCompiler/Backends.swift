@@ -12,7 +12,7 @@ extension Compiler {
         case .x86_64:
             return X64Backend.self
         case .aarch64:
-            throw WasmError(.unsupported, offset: 0, "AArch64 code generation is not implemented yet")
+            return AArch64Backend.self
         }
     }
 }

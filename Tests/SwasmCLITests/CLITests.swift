@@ -2,6 +2,8 @@
 // fresh temporary directory: exit status, and the one-line error format
 // `swasmc: error: PATH: offset 0x...: ...`.
 import Foundation
+import SwasmABI
+import SwasmSpec
 import Testing
 import WasmText
 
@@ -140,29 +142,69 @@ private func errorMessage(_ line: Substring, tool: String, path: String, sourceL
 
 @Suite(.serialized)
 struct SwasmcTests {
-    /// `--target` names the machine; AArch64 is refused by name (no object
-    /// written) until its backend exists, and an unknown name is a usage error.
+    /// `--target` names the machine, and the object records it; an unknown
+    /// name is a usage error.
     @Test func targetOption() throws {
         let directory = try TemporaryDirectory()
         let wat = try directory.write("good.wat", text: goodWat)
         let object = directory.url.appendingPathComponent("good.o").path
-        let x86 = try run("swasmc", ["--target", "x86_64-linux", wat, "-o", object], in: directory)
-        #expect(x86.status == 0, "\(x86.stderr)")
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: object))
-        #expect(bytes[18] == 62 && bytes[19] == 0, "e_machine EM_X86_64")
-        try FileManager.default.removeItem(atPath: object)
-
-        let arm = try run("swasmc", ["--target", "aarch64-linux", wat, "-o", object], in: directory)
-        #expect(arm.status == 1)
-        #expect(arm.stderrLines.count == 1)
-        if let line = arm.stderrLines.first {
-            #expect(errorMessage(line, tool: "swasmc", path: wat) == "AArch64 code generation is not implemented yet")
+        for (target, machine) in [("x86_64-linux", UInt8(62)), ("aarch64-linux", UInt8(183))] {
+            let result = try run("swasmc", ["--target", target, wat, "-o", object], in: directory)
+            #expect(result.status == 0, "\(result.stderr)")
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: object))
+            #expect(bytes[18] == machine && bytes[19] == 0, "e_machine of \(target)")
+            try FileManager.default.removeItem(atPath: object)
         }
-        #expect(!FileManager.default.fileExists(atPath: object))
 
         let unknown = try run("swasmc", ["--target", "riscv64-linux", wat, "-o", object], in: directory)
         #expect(unknown.status == 64)
         #expect(unknown.stderr.contains("x86_64-linux"))
+    }
+
+    /// An AArch64 object from this x86-64 machine: `--emit asm` lists it
+    /// by function in AArch64 syntax, `.text` carries no relocations, and
+    /// the cross linker accepts the object.
+    @Test func aarch64ListingAndObject() throws {
+        let directory = try TemporaryDirectory()
+        let wat = try directory.write("good.wat", text: goodWat)
+        let listing = try run("swasmc", ["--target", "aarch64-linux", "--emit", "asm", wat, "-o", "-"], in: directory)
+        #expect(listing.status == 0, "\(listing.stderr)")
+        let lines = listing.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasSuffix("compiled for aarch64-linux") == true, "\(listing.stdout)")
+        #expect(lines.contains { $0.hasPrefix("add:  ; offset 0x") } && lines.contains { $0.hasPrefix("bump:  ; offset 0x") })
+        #expect(lines.contains("    stp x29, x30, [sp, #-16]!"))
+        #expect(lines.contains { $0.hasPrefix("swasm_trampoline[0]:") })
+
+        let object = directory.url.appendingPathComponent("good.o").path
+        #expect(try run("swasmc", ["--target", "aarch64-linux", wat, "-o", object], in: directory).status == 0)
+        func tool(_ arguments: [String]) throws -> (status: Int32, output: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        let sections = try tool(["aarch64-linux-gnu-readelf", "-S", object])
+        try #require(sections.status == 0, "aarch64-linux-gnu-readelf (make deps installs it): \(sections.output)")
+        #expect(sections.output.contains(".text") && !sections.output.contains(".rela"), "\(sections.output)")
+        let linked = try tool(["aarch64-linux-gnu-ld", "-r", "-o", directory.url.appendingPathComponent("linked.o").path, object])
+        #expect(linked.status == 0, "\(linked.output)")
+
+        // Its C header compiles for AArch64 and stops a compiler for this machine.
+        let header = directory.url.appendingPathComponent("good.h").path
+        #expect(try run("swasmc", ["--target", "aarch64-linux", wat, "-o", object, "--header", header], in: directory).status == 0)
+        let include = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("runtime/Sources/CSwasmCAPI/include").path
+        let arm = try tool(["aarch64-linux-gnu-gcc", "-fsyntax-only", "-Wall", "-Werror", "-I", include, "-x", "c", header])
+        #expect(arm.status == 0, "\(arm.output)")
+        let host = try tool(["cc", "-fsyntax-only", "-I", include, "-x", "c", header])
+        #expect(host.status != 0)
+        #expect(host.output.contains("the object of this header was compiled for aarch64-linux"), "\(host.output)")
     }
 
     @Test func validBinaryAndTextModules() throws {
@@ -360,6 +402,55 @@ struct SwasmTests {
         #expect(lines.contains("memory 1..2"), "\(result.stdout)")
         #expect(lines.contains("global mut i32"), "\(result.stdout)")
         #expect(lines.contains { $0.hasPrefix("functions: 0 imported, 2 defined") }, "\(result.stdout)")
+    }
+
+    /// `swasm inspect` of an object names its target and settings and
+    /// describes the module inside; an object whose ELF header names
+    /// another machine is described all the same (its code is not run),
+    /// while `swasm run` refuses it naming both machines.
+    @Test func inspectDescribesObjectsOfAnyTarget() throws {
+        let directory = try TemporaryDirectory()
+        let wasm = try directory.write("good.wasm", try WasmText.assemble(goodWat))
+        let object = directory.url.appendingPathComponent("good.o").path
+        let compile = try run("swasmc", ["--target", "x86_64-linux", "--bounds-checks", "explicit", wasm, "-o", object], in: directory)
+        #expect(compile.status == 0, "\(compile.stderr)")
+        let result = try run("swasm", ["inspect", object], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "object for x86_64-linux", "\(result.stdout)")
+        #expect(lines.contains("cpu features required: sse4.1, popcnt, lzcnt, bmi1"), "\(result.stdout)")
+        #expect(lines.contains("bounds checks: explicit, interruptible: no"), "\(result.stdout)")
+        #expect(lines.contains(#"export "add": func 0 [i32 i32] -> [i32]"#), "\(result.stdout)")
+        #expect(lines.contains("functions: 0 imported, 2 defined"), "\(result.stdout)")
+
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: object)))
+        bytes[18] = 183
+        bytes[19] = 0
+        let foreign = try directory.write("foreign.o", bytes)
+        let described = try run("swasm", ["inspect", foreign], in: directory)
+        #expect(described.status == 0, "\(described.stderr)")
+        #expect(described.stdout.hasPrefix("object for aarch64-linux (this host is x86_64-linux; the object runs only there)\n"),
+                "\(described.stdout)")
+        let refused = try run("swasm", ["run", "--invoke", "add", foreign, "1", "2"], in: directory)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("object is for aarch64, this host is x86_64"), "\(refused.stderr)")
+    }
+
+    /// `swasm-spec run --target`: another machine implies the C harness
+    /// with that machine's cross compiler and qemu; the Swift harness is
+    /// refused for it, by name.
+    @Test func specToolTargetsAnotherMachineThroughTheCHarness() throws {
+        let defaults = CHarnessToolchain.defaults(for: .aarch64)
+        #expect(defaults.compiler == (CodeTarget.host == .aarch64 ? "cc" : "aarch64-linux-gnu-gcc"))
+        #expect(defaults.runner == (CodeTarget.host == .aarch64 ? [] : ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"]))
+        #expect(CHarnessToolchain.defaults(for: .host).compiler == "cc" && CHarnessToolchain.defaults(for: .host).runner.isEmpty)
+        #expect(SpecRunner(target: .aarch64).compilerOptions.target == .aarch64)
+        #expect(SpecRunner().compilerOptions.target == .host)
+        let directory = try TemporaryDirectory()
+        let other = CodeTarget.host == .x86_64 ? "aarch64-linux" : "x86_64-linux"
+        let swift = try run("swasm-spec", ["run", "--target", other, "--harness", "swift", "--spec-directory", directory.url.path], in: directory)
+        #expect(swift.status != 0)
+        #expect(swift.stderr.contains("the Swift runtime runs only code for this machine"), "\(swift.stderr)")
     }
 
     @Test func inspectPrintsImports() throws {

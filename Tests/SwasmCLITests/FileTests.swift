@@ -4,10 +4,12 @@
 //   Tests/filetests/ir/*.swir      "; passes: a, b" header → IR after those passes
 //   Tests/filetests/wasm/*.wat     wasm → optimized IR
 //   Tests/filetests/isa/x64/*.wat  wasm → x86-64 listing
+//   Tests/filetests/isa/aarch64/*.wat  wasm → AArch64 listing
 //
 // A `;; bounds-checks: explicit` line in a .wat compiles it with explicit
 // bounds checks.
 import Foundation
+import SwasmABI
 import SwasmCompiler
 import SwasmIR
 import SwasmOpt
@@ -78,8 +80,19 @@ enum FileTests {
 
     @Test(arguments: FileTests.files("isa/x64", ".wat"))
     func backendProducesTheExpectedListing(_ path: String) throws {
+        try checkListing(path, target: .x86_64)
+    }
+
+    @Test(arguments: FileTests.files("isa/aarch64", ".wat"))
+    func aarch64BackendProducesTheExpectedListing(_ path: String) throws {
+        try checkListing(path, target: .aarch64)
+    }
+
+    func checkListing(_ path: String, target: CodeTarget) throws {
         let module = try FileTests.module(path)
-        let code = try Compiler.compileToMachineCode(module, options: try FileTests.options(path), listing: true)
+        var options = try FileTests.options(path)
+        options.target = target
+        let code = try Compiler.compileToMachineCode(module, options: options, listing: true)
         var text = ""
         for (i, listing) in code.listings.enumerated() {
             text += "\(module.functionName(UInt32(module.importedFunctionCount + i))):\n"

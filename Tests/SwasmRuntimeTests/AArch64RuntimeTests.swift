@@ -94,6 +94,7 @@ import Testing
             6 returned 5a
             7 trapped 2 11 1
             8 trapped 7 0 1
+            9 error object is for x86_64 (machine 62), this machine is aarch64
 
             """)
     }

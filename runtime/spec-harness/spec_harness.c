@@ -273,8 +273,36 @@ static bool limits_match(uint32_t current, sh_limits provided_declared, sh_limit
     return provided_declared.has_max && provided_declared.max <= expected.max;
 }
 
+// The metadata header's machine field (ModuleMetadata: magic, u32 format
+// version, u16 ELF machine) and the machine this harness was compiled for.
+#define SH_METADATA_MACHINE_OFFSET 12
+#if defined(__x86_64__)
+#define SH_HOST_MACHINE 62
+#elif defined(__aarch64__)
+#define SH_HOST_MACHINE 183
+#else
+#error "the spec harness runs on x86-64 and AArch64"
+#endif
+
+static const char *machine_name(uint16_t machine) {
+    switch (machine) {
+    case 62: return "x86_64";
+    case 183: return "aarch64";
+    default: return "another machine";
+    }
+}
+
 static void instantiate(uint32_t id, const sh_module *mod, instance *in) {
     in->module = mod;
+    // Code for another machine would run as garbage: refuse it by name (a
+    // linker refuses most such objects already; this catches the rest).
+    uint16_t machine;
+    memcpy(&machine, mod->metadata + SH_METADATA_MACHINE_OFFSET, sizeof machine);
+    if (machine != SH_HOST_MACHINE) {
+        printf("%u error object is for %s (machine %u), this machine is %s\n", id, machine_name(machine), machine,
+               machine_name(SH_HOST_MACHINE));
+        return;
+    }
     in->functions = zeroed(mod->function_count, sizeof *in->functions);
     in->imported_functions = zeroed(mod->imported_function_count, 16);
     uint32_t global_total = 0, table_total = mod->table_count, memory_total = mod->memory_count;

@@ -20,10 +20,14 @@ static int compare_entries(const void *a, const void *b) {
 }
 
 int main(void) {
-    // "Metadata": the trap table, then the data segment's contents.
-    static struct { swasm_trap_entry traps[5]; char data[4]; } metadata = {
+    // "Metadata": the header's machine (AArch64, 183), the trap table, then
+    // the data segment's contents. A copy whose header says x86-64 (62) must
+    // be refused.
+    static struct { char header[48]; swasm_trap_entry traps[5]; char data[4]; } metadata = {
+        .header = { [12] = (char)183 },
         .data = { 0x5a, 0x00, 0x00, 0x00 },
     };
+    static struct { char header[48]; } x86_metadata = { .header = { [12] = 62 } };
     swasm_trap_entry traps[5] = {
         { offset_of(swasm_test_site_unreachable), SWASM_TRAP_UNREACHABLE, 1, 3 },
         { offset_of(swasm_test_site_stack), SWASM_TRAP_CALL_STACK_EXHAUSTED, 2, 4 },
@@ -41,13 +45,15 @@ int main(void) {
     static const uint64_t signature_ids[] = { 1 };
     uint32_t trampolines[] = { offset_of(swasm_test_trampoline) };
     static const sh_limits memories[] = { { 1, 2, true } };
-    static const sh_data_segment data[] = { { SH_SEGMENT_ACTIVE, 0, { SH_CONST_BITS, 16 }, 80, 4 } };
-    _Static_assert(sizeof metadata.traps == 80, "data after the trap table");
-    sh_module module = {
-        swasm_test_code_start, offset_of(swasm_test_code_end), (const char *)&metadata, 0, 5,
+    static const sh_data_segment data[] = { { SH_SEGMENT_ACTIVE, 0, { SH_CONST_BITS, 16 }, 128, 4 } };
+    _Static_assert(sizeof metadata.header + sizeof metadata.traps == 128, "data after the trap table");
+    sh_module modules[2] = { {
+        swasm_test_code_start, offset_of(swasm_test_code_end), (const char *)&metadata, 48, 5,
         6, 0, function_types, function_offsets, 1, signature_ids, trampolines,
         0, NULL, 1, memories, 0, NULL, 0, NULL, 0, NULL, 1, data, -1, false,
-    };
+    } };
+    modules[1] = modules[0];
+    modules[1].metadata = (const char *)&x86_metadata;
     static const uint64_t forty_one[] = { 41 }, zero[] = { 0 }, sixteen[] = { 16 }, far[] = { 70000 },
         overflow[] = { SWASM_TRAP_INTEGER_OVERFLOW }, five[] = { 5 };
     static const sh_command commands[] = {
@@ -60,6 +66,7 @@ int main(void) {
         { SH_INVOKE, 0, 4, 1, 1, sixteen },     // load(16): the data segment
         { SH_INVOKE, 0, 4, 1, 1, far },         // load(70000): guard region
         { SH_INVOKE, 0, 5, 1, 1, overflow },    // raise(7)
+        { SH_INSTANTIATE, 1, 0, 0, 0, NULL },   // the x86-64 object: refused
     };
-    return sh_run(&module, 1, commands, sizeof commands / sizeof commands[0]);
+    return sh_run(modules, 2, commands, sizeof commands / sizeof commands[0]);
 }

@@ -1,0 +1,151 @@
+// Instruction selection for floating point. AArch64 matches wasm more
+// closely than x86: fmin/fmax propagate NaN and order -0 below +0, frintn
+// is wasm's nearest, and fcvtzs/fcvtzu saturate and map NaN to 0, which is
+// exactly the saturating conversions. The trapping conversions check NaN
+// and the range first.
+import SwasmABI
+import SwasmIR
+
+extension A64CodeGen {
+    mutating func floatInstruction(_ inst: Instruction) throws {
+        let t = Self.floatType(inst.type)
+        switch inst.opcode {
+        case .fadd, .fsub, .fmul, .fdiv, .fmin, .fmax:
+            let op: A64FPBinary
+            switch inst.opcode {
+            case .fadd: op = .fadd
+            case .fsub: op = .fsub
+            case .fmul: op = .fmul
+            case .fdiv: op = .fdiv
+            case .fmin: op = .fmin
+            default: op = .fmax
+            }
+            let a = vreg(inst.operands[0], A64ABI.floatTemporary0)
+            let b = vreg(inst.operands[1], A64ABI.floatTemporary1)
+            let d = destination(inst.result, A64ABI.floatTemporary0)
+            asm.fpBinary(op, t, d, a, b)
+            finish(inst.result, d)
+        case .fcopysign:
+            // The magnitude bits of a with the sign bit of b, in x16/x17.
+            let w = t.sameSizeWidth
+            asm.fmov(t, A64ABI.temporary0, vreg(inst.operands[0], A64ABI.floatTemporary0))
+            asm.fmov(t, A64ABI.temporary1, vreg(inst.operands[1], A64ABI.floatTemporary1))
+            asm.bitfield(.bfm, w, A64ABI.temporary1, A64ABI.temporary0, immr: 0, imms: UInt32(w.bits) - 2)
+            let d = destination(inst.result, A64ABI.floatTemporary0)
+            asm.fmov(t, d, A64ABI.temporary1)
+            finish(inst.result, d)
+        case .fabs, .fneg, .fsqrt, .fceil, .ffloor, .ftrunc, .fnearest:
+            let op: A64FPUnary
+            switch inst.opcode {
+            case .fabs: op = .fabs
+            case .fneg: op = .fneg
+            case .fsqrt: op = .fsqrt
+            case .fceil: op = .frintp
+            case .ffloor: op = .frintm
+            case .ftrunc: op = .frintz
+            default: op = .frintn
+            }
+            let a = vreg(inst.operands[0], A64ABI.floatTemporary0)
+            let d = destination(inst.result, A64ABI.floatTemporary0)
+            asm.fpUnary(op, t, d, a)
+            finish(inst.result, d)
+        case .fcmp:
+            floatCompare(inst)
+        case .fpromote, .fdemote:
+            let a = vreg(inst.operands[0], A64ABI.floatTemporary0)
+            let d = destination(inst.result, A64ABI.floatTemporary0)
+            asm.fcvt(to: inst.opcode == .fpromote ? .d : .s, d, a)
+            finish(inst.result, d)
+        case .bitcast:
+            if inst.type.isFloat {
+                let a = gpr(inst.operands[0], A64ABI.temporary0, zeroRegister: true)
+                let d = destination(inst.result, A64ABI.floatTemporary0)
+                asm.fmov(t, d, a)
+                finish(inst.result, d)
+            } else {
+                let from = Self.floatType(function.type(of: inst.operands[0]))
+                let a = vreg(inst.operands[0], A64ABI.floatTemporary0)
+                let d = destination(inst.result, A64ABI.temporary0)
+                asm.fmov(from, d, a)
+                finish(inst.result, d)
+            }
+        case .fcvtFromSint, .fcvtFromUint:
+            let from = Self.width(function.type(of: inst.operands[0]))
+            let a = gpr(inst.operands[0], A64ABI.temporary0, zeroRegister: true)
+            let d = destination(inst.result, A64ABI.floatTemporary0)
+            asm.intToFloat(inst.opcode == .fcvtFromSint ? .scvtf : .ucvtf, t, d, from, a)
+            finish(inst.result, d)
+        case .fcvtToSint, .fcvtToUint, .fcvtToSintSat, .fcvtToUintSat:
+            convertToInteger(inst)
+        default:
+            throw A64CodeGenError.unsupported("IR opcode \(inst.opcode)")
+        }
+    }
+
+    /// fcmp, then cset on the condition that is false when unordered (all
+    /// but `ne`, which unordered makes true as wasm wants).
+    mutating func floatCompare(_ inst: Instruction) {
+        let t = Self.floatType(function.type(of: inst.operands[0]))
+        let a = vreg(inst.operands[0], A64ABI.floatTemporary0)
+        let b = vreg(inst.operands[1], A64ABI.floatTemporary1)
+        asm.fcmp(t, a, b)
+        let condition: A64Cond
+        switch inst.floatCondition {
+        case .eq: condition = .eq
+        case .ne: condition = .ne
+        case .lt: condition = .mi
+        case .le: condition = .ls
+        case .gt: condition = .gt
+        case .ge: condition = .ge
+        }
+        let d = destination(inst.result, A64ABI.temporary0)
+        asm.cset(.w, d, condition)
+        finish(inst.result, d)
+    }
+
+    /// Float → integer. fcvtzs/fcvtzu already are the saturating forms. The
+    /// trapping forms first trap on NaN (invalid conversion) and on values
+    /// whose truncation is out of range (overflow).
+    mutating func convertToInteger(_ inst: Instruction) {
+        let fromType = function.type(of: inst.operands[0])
+        let t = Self.floatType(fromType)
+        let signed = inst.opcode == .fcvtToSint || inst.opcode == .fcvtToSintSat
+        let saturating = inst.opcode == .fcvtToSintSat || inst.opcode == .fcvtToUintSat
+        let w = Self.width(inst.type)
+        let x = vreg(inst.operands[0], A64ABI.floatTemporary0)
+        if !saturating {
+            asm.fcmp(t, x, x)
+            asm.b(.vs, trapStub(.invalidConversionToInteger, inst.sourceOffset))
+            let overflow = trapStub(.integerOverflow, inst.sourceOffset)
+            let bits = w.bits
+            // Upper bound, exclusive: 2^(n-1) or 2^n, exact in both types.
+            compare(x, t, with: signed ? pow2(bits - 1) : pow2(bits))
+            asm.b(.ge, overflow)
+            // Lower bound: -2^(n-1) itself converts; below it, only values
+            // whose truncation is still -2^(n-1) do, which f64 can tell
+            // apart for n = 32 (the bound is then -2^31 - 1, exclusive).
+            if signed && t == .d && bits == 32 {
+                compare(x, t, with: -pow2(31) - 1)
+                asm.b(.le, overflow)
+            } else if signed {
+                compare(x, t, with: -pow2(bits - 1))
+                asm.b(.lt, overflow)
+            } else {
+                compare(x, t, with: -1)
+                asm.b(.le, overflow)
+            }
+        }
+        let d = destination(inst.result, A64ABI.temporary0)
+        asm.floatToInt(signed ? .fcvtzs : .fcvtzu, w, d, t, x)
+        finish(inst.result, d)
+    }
+
+    /// fcmp x, value (value exact in type t), with the constant in v29.
+    mutating func compare(_ x: A64VReg, _ t: A64FloatType, with value: Double) {
+        let bits = t == .d ? Int64(bitPattern: value.bitPattern) : Int64(Float(value).bitPattern)
+        loadFloatConstant(A64ABI.floatTemporary1, bits, t == .d ? .f64 : .f32)
+        asm.fcmp(t, x, A64ABI.floatTemporary1)
+    }
+
+    func pow2(_ n: Int) -> Double { Double(sign: .plus, exponent: n, significand: 1) }
+}
