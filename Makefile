@@ -31,7 +31,7 @@ INSTALL_BIN ?= $(RELEASE_BIN)
 # The staging install `make samples` links its pkg-config and CMake samples against.
 SAMPLES_PREFIX = $(CURDIR)/.build/samples-prefix
 
-.PHONY: all deps build release demo test unit spec spec-explicit spec-c bench-c runtime-aarch64 fuzz fuzz-diff soak-diff fuzz-build fuzz-coverage fuzz-coverage-short yosys soak bench-validate bless clean samples runtime-lib install
+.PHONY: all deps build release demo test unit spec spec-explicit spec-c bench-c spec-aarch64 spec-aarch64-explicit bench-aarch64 runtime-aarch64 fuzz fuzz-diff soak-diff fuzz-build fuzz-coverage fuzz-coverage-short yosys soak bench-validate bless clean samples runtime-lib install
 .PHONY: install-files samples-prefix swift-plugin-sample
 
 all: build
@@ -78,6 +78,19 @@ spec-c: build
 # of its native gcc build.
 bench-c: build
 	python3 bench/c_harness_checksums.py --bin $(DEBUG_BIN)
+
+# AArch64 objects under qemu (docs/aarch64-testing.md): the spec scripts
+# compiled for AArch64 through the C harness, cross-linked with
+# aarch64-linux-gnu-gcc and run by qemu-aarch64; in both memory modes. The
+# benchmarks' checksums under qemu, and their code size against clang -O2.
+spec-aarch64: build
+	$(DEBUG_BIN)/swasm-spec run --spec-directory $(SPEC_DIR) --target aarch64-linux --report results/spec-aarch64-report.txt
+spec-aarch64-explicit: build
+	$(DEBUG_BIN)/swasm-spec run --spec-directory $(SPEC_DIR) --target aarch64-linux --bounds-checks explicit \
+		--report results/spec-aarch64-explicit-report.txt
+bench-aarch64: build
+	python3 bench/c_harness_checksums.py --bin $(DEBUG_BIN) --target aarch64-linux
+	python3 bench/code_size.py --bin $(DEBUG_BIN) --target aarch64-linux
 
 # The scripts that exercise linear memory (loads and stores of every width,
 # offsets, alignment, traps, growth, bulk operations, data segments, memories

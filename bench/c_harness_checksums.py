@@ -4,10 +4,9 @@
 Each benchmark's native build (gcc -O2 with the shared native driver) gives
 the checksum; a spec script per benchmark then instantiates its module and
 asserts that `run()` returns that checksum, through `swasm-spec run --harness
-c`. Natively this checks the harness on real programs; with the AArch64
-compiler target, `--c-compiler aarch64-linux-gnu-gcc` and `--runner
-"qemu-aarch64 -L /usr/aarch64-linux-gnu"` it is the benchmarks-under-qemu
-check. Extra arguments go to swasm-spec.
+c`. Natively this checks the harness on real programs; with `--target
+aarch64-linux` (which brings aarch64-linux-gnu-gcc and qemu-aarch64 along)
+it is the benchmarks-under-qemu check. Extra arguments go to swasm-spec.
 """
 import argparse
 import json

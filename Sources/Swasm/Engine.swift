@@ -107,6 +107,10 @@ public struct Engine: Sendable {
         /// off by default. It notices accidental corruption, not a
         /// deliberate change: loading native code still means trusting it.
         public var verifyObjectChecksums: Bool = false
+        /// The machine modules are compiled for (default: this one). With
+        /// another, modules are cross-compiled: ``Module/serialize()`` gives
+        /// the object for that machine, and instantiating them here throws.
+        public var target: CodeTarget = .host
 
         /// The default configuration.
         public init() {}
@@ -136,6 +140,7 @@ public struct Engine: Sendable {
         var options = CompilerOptions(optimizationLevel: config.optimizationLevel)
         if let jobs = config.compilerJobs { options.jobs = max(1, jobs) }
         options.interruptible = config.interruptible
+        options.target = config.target
         options.boundsChecks = config.memoryStrategy == .explicitBoundsChecks ? .explicit : .guardRegion
         return options
     }
@@ -156,7 +161,7 @@ public struct Engine: Sendable {
             a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
             b = (b ^ UInt64(byte) ^ (b >> 29)) &* 0x9e37_79b9_7f4a_7c15
         }
-        let header = "\(Engine.version)|O\(config.optimizationLevel)|i\(config.interruptible)|b\(compilerOptions.boundsChecks.rawValue)|m\(ObjectImage.hostMachine)|n\(bytes.count)|"
+        let header = "\(Engine.version)|O\(config.optimizationLevel)|i\(config.interruptible)|b\(compilerOptions.boundsChecks.rawValue)|m\(config.target.elfMachine)|n\(bytes.count)|"
         for byte in header.utf8 { mix(byte) }
         for byte in bytes { mix(byte) }
         func hex(_ v: UInt64) -> String {

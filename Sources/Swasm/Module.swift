@@ -217,7 +217,9 @@ public final class Module: Sendable {
         }
         let compiled: CompiledModule
         do {
-            compiled = try CompiledModule(text: object.code.text, metadata: object.metadata)
+            compiled = engine.config.target == .host
+                ? try CompiledModule(text: object.code.text, metadata: object.metadata)
+                : try CompiledModule(foreignText: object.code.text, metadata: object.metadata)
         } catch {
             throw ModuleError.invalidObject(source: "(just compiled)", reason: "\(error)")
         }

@@ -570,9 +570,20 @@ public struct CPUFeatures: OptionSet, Sendable, Hashable {
     /// What the x86-64 backend uses today (Intel Haswell, AMD Piledriver and later).
     public static let x86_64Baseline: CPUFeatures = [.sse41, .popcnt, .lzcnt, .bmi1]
 
-    /// Lower-case names of the features in this set, unknown bits as `bitN`.
-    public var names: [String] {
-        let known: [(CPUFeatures, String)] = [(.sse41, "sse4.1"), (.popcnt, "popcnt"), (.lzcnt, "lzcnt"), (.bmi1, "bmi1")]
+    /// Lower-case names of the features in this set, for code of the ELF
+    /// machine `machine` (bits are per machine), unknown bits as `bitN`.
+    public func names(machine: UInt16) -> [String] {
+        // AArch64: SWASM_CPU_AARCH64_* in swasm_abi.h.
+        let known: [(CPUFeatures, String)] = machine == 183
+            ? [(CPUFeatures(rawValue: 1 << 0), "lse"), (CPUFeatures(rawValue: 1 << 1), "rcpc")]
+            : [(.sse41, "sse4.1"), (.popcnt, "popcnt"), (.lzcnt, "lzcnt"), (.bmi1, "bmi1")]
+        return names(known)
+    }
+
+    /// Lower-case names of the features in this set for x86-64 code.
+    public var names: [String] { names(machine: 62) }
+
+    private func names(_ known: [(CPUFeatures, String)]) -> [String] {
         var result = known.filter { contains($0.0) }.map(\.1)
         for bit in 0..<32 where rawValue & (1 << bit) != 0 && !known.contains(where: { $0.0.rawValue == 1 << bit }) {
             result.append("bit\(bit)")

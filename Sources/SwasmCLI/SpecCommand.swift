@@ -3,6 +3,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import SwasmABI
 import SwasmCompiler
 import SwasmRuntime
 import SwasmSpec
@@ -41,11 +42,18 @@ public struct SpecCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Run modules in the Swift runtime, or through a generated C driver linked with the runtime's C parts (docs/aarch64-testing.md).", valueName: "swift|c"))
         var harness = "swift"
 
-        @Option(help: "C compiler for the C harness's drivers.")
-        var cCompiler = "cc"
+        /// Whether --harness was on the command line (the Swift runtime
+        /// cannot run another machine's code, so that is an error).
+        var harnessWasGiven: Bool { CommandLine.arguments.contains { $0 == "--harness" || $0.hasPrefix("--harness=") } }
 
-        @Option(help: ArgumentHelp("Command that runs the C harness's drivers (e.g. \"qemu-aarch64 -L /usr/aarch64-linux-gnu\"); none by default.", valueName: "command"))
-        var runner = ""
+        @Option(help: ArgumentHelp("Compile modules for this machine (default: this one). Another machine implies --harness c, its cross C compiler and qemu as the runner (docs/aarch64-testing.md).", valueName: CodeTarget.allCases.map(\.name).joined(separator: "|")))
+        var target: CodeTarget = .host
+
+        @Option(help: "C compiler for the C harness's drivers (default: cc, or the target's cross compiler).")
+        var cCompiler: String?
+
+        @Option(help: ArgumentHelp("Command that runs the C harness's drivers (e.g. \"qemu-aarch64 -L /usr/aarch64-linux-gnu\"); none by default, qemu for another machine.", valueName: "command"))
+        var runner: String?
 
         @Option(help: "The repository's runtime/ folder (the C harness compiles its C and assembly parts).")
         var runtimeDirectory = "runtime"
@@ -67,17 +75,30 @@ public struct SpecCommand: ParsableCommand {
             let work = FileManager.default.temporaryDirectory.appendingPathComponent("swasm-spec-\(getpid())")
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: work) }
+            let crossCompiling = target != .host
+            if crossCompiling && harness == "swift" && harnessWasGiven {
+                throw ValidationError("the Swift runtime runs only code for this machine (\(CodeTarget.host)); --target \(target) runs through --harness c")
+            }
+            // A target without a code generator is refused once, by name,
+            // rather than as a failure of every module.
+            do { _ = try Compiler.backend(for: target) } catch {
+                reportError("swasm-spec", "--target \(target): \(error.message)")
+                throw ExitCode(1)
+            }
             var cHarness: CHarnessToolchain?
-            switch harness {
+            switch crossCompiling ? "c" : harness {
             case "swift": break
             case "c":
-                var toolchain = CHarnessToolchain(compiler: cCompiler, runner: runner.split(separator: " ").map(String.init),
+                let defaults = CHarnessToolchain.defaults(for: target)
+                var toolchain = CHarnessToolchain(compiler: cCompiler ?? defaults.compiler,
+                                                  runner: runner.map { $0.split(separator: " ").map(String.init) } ?? defaults.runner,
                                                   runtimeDirectory: URL(fileURLWithPath: runtimeDirectory))
                 try toolchain.prepare(in: work)
                 cHarness = toolchain
             default: throw ValidationError("--harness is swift or c, not \(harness)")
             }
-            let runner = SpecRunner(execute: !validateOnly, workDirectory: work, boundsChecks: boundsChecks, cHarness: cHarness)
+            let runner = SpecRunner(execute: !validateOnly, workDirectory: work, boundsChecks: boundsChecks, cHarness: cHarness,
+                                    target: target)
             let scripts = names
             let collected = ResultBox(count: scripts.count)
             DispatchQueue.concurrentPerform(iterations: scripts.count) { i in

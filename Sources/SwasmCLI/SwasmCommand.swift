@@ -3,6 +3,7 @@
 // export; `inspect` and `validate` describe and check modules.
 import ArgumentParser
 import Foundation
+import SwasmABI
 import SwasmCompiler
 import SwasmRuntime
 import WasmModel
@@ -32,12 +33,16 @@ public struct SwasmCommand: ParsableCommand {
 
     struct Inspect: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print a module's types, imports, exports, memories, tables and globals.")
+            abstract: "Print a module's types, imports, exports, memories, tables and globals; for an object, also its target and code settings.")
 
-        @Argument(help: "The module (.wasm or .wat).") var input: String
+        @Argument(help: "The module (.wasm or .wat) or a swasmc object (.o, for any target; its code is not run).") var input: String
 
         func run() throws {
             do {
+                if let bytes = FileManager.default.contents(atPath: input), bytes.starts(with: [0x7f, 0x45, 0x4c, 0x46]) {
+                    print(try ObjectSummary.describe(objectAt: input), terminator: "")
+                    return
+                }
                 let module = try ModuleInput.validatedModule(atPath: input)
                 print(ModuleSummary.describe(module), terminator: "")
             } catch {
@@ -48,9 +53,44 @@ public struct SwasmCommand: ParsableCommand {
     }
 }
 
+/// A swasmc object described without running it: the machine and settings
+/// its code was compiled for, then the interface of the module it holds.
+public enum ObjectSummary {
+    public static func describe(objectAt path: String) throws(InputError) -> String {
+        // Objects for any machine are described: read its own machine first
+        // and load the object for that one (the code is mapped, never run).
+        guard let data = FileManager.default.contents(atPath: path), data.count >= 20 else {
+            throw InputError(path: path, detail: "cannot read the ELF header")
+        }
+        let machine = UInt16(data[18]) | UInt16(data[19]) << 8
+        let image: ObjectImage
+        let metadata: MetadataView
+        let module: Module
+        do {
+            image = try ObjectImage(path: path, expectedMachine: machine)
+            metadata = try MetadataView.decode(image.metadata)
+            module = try Decoder.decode(Array(metadata.module))
+        } catch {
+            throw InputError(path: path, detail: "\(error)")
+        }
+        let target = CodeTarget.allCases.first { $0.elfMachine == machine }?.name ?? ObjectImage.machineName(machine)
+        var out = "object for \(target)"
+        if machine != ObjectImage.hostMachine { out += " (this host is \(CodeTarget.host); the object runs only there)" }
+        out += "\n"
+        let features = metadata.requiredCPUFeatures.names(machine: machine)
+        out += "cpu features required: \(features.isEmpty ? "none beyond the baseline" : features.joined(separator: ", "))\n"
+        out += "bounds checks: \(metadata.settings.boundsChecks), interruptible: \(metadata.settings.interruptible ? "yes" : "no")\n"
+        out += "code: \(metadata.textSize) bytes of .text\n"
+        withExtendedLifetime(image) {}
+        return out + ModuleSummary.describe(module, codeSize: false)
+    }
+}
+
 /// A human-readable description of a module's interface.
 public enum ModuleSummary {
-    public static func describe(_ module: Module) -> String {
+    /// `codeSize` ends the functions line with the size of the wasm code
+    /// (off for an object's module skeleton, which has no bodies).
+    public static func describe(_ module: Module, codeSize: Bool = true) -> String {
         var out = ""
         let functionTypes = module.allFunctionTypeIndices
         if let name = module.names.moduleName { out += "module \(name)\n" }
@@ -78,7 +118,7 @@ public enum ModuleSummary {
         }
         if let start = module.start { out += "start \(module.functionName(start))\n" }
         let codeBytes = module.bodies.reduce(0) { $0 + $1.code.count }
-        out += "functions: \(module.importedFunctionCount) imported, \(module.bodies.count) defined (\(codeBytes) bytes of code)\n"
+        out += "functions: \(module.importedFunctionCount) imported, \(module.bodies.count) defined\(codeSize ? " (\(codeBytes) bytes of code)" : "")\n"
         out += "data segments: \(module.data.count), element segments: \(module.elements.count)\n"
         return out
     }

@@ -143,7 +143,7 @@ public struct SwasmcCommand: ParsableCommand {
             let object = try ModuleInput.naming(input) {
                 try Compiler.compileObject(module, options: options, prefix: symbolPrefix, listing: true)
             }
-            var text = ""
+            var text = "; \(input) compiled for \(target)\n\n"
             let imported = module.importedFunctionCount
             for (i, listing) in object.code.listings.enumerated() {
                 text += "\(module.functionName(UInt32(imported + i))):  ; offset 0x\(String(object.code.functionRanges[i].lowerBound, radix: 16))\n"
@@ -167,7 +167,7 @@ public struct SwasmcCommand: ParsableCommand {
             let object = try ModuleInput.naming(input) { try Compiler.compileObject(module, options: options, prefix: symbolPrefix) }
             if let header {
                 let text = HeaderEmitter.header(for: module, prefix: symbolPrefix, metadataSize: object.metadata.count,
-                                                source: URL(fileURLWithPath: input).lastPathComponent)
+                                                source: URL(fileURLWithPath: input).lastPathComponent, target: target)
                 do { try text.write(toFile: header, atomically: true, encoding: .utf8) } catch {
                     throw InputError(path: header, detail: "cannot write the header")
                 }

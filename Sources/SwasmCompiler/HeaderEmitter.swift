@@ -5,13 +5,17 @@
 // prototypes of the exported symbols for trap-free fast paths.
 import Foundation
 import SwasmABI
+import SwasmCodegen
 import WasmModel
 
 public enum HeaderEmitter {
     /// The header text for `module` compiled with symbol prefix `prefix`,
     /// whose metadata is `metadataSize` bytes. `source` names the input in
-    /// the header's first comment.
-    public static func header(for module: Module, prefix: String, metadataSize: Int, source: String) -> String {
+    /// the header's first comment. `target` is the machine the object was
+    /// compiled for: the header refuses to compile for another, and leaves
+    /// out raw prototypes its convention cannot express in C.
+    public static func header(for module: Module, prefix: String, metadataSize: Int, source: String,
+                              target: CodeTarget = .host) -> String {
         let p = prefix.isEmpty ? "" : prefix + "_"
         let guardName = "SWASM_MODULE_" + SwasmABI.exportSymbol(prefix: "", name: prefix).uppercased() + "_H"
         let metadata = p + SwasmABI.metadataSymbol
@@ -28,6 +32,11 @@ public enum HeaderEmitter {
              */
             #ifndef \(guardName)
             #define \(guardName)
+
+            /* The object is \(target) code: it links only into programs for that machine. */
+            #if !defined(\(architectureMacro(target)))
+            #error "the object of this header was compiled for \(target) (swasmc --target \(target))"
+            #endif
 
             #include <stdint.h>
             #include "swasm.h"
@@ -120,7 +129,15 @@ public enum HeaderEmitter {
             let type = functionTypes[Int(entry.index)]
             guard !type.parameters.contains(.v128), !type.results.contains(.v128) else { continue }
             var parameters = ["void *vmctx"]
-            if type.results.count > 1 { parameters.append("uint64_t *results_2_to_\(type.results.count)") }
+            if type.results.count > 1 {
+                // AAPCS64 passes the result area in x8 beside a result in x0,
+                // which no C prototype can say.
+                guard convention(target).resultPointer == .afterFirstParameter else {
+                    raw += "/* \"\(comment(entry.name))\" \(type): results 2..n go through x8 on \(target), which C cannot declare; call it through \(SwasmABI.exportSymbol(prefix: p + "call", name: entry.name)). */\n"
+                    continue
+                }
+                parameters.append("uint64_t *results_2_to_\(type.results.count)")
+            }
             parameters += type.parameters.enumerated().map { "\(cType($0.element)) p\($0.offset)" }
             let result = type.results.first.map(cType) ?? "void"
             raw += "extern \(result) \(symbol)(\(parameters.joined(separator: ", "))); /* \"\(comment(entry.name))\" */\n"
@@ -143,6 +160,22 @@ public enum HeaderEmitter {
 
             """
         return out
+    }
+
+    /// The calling convention of the target's compiled functions.
+    static func convention(_ target: CodeTarget) -> CallingConvention {
+        switch target {
+        case .x86_64: return .sysV
+        case .aarch64: return .aapcs64
+        }
+    }
+
+    /// The C compiler's predefined macro for the machine.
+    static func architectureMacro(_ target: CodeTarget) -> String {
+        switch target {
+        case .x86_64: return "__x86_64__"
+        case .aarch64: return "__aarch64__"
+        }
     }
 
     static func cType(_ type: ValueType) -> String {

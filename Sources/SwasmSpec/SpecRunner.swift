@@ -9,6 +9,7 @@
 // Commands that need execution are counted as skipped until the backend runs
 // them; text-format `assert_malformed` is skipped (binary-only harness).
 import Foundation
+import SwasmABI
 import SwasmCompiler
 import WasmModel
 
@@ -53,19 +54,25 @@ public struct SpecRunner: Sendable {
     /// parts (docs/aarch64-testing.md) instead of the Swift runtime; the
     /// toolchain must be prepared.
     public var cHarness: CHarnessToolchain?
+    /// The machine modules are compiled for; another than this one needs
+    /// the C harness with that machine's toolchain.
+    public var target: CodeTarget
 
     public init(execute: Bool = true, workDirectory: URL = FileManager.default.temporaryDirectory,
-                boundsChecks: CompilerOptions.BoundsChecks = .guardRegion, cHarness: CHarnessToolchain? = nil) {
+                boundsChecks: CompilerOptions.BoundsChecks = .guardRegion, cHarness: CHarnessToolchain? = nil,
+                target: CodeTarget = .host) {
         self.execute = execute
         self.workDirectory = workDirectory
         self.boundsChecks = boundsChecks
         self.cHarness = cHarness
+        self.target = target
     }
 
     /// How each script's modules are compiled (both harnesses).
     public var compilerOptions: CompilerOptions {
         var options = CompilerOptions(optimizationLevel: 2, jobs: 1)
         options.boundsChecks = boundsChecks
+        options.target = target
         return options
     }
 

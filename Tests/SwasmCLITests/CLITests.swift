@@ -2,6 +2,8 @@
 // fresh temporary directory: exit status, and the one-line error format
 // `swasmc: error: PATH: offset 0x...: ...`.
 import Foundation
+import SwasmABI
+import SwasmSpec
 import Testing
 import WasmText
 
@@ -360,6 +362,55 @@ struct SwasmTests {
         #expect(lines.contains("memory 1..2"), "\(result.stdout)")
         #expect(lines.contains("global mut i32"), "\(result.stdout)")
         #expect(lines.contains { $0.hasPrefix("functions: 0 imported, 2 defined") }, "\(result.stdout)")
+    }
+
+    /// `swasm inspect` of an object names its target and settings and
+    /// describes the module inside; an object whose ELF header names
+    /// another machine is described all the same (its code is not run),
+    /// while `swasm run` refuses it naming both machines.
+    @Test func inspectDescribesObjectsOfAnyTarget() throws {
+        let directory = try TemporaryDirectory()
+        let wasm = try directory.write("good.wasm", try WasmText.assemble(goodWat))
+        let object = directory.url.appendingPathComponent("good.o").path
+        let compile = try run("swasmc", ["--target", "x86_64-linux", "--bounds-checks", "explicit", wasm, "-o", object], in: directory)
+        #expect(compile.status == 0, "\(compile.stderr)")
+        let result = try run("swasm", ["inspect", object], in: directory)
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "object for x86_64-linux", "\(result.stdout)")
+        #expect(lines.contains("cpu features required: sse4.1, popcnt, lzcnt, bmi1"), "\(result.stdout)")
+        #expect(lines.contains("bounds checks: explicit, interruptible: no"), "\(result.stdout)")
+        #expect(lines.contains(#"export "add": func 0 [i32 i32] -> [i32]"#), "\(result.stdout)")
+        #expect(lines.contains("functions: 0 imported, 2 defined"), "\(result.stdout)")
+
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: object)))
+        bytes[18] = 183
+        bytes[19] = 0
+        let foreign = try directory.write("foreign.o", bytes)
+        let described = try run("swasm", ["inspect", foreign], in: directory)
+        #expect(described.status == 0, "\(described.stderr)")
+        #expect(described.stdout.hasPrefix("object for aarch64-linux (this host is x86_64-linux; the object runs only there)\n"),
+                "\(described.stdout)")
+        let refused = try run("swasm", ["run", "--invoke", "add", foreign, "1", "2"], in: directory)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("object is for aarch64, this host is x86_64"), "\(refused.stderr)")
+    }
+
+    /// `swasm-spec run --target`: another machine implies the C harness
+    /// with that machine's cross compiler and qemu; the Swift harness is
+    /// refused for it, by name.
+    @Test func specToolTargetsAnotherMachineThroughTheCHarness() throws {
+        let defaults = CHarnessToolchain.defaults(for: .aarch64)
+        #expect(defaults.compiler == (CodeTarget.host == .aarch64 ? "cc" : "aarch64-linux-gnu-gcc"))
+        #expect(defaults.runner == (CodeTarget.host == .aarch64 ? [] : ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"]))
+        #expect(CHarnessToolchain.defaults(for: .host).compiler == "cc" && CHarnessToolchain.defaults(for: .host).runner.isEmpty)
+        #expect(SpecRunner(target: .aarch64).compilerOptions.target == .aarch64)
+        #expect(SpecRunner().compilerOptions.target == .host)
+        let directory = try TemporaryDirectory()
+        let other = CodeTarget.host == .x86_64 ? "aarch64-linux" : "x86_64-linux"
+        let swift = try run("swasm-spec", ["run", "--target", other, "--harness", "swift", "--spec-directory", directory.url.path], in: directory)
+        #expect(swift.status != 0)
+        #expect(swift.stderr.contains("the Swift runtime runs only code for this machine"), "\(swift.stderr)")
     }
 
     @Test func inspectPrintsImports() throws {

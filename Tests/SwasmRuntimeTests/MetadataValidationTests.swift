@@ -152,6 +152,28 @@ import WasmModel
         #expect(load(text, version)?.contains("object format version 3, this swasm reads version 4") == true)
     }
 
+    /// Code compiled here for another machine (a cross-compiling engine)
+    /// keeps its interface but is not mapped, and instantiating it is
+    /// refused with both machines named; the same code for this machine
+    /// still goes through the normal path.
+    @Test func foreignCodeIsDescribedButNotInstantiated() throws {
+        let (text, metadata) = sample().layout()
+        var bytes = metadata.encoded()
+        let other: UInt16 = ObjectImage.hostMachine == 62 ? 183 : 62
+        bytes[12] = UInt8(other)
+        let foreign = try CompiledModule(foreignText: text, metadata: rehashed(bytes))
+        #expect(!foreign.runsHere)
+        #expect(foreign.exports.map(\.name) == ["add", "trap"])
+        #expect(load(text, rehashed(bytes)) != nil)
+        #expect {
+            _ = try Instance(module: foreign, imports: [])
+        } throws: { error in
+            "\(error)" == "the module was compiled for \(ObjectImage.machineName(other)) and cannot be instantiated on this host (\(ObjectImage.machineName(ObjectImage.hostMachine))); serialize it and load it on its machine"
+        }
+        #expect(try CompiledModule(foreignText: text, metadata: metadata.encoded()).runsHere)
+        #expect(throws: CompiledModuleError.self) { try CompiledModule(foreignText: Array(text.dropLast()), metadata: rehashed(bytes)) }
+    }
+
     /// Without recomputing the hash, any change to a byte the loader
     /// follows is noticed before anything else is looked at; only the
     /// checksum field, padding and the data and names contents are left.

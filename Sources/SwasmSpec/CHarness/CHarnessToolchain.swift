@@ -2,6 +2,7 @@
 // which runner (none natively, qemu for another machine), and the runtime's
 // C and assembly parts compiled once per run into an archive.
 import Foundation
+import SwasmABI
 
 public struct CHarnessToolchain: Sendable {
     /// The C compiler for the target (`cc`, `aarch64-linux-gnu-gcc`).
@@ -18,6 +19,18 @@ public struct CHarnessToolchain: Sendable {
         self.compiler = compiler
         self.runner = runner
         self.runtimeDirectory = runtimeDirectory
+    }
+
+    /// The C compiler and runner for `target` on this machine: `cc` and
+    /// nothing for this machine's own code; Debian's cross compiler and
+    /// qemu user-mode emulation (with the cross libraries' root) for
+    /// another machine's.
+    public static func defaults(for target: CodeTarget) -> (compiler: String, runner: [String]) {
+        if target == .host { return ("cc", []) }
+        switch target {
+        case .aarch64: return ("aarch64-linux-gnu-gcc", ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"])
+        case .x86_64: return ("x86_64-linux-gnu-gcc", ["qemu-x86_64", "-L", "/usr/x86_64-linux-gnu"])
+        }
     }
 
     var includeDirectories: [String] {

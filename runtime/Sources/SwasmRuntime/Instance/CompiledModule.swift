@@ -119,23 +119,48 @@ public final class CompiledModule: @unchecked Sendable {
         }
     }
 
+    /// A module compiled in-process for another machine (a cross-compiling
+    /// engine): its interface is decoded and checked, its code is neither
+    /// mapped nor registered, and instantiating it throws. It exists to be
+    /// serialized and loaded on its machine.
+    public convenience init(foreignText text: [UInt8], metadata bytes: [UInt8]) throws {
+        let owned = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        bytes.withUnsafeBytes { owned.copyMemory(from: $0) }
+        do {
+            let metadata = try MetadataView.decode(UnsafeRawBufferPointer(rebasing: owned[0..<bytes.count]))
+            guard text.count == Int(metadata.textSize) else {
+                throw CompiledModuleError("code is \(text.count) bytes, metadata says \(metadata.textSize)")
+            }
+            // Never dereferenced: foreign code is not run, nor walked.
+            try self.init(metadata: metadata, textBase: UnsafeRawPointer(bitPattern: 0x1000)!, image: nil, mapping: nil,
+                          ownedMetadata: owned, foreign: true)
+        } catch {
+            owned.deallocate()
+            throw error
+        }
+    }
+
+    /// Whether the code is for this machine (else it cannot be instantiated).
+    public var runsHere: Bool { metadata.machine == ObjectImage.hostMachine }
+
     init(metadata: MetadataView, textBase: UnsafeRawPointer, image: ObjectImage?,
-         mapping: (base: UnsafeMutableRawPointer, size: Int)?, ownedMetadata: UnsafeMutableRawBufferPointer?) throws {
+         mapping: (base: UnsafeMutableRawPointer, size: Int)?, ownedMetadata: UnsafeMutableRawBufferPointer?,
+         foreign: Bool = false) throws {
         // The code runs here, whatever the ELF header said.
-        guard metadata.machine == ObjectImage.hostMachine else {
+        guard foreign || metadata.machine == ObjectImage.hostMachine else {
             throw CompiledModuleError("the metadata says the code is for \(ObjectImage.machineName(metadata.machine)), this host is \(ObjectImage.machineName(ObjectImage.hostMachine))")
         }
         let missing = metadata.requiredCPUFeatures.subtracting(CPUFeatures(rawValue: swasm_host_cpu_features()))
-        guard missing.isEmpty else {
-            throw CompiledModuleError("the code needs CPU features this machine lacks: \(missing.names.joined(separator: ", "))")
+        guard foreign || missing.isEmpty else {
+            throw CompiledModuleError("the code needs CPU features this machine lacks: \(missing.names(machine: metadata.machine).joined(separator: ", "))")
         }
         let module = try Decoder.decode(Array(metadata.module))
         try MetadataValidation.check(metadata, module: module)
         let lazyNames = LazyNames(metadata.names)
         let importedFunctionCount = module.importedFunctionCount
-        CodeExecutor.installSignalHandlers()
+        if !foreign { CodeExecutor.installSignalHandlers() }
         var registration: CodeRegistration? = nil
-        if metadata.textSize > 0 {
+        if metadata.textSize > 0 && !foreign {
             // Without the frame chain, a walk could not start in this code.
             let frames = metadata.flags.contains(.framePointers) ? Self.frameResolver(metadata: metadata, textBase: textBase,
                                                                                      imported: importedFunctionCount) : nil

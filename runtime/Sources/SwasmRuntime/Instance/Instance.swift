@@ -44,6 +44,9 @@ public final class Instance {
     /// signal is raised (from the start function on), besides `interrupt()`.
     public init(module: CompiledModule, imports: [ExternValue], hostContext: AnyObject? = nil,
                 memoryReservation: UInt64? = nil, interruptSignal: InterruptSignal? = nil) throws {
+        guard module.runsHere else {
+            throw CompiledModuleError("the module was compiled for \(ObjectImage.machineName(module.metadata.machine)) and cannot be instantiated on this host (\(ObjectImage.machineName(ObjectImage.hostMachine))); serialize it and load it on its machine")
+        }
         let wasm = module.module
         try Self.link(module, imports)
 
