@@ -173,7 +173,13 @@ extension A64CodeGen {
         case .uextend, .ireduce:
             let a = gpr(inst.operands[0], A64ABI.temporary0)
             let d = destination(inst.result, A64ABI.temporary0)
-            asm.mov(.w, d, a)
+            // An i32 is already zero-extended in its register (see the
+            // invariants): widening it is at most a copy.
+            if inst.opcode == .ireduce || function.type(of: inst.operands[0]) != .i32 {
+                asm.mov(.w, d, a)
+            } else if d != a {
+                asm.mov(.x, d, a)
+            }
             finish(inst.result, d)
         case .sextend, .sext32, .sext8, .sext16:
             let bits: UInt32 = inst.opcode == .sext8 ? 8 : inst.opcode == .sext16 ? 16 : 32
