@@ -156,6 +156,12 @@ struct SwasmcTests {
             try FileManager.default.removeItem(atPath: object)
         }
 
+        // The listing is the target's: AArch64 code under each function's name.
+        let listing = try run("swasmc", ["--target", "aarch64-linux", "--emit", "asm", wat], in: directory)
+        #expect(listing.status == 0, "\(listing.stderr)")
+        #expect(listing.stdout.contains("\nadd:  ; offset 0x0\n    stp x29, x30, [sp, #-16]!\n    mov x29, sp\n"))
+        #expect(listing.stdout.contains("\nbump:  ; offset 0x"))
+
         let unknown = try run("swasmc", ["--target", "riscv64-linux", wat, "-o", object], in: directory)
         #expect(unknown.status == 64)
         #expect(unknown.stderr.contains("x86_64-linux"))

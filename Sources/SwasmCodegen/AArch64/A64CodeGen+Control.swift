@@ -56,14 +56,20 @@ extension A64CodeGen {
             asm.movImmediate(.w, A64ABI.temporary1, count)
             asm.cmp(.w, index, A64ABI.temporary1)
         }
-        asm.b(.hs, defaultLabel)
+        branch(.hs, defaultLabel)
         let table = asm.newLabel()
         asm.adr(A64ABI.temporary1, table)
         asm.loadStore(.ldrsw, A64ABI.temporary2, .register(A64ABI.temporary1, index, .uxtw, scaled: true))
         asm.add(.x, A64ABI.temporary1, A64ABI.temporary1, A64ABI.temporary2)
         asm.br(A64ABI.temporary1)
         let labels = targets.map { edgeLabel($0) }
-        outOfLine.jumpTables.append((table, labels))
+        if longReach {
+            // Beside the br, within adr's reach whatever the function's size.
+            asm.bind(table)
+            for label in labels { asm.emitLabelDifference32(label, minus: table) }
+        } else {
+            outOfLine.jumpTables.append((table, labels))
+        }
     }
 
     mutating func returnInstruction(_ inst: Instruction) {

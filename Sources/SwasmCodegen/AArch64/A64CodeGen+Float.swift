@@ -115,24 +115,24 @@ extension A64CodeGen {
         let x = vreg(inst.operands[0], A64ABI.floatTemporary0)
         if !saturating {
             asm.fcmp(t, x, x)
-            asm.b(.vs, trapStub(.invalidConversionToInteger, inst.sourceOffset))
+            branch(.vs, trapStub(.invalidConversionToInteger, inst.sourceOffset))
             let overflow = trapStub(.integerOverflow, inst.sourceOffset)
             let bits = w.bits
             // Upper bound, exclusive: 2^(n-1) or 2^n, exact in both types.
             compare(x, t, with: signed ? pow2(bits - 1) : pow2(bits))
-            asm.b(.ge, overflow)
+            branch(.ge, overflow)
             // Lower bound: -2^(n-1) itself converts; below it, only values
             // whose truncation is still -2^(n-1) do, which f64 can tell
             // apart for n = 32 (the bound is then -2^31 - 1, exclusive).
             if signed && t == .d && bits == 32 {
                 compare(x, t, with: -pow2(31) - 1)
-                asm.b(.le, overflow)
+                branch(.le, overflow)
             } else if signed {
                 compare(x, t, with: -pow2(bits - 1))
-                asm.b(.lt, overflow)
+                branch(.lt, overflow)
             } else {
                 compare(x, t, with: -1)
-                asm.b(.le, overflow)
+                branch(.le, overflow)
             }
         }
         let d = destination(inst.result, A64ABI.temporary0)

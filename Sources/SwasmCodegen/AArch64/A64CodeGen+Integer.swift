@@ -93,7 +93,7 @@ extension A64CodeGen {
     mutating func branch(on value: Value, fusedWith previous: Instruction?, ifTrue: Bool, to label: A64Label) {
         if let held = heldFlags, held.value == value {
             heldFlags = nil
-            asm.b(ifTrue ? held.condition : held.condition.inverted, label)
+            branch(ifTrue ? held.condition : held.condition.inverted, label)
             return
         }
         if let previous, previous.opcode == .icmp, previous.results.first == value {
@@ -101,15 +101,15 @@ extension A64CodeGen {
                 // x == 0 or x != 0: one cbz/cbnz, no flags.
                 let w = Self.width(function.type(of: operand))
                 let r = gpr(operand, A64ABI.temporary0)
-                if ifTrue == equal { asm.cbz(w, r, label) } else { asm.cbnz(w, r, label) }
+                branch(ifZero: ifTrue == equal, w, r, label)
                 return
             }
             let condition = compareFlags(previous)
-            asm.b(ifTrue ? condition : condition.inverted, label)
+            branch(ifTrue ? condition : condition.inverted, label)
             return
         }
         let r = gpr(value, A64ABI.temporary0)
-        if ifTrue { asm.cbnz(.w, r, label) } else { asm.cbz(.w, r, label) }
+        branch(ifZero: !ifTrue, .w, r, label)
     }
 
     /// The operand an `icmp eq/ne x, 0` tests, and whether it is eq.
@@ -173,7 +173,13 @@ extension A64CodeGen {
         case .uextend, .ireduce:
             let a = gpr(inst.operands[0], A64ABI.temporary0)
             let d = destination(inst.result, A64ABI.temporary0)
-            asm.mov(.w, d, a)
+            // An i32 is already zero-extended in its register (see the
+            // invariants): widening it is at most a copy.
+            if inst.opcode == .ireduce || function.type(of: inst.operands[0]) != .i32 {
+                asm.mov(.w, d, a)
+            } else if d != a {
+                asm.mov(.x, d, a)
+            }
             finish(inst.result, d)
         case .sextend, .sext32, .sext8, .sext16:
             let bits: UInt32 = inst.opcode == .sext8 ? 8 : inst.opcode == .sext16 ? 16 : 32
@@ -299,13 +305,13 @@ extension A64CodeGen {
         let b = gpr(inst.operands[1], A64ABI.temporary1)
         let divisor = constantBits(inst.operands[1])
         if divisor == nil || divisor == 0 {
-            asm.cbz(w, b, trapStub(.integerDivideByZero, inst.sourceOffset))
+            branch(ifZero: true, w, b, trapStub(.integerDivideByZero, inst.sourceOffset))
         }
         if signed && !remainder && (divisor == nil || divisor == w.mask) {
             // b == -1 ? flags of (a - 1) : nothing set; a - 1 overflows only for MIN.
             asm.cmn(w, b, imm: 1)
             asm.condCompare(negate: false, w, a, imm5: 1, nzcv: 0, .eq)
-            asm.b(.vs, trapStub(.integerOverflow, inst.sourceOffset))
+            branch(.vs, trapStub(.integerOverflow, inst.sourceOffset))
         }
         let op: A64Binary = signed ? .sdiv : .udiv
         let d = destination(inst.result, A64ABI.temporary2)

@@ -41,6 +41,11 @@ struct A64CodeGen {
     /// PC-relative), placed after the function's code.
     var outOfLine = OutOfLine<A64Label>()
     var useCounts: UseCounts
+    /// Conditional branches reach ±1 MiB, literal loads and adr too. A
+    /// function whose code outgrows that is compiled again with every
+    /// conditional branch as an inverted one over a `b` (±128 MiB), its
+    /// jump tables beside their `br` and float constants built in x16.
+    var longReach = false
     var savedGeneral: [A64Reg] = []
     var savedVector: [A64VReg] = []
     var frame = FrameLayout(outgoingSize: 0, resultAreaSize: 0, slots: [], saveAreaSize: 0)
@@ -57,9 +62,10 @@ struct A64CodeGen {
     var heldCompareValue: Value?
     var heldFlags: (value: Value, condition: A64Cond)?
 
-    init(function: Function, allocation: Allocation, listing: Bool) {
+    init(function: Function, allocation: Allocation, listing: Bool, longReach: Bool) {
         self.function = function
         self.allocation = allocation
+        self.longReach = longReach
         asm = A64Assembler(recordsListing: listing)
         useCounts = UseCounts(function, order: allocation.order)
     }
@@ -67,11 +73,42 @@ struct A64CodeGen {
     /// Compiles `function`.
     static func compile(_ function: Function, listing: Bool) throws -> CompiledFunction {
         let allocation = LinearScan(function: function, registers: A64ABI.registers).allocate()
-        var generator = A64CodeGen(function: function, allocation: allocation, listing: listing)
+        var generator = A64CodeGen(function: function, allocation: allocation, listing: listing, longReach: false)
         try generator.run()
-        let code = try generator.asm.finish()
+        let code: [UInt8]
+        do {
+            code = try generator.asm.finish()
+        } catch A64AssemblerError.labelOutOfRange {
+            generator = A64CodeGen(function: function, allocation: allocation, listing: listing, longReach: true)
+            try generator.run()
+            code = try generator.asm.finish()
+        }
         return CompiledFunction(code: code, trapSites: generator.trapSites, callSites: generator.callSites,
                                 returnSites: generator.returnSites, listing: generator.asm.listing)
+    }
+
+    /// b.cond to `label`, or past a `b` to it when the function is long.
+    mutating func branch(_ condition: A64Cond, _ label: A64Label) {
+        guard longReach else {
+            asm.b(condition, label)
+            return
+        }
+        let skip = asm.newLabel()
+        asm.b(condition.inverted, skip)
+        asm.b(label)
+        asm.bind(skip)
+    }
+
+    /// cbz (ifZero) or cbnz to `label`, or past a `b` to it when the function is long.
+    mutating func branch(ifZero: Bool, _ w: A64Width, _ r: A64Reg, _ label: A64Label) {
+        guard longReach else {
+            if ifZero { asm.cbz(w, r, label) } else { asm.cbnz(w, r, label) }
+            return
+        }
+        let skip = asm.newLabel()
+        if ifZero { asm.cbnz(w, r, skip) } else { asm.cbz(w, r, skip) }
+        asm.b(label)
+        asm.bind(skip)
     }
 
     // MARK: - Frame
@@ -114,7 +151,7 @@ struct A64CodeGen {
         let overflow = asm.newLabel()
         asm.ldr(.x, A64ABI.temporary0, .offset(.x0, VMContextLayout.stackLimit))
         asm.addSub(.subs, .x, .zr, .sp, A64ABI.temporary0, extend: .uxtx)
-        asm.b(.lo, overflow)
+        branch(.lo, overflow)
         outOfLine.addTrapStub(overflow, .callStackExhausted, wasmOffset: 0)
         for pair in Self.pairs(savedGeneral) {
             if pair.count == 2 { asm.stp(.x, pair[0], pair[1], .preIndex(.sp, -16)) } else { asm.str(.x, pair[0], .preIndex(.sp, -16)) }
@@ -304,6 +341,11 @@ struct A64CodeGen {
         let value = t == .d ? Double(bitPattern: pattern) : Double(Float(bitPattern: UInt32(pattern)))
         if !value.isNaN, A64Assembler.fpImmediate(value) != nil {
             asm.fmov(t, register, value)
+            return
+        }
+        if longReach {
+            asm.movImmediate(t.sameSizeWidth, A64ABI.temporary0, pattern)
+            asm.fmov(t, register, A64ABI.temporary0)
             return
         }
         let label = outOfLine.constants.label(for: pattern) { asm.newLabel() }
