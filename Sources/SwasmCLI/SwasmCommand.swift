@@ -122,6 +122,9 @@ extension SwasmCommand {
         @Option(name: .customShort("O", allowingJoined: true), help: "Optimization level for in-process compilation.")
         var optimization: Int = 2
 
+        @Option(help: ArgumentHelp("Give the module N units of fuel: it traps when they are used up (each wasm operator costs 1, see docs/fuel-and-epochs.md). A .wasm is compiled to count fuel; an object must have been (swasmc --consume-fuel). Objects compiled to count fuel run without limit when this is not given.", valueName: "N"))
+        var fuel: UInt64?
+
         @Flag(help: "After the results, print `time_ns T` (the call alone, for benchmark harnesses), `load_ns` and `instantiate_ns`.")
         var printTime = false
 
@@ -147,7 +150,9 @@ extension SwasmCommand {
             }
             let module = try ModuleInput.validatedModule(atPath: input)
             let object = try ModuleInput.naming(input) {
-                try Compiler.compileObject(module, options: CompilerOptions(optimizationLevel: optimization), prefix: "")
+                var options = CompilerOptions(optimizationLevel: optimization)
+                options.consumeFuel = fuel != nil
+                return try Compiler.compileObject(module, options: options, prefix: "")
             }
             return try CompiledModule(text: object.code.text, metadata: object.metadata)
         }
@@ -160,10 +165,11 @@ extension SwasmCommand {
             if !usesWASI && (!directories.isEmpty || !environment.isEmpty) {
                 throw InputError(path: input, detail: "--dir and --env need a module that imports \(WASI.moduleName)")
             }
-            guard usesWASI else { return (try Instance(module: compiled, imports: []), nil) }
+            let limits = try executionLimits(for: compiled)
+            guard usesWASI else { return (try Instance(module: compiled, imports: [], limits: limits), nil) }
             let context = try WASI(try wasiConfiguration(guestArguments: invoke == nil ? wasiArguments : []))
             var created: Instance?
-            if let code = try context.exitStatus({ created = try context.instantiate(compiled) }) {
+            if let code = try context.exitStatus({ created = try context.instantiate(compiled, limits: limits) }) {
                 throw ExitCode(code)
             }
             return (created!, context)
@@ -218,6 +224,17 @@ extension SwasmCommand {
                 print("instantiate_ns \(Int64(instantiateTime / .nanoseconds(1)))")
             }
             if let exitCode { throw ExitCode(exitCode) }
+        }
+
+        /// The fuel of --fuel; objects compiled with fuel or epoch checks
+        /// otherwise run without limits (no deadline: nothing advances the
+        /// epoch here).
+        func executionLimits(for compiled: CompiledModule) throws -> ExecutionLimits? {
+            guard let fuel else { return nil }
+            guard compiled.settings.consumeFuel else {
+                throw InputError(path: input, detail: "--fuel needs an object compiled to count fuel (swasmc --consume-fuel)")
+            }
+            return ExecutionLimits(fuel: Int64(clamping: fuel))
         }
 
         /// argv[0] is the module's path as given (as wasmtime does), then the guest arguments.
