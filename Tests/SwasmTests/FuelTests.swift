@@ -2,6 +2,7 @@
 // at every optimization level and bounds-check strategy; the store's fuel is
 // shared by its instances and visible to host functions; running out traps
 // exactly where docs/fuel-and-epochs.md says.
+import Foundation
 import Testing
 import Swasm
 
@@ -182,5 +183,18 @@ private func fuelUsed(_ text: String, _ function: String = "f", engine: Engine =
             #expect(mismatches.map(\.description) == ["fuel (swasmc --consume-fuel): the object has \(has), the engine needs \(needs)"])
             _ = try Module.deserialize(engine: compiled, trustedObject: object)
         }
+    }
+
+    /// An object written before the fuel and epoch settings existed (its
+    /// settings table has two entries) has neither: it loads into a plain
+    /// engine and runs, and a fuel engine refuses it by name.
+    @Test func objectsFromBeforeTheSettingsHaveNeither() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("objects/settings-before-fuel.o").path
+        let module = try Module.deserialize(engine: Engine(), trustedObjectFile: path)
+        let store = Store(engine: Engine())
+        #expect(try Instance(store, module: module).typedFunc("add", (Int32, Int32).self, Int32.self)(2, 3) == 5)
+        let error = #expect(throws: ModuleError.self) { try Module.deserialize(engine: fuelEngine(), trustedObjectFile: path) }
+        #expect("\(error!)".contains("fuel (swasmc --consume-fuel): the object has no fuel counting"))
     }
 }
