@@ -125,7 +125,7 @@ extension SwasmCommand {
         @Option(help: ArgumentHelp("Give the module N units of fuel: it traps when they are used up (each wasm operator costs 1, see docs/fuel-and-epochs.md). A .wasm is compiled to count fuel; an object must have been (swasmc --consume-fuel). Objects compiled to count fuel run without limit when this is not given.", valueName: "N"))
         var fuel: UInt64?
 
-        @Flag(help: "After the results, print `time_ns T` (the call alone, for benchmark harnesses), `load_ns` and `instantiate_ns`.")
+        @Flag(help: "After the results, print `time_ns T` (the call alone, for benchmark harnesses), `cpu_ns C` (the process's CPU time over the call), `load_ns` and `instantiate_ns`.")
         var printTime = false
 
         @Option(help: ArgumentHelp("Load and instantiate the module N times before the timed load, so that --print-time shows the times of a process that has loaded modules before.", valueName: "N"))
@@ -200,6 +200,7 @@ extension SwasmCommand {
             }
             let values = try zip(parameters, functionArguments).map { type, text in try Self.parse(text, as: type) }
             let clock = ContinuousClock()
+            let cpuStart = Self.processCPUTime()
             let start = clock.now
             var results: [Value] = []
             var exitCode: Int32?
@@ -213,11 +214,15 @@ extension SwasmCommand {
                 results = try instance.call(function, values)
             }
             let elapsed = clock.now - start
+            let cpuTime = Self.processCPUTime() - cpuStart
             for result in results {
                 print(Self.format(result))
             }
             if printTime {
                 print("time_ns \(Int64(elapsed / .nanoseconds(1)))")
+                // CPU time of the process over the call: steadier than wall
+                // time on a busy machine (benchmark harnesses compare it).
+                print("cpu_ns \(cpuTime)")
                 // Time to first call: loading (mapping an object, or compiling
                 // a .wasm) and instantiating.
                 print("load_ns \(Int64(loadTime / .nanoseconds(1)))")
@@ -235,6 +240,13 @@ extension SwasmCommand {
                 throw InputError(path: input, detail: "--fuel needs an object compiled to count fuel (swasmc --consume-fuel)")
             }
             return ExecutionLimits(fuel: Int64(clamping: fuel))
+        }
+
+        /// The process's CPU time in nanoseconds.
+        static func processCPUTime() -> Int64 {
+            var time = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+            return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
         }
 
         /// argv[0] is the module's path as given (as wasmtime does), then the guest arguments.

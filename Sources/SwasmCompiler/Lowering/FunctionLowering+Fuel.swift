@@ -75,20 +75,16 @@ extension FunctionLowering {
         setLocal(local, builder.pload(.i64, bases.executionLimits!, offset: ExecutionLimitsLayout.fuel))
     }
 
-    /// Loads the bases the checks use, in the entry block, and adds the
-    /// hidden fuel local (after the wasm locals).
+    /// With fuel: loads the execution limits' address in the entry block
+    /// (calls save and reload the fuel there) and adds the hidden fuel local
+    /// (after the wasm locals).
     mutating func setUpExecutionLimits() {
-        guard environment.consumeFuel || environment.epochInterruption else { return }
+        guard environment.consumeFuel else { return }
         let limits = builder.pload(.i64, bases.vmctx, offset: VMContextLayout.executionLimits)
         bases.executionLimits = limits
-        if environment.epochInterruption {
-            bases.epochCounter = builder.pload(.i64, limits, offset: ExecutionLimitsLayout.epochCounter)
-        }
-        if environment.consumeFuel {
-            fuelLocal = localValues.count
-            localTypes.append(.i64)
-            localValues.append(builder.pload(.i64, limits, offset: ExecutionLimitsLayout.fuel))
-        }
+        fuelLocal = localValues.count
+        localTypes.append(.i64)
+        localValues.append(builder.pload(.i64, limits, offset: ExecutionLimitsLayout.fuel))
     }
 
     /// The checks at a function entry or loop head (the fuel charged up to
@@ -98,9 +94,11 @@ extension FunctionLowering {
         checkEpoch()
     }
 
-    /// Traps with `outOfFuel` when no fuel is left, after writing it back
-    /// (so the store reports it used up). The trap block is a successor the
-    /// code order puts out of line.
+    /// Traps with `outOfFuel` when no fuel is left, after writing 0 back
+    /// (what the store reports for anything below 1; writing the exact value
+    /// would keep it alive to the out-of-line trap block, at the end of the
+    /// function, which costs registers on the hot path). The trap block is
+    /// a successor the code order puts out of line.
     mutating func checkFuel() {
         guard let local = fuelLocal else { return }
         let fuel = localValues[local]
@@ -109,7 +107,7 @@ extension FunctionLowering {
         let next = builder.makeBlock()
         builder.brif(exhausted, BlockCall(stop), BlockCall(next))
         builder.switchTo(stop)
-        builder.pstore(.i64, bases.executionLimits!, offset: ExecutionLimitsLayout.fuel, fuel)
+        builder.pstore(.i64, bases.executionLimits!, offset: ExecutionLimitsLayout.fuel, builder.iconst(.i64, 0))
         builder.trap(.outOfFuel, sourceOffset: source)
         builder.switchTo(next)
     }
@@ -118,8 +116,13 @@ extension FunctionLowering {
     /// `epochDeadline` helper, which either moves the deadline (the code
     /// continues) or answers `interrupted` (the code traps). The fuel is
     /// written back around the call: the host callback may read or set it.
+    /// The addresses are loaded at each check rather than kept from the
+    /// entry: three loads that hit the cache cost less than two registers
+    /// held through the function (and saved and restored around calls).
     mutating func checkEpoch() {
-        guard environment.epochInterruption, let limits = bases.executionLimits, let counter = bases.epochCounter else { return }
+        guard environment.epochInterruption else { return }
+        let limits = builder.pload(.i64, bases.vmctx, offset: VMContextLayout.executionLimits)
+        let counter = builder.pload(.i64, limits, offset: ExecutionLimitsLayout.epochCounter)
         let epoch = builder.pload(.i64, counter, offset: 0)
         let deadline = builder.pload(.i64, limits, offset: ExecutionLimitsLayout.epochDeadline)
         let reached = builder.icmp(.uge, epoch, deadline)
@@ -128,7 +131,11 @@ extension FunctionLowering {
         builder.brif(reached, BlockCall(slow), BlockCall(next, fuelLocal.map { [localValues[$0]] } ?? []))
         builder.switchTo(slow)
         saveFuel()
-        let status = callHelper(.epochDeadline, [], results: [.i32])[0]
+        let table = builder.pload(.i64, bases.vmctx, offset: VMContextLayout.helpers)
+        let helper = builder.pload(.i64, table, offset: HelperID.epochDeadline.rawValue * 8)
+        let signature = function.signatureIndex(Signature(parameters: [.i64], results: [.i32]))
+        let status = builder.append(Instruction(.callPtr, type: .i32, operands: [helper, bases.vmctx],
+                                                immediate: Int64(signature), sourceOffset: source), resultTypes: [.i32])[0]
         builder.trapIf(status, .interrupted, sourceOffset: source)
         let reloaded = fuelLocal.map { _ in builder.pload(.i64, limits, offset: ExecutionLimitsLayout.fuel) }
         builder.jump(next, reloaded.map { [$0] } ?? [])

@@ -53,10 +53,8 @@ struct VMContextBases {
     var imports: Value
     var signatureIDs: Value
     var functionReferences: Value
-    /// The store's execution limits and the engine's epoch counter, with
-    /// fuel or epoch checks (FunctionLowering+Fuel).
+    /// The store's execution limits, with fuel (FunctionLowering+Fuel).
     var executionLimits: Value? = nil
-    var epochCounter: Value? = nil
 }
 
 public struct FunctionLowering {

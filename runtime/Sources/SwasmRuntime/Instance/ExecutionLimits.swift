@@ -72,7 +72,8 @@ public final class ExecutionLimits {
     deinit { block.deallocate() }
 
     /// The fuel left: negative when code used more than it had since its
-    /// last check (it traps at the next function entry or loop head).
+    /// last check (it traps at the next function entry or loop head, and
+    /// sets it to 0 then).
     public var fuel: Int64 {
         get { block.load(fromByteOffset: ExecutionLimitsLayout.fuel, as: Int64.self) }
         set { block.storeBytes(of: newValue, toByteOffset: ExecutionLimitsLayout.fuel, as: Int64.self) }
