@@ -41,8 +41,8 @@ public enum VMContextLayout {
 /// so that a call from one instance into another draws on the same fuel).
 public enum ExecutionLimitsLayout {
     /// Int64: fuel left. Compiled code keeps it in a register between calls
-    /// and writes it back before every call, return and fuel trap; it may go
-    /// negative between checks (see docs/fuel-and-epochs.md).
+    /// and writes it back before every call and return (0 at an `outOfFuel`
+    /// trap); it may go negative between checks (docs/fuel-and-epochs.md).
     public static let fuel = 0
     /// UInt64: the epoch at which code compiled with epoch checks calls
     /// `HelperID.epochDeadline`.
