@@ -5,6 +5,7 @@ import SwasmRuntime
 
 /// Fuel was asked of a store whose engine does not count it.
 public struct FuelNotEnabledError: Error, Sendable, CustomStringConvertible {
+    /// What to enable.
     public var description: String {
         "fuel is not enabled: compile with Engine.Config.consumeFuel (swasmc --consume-fuel)"
     }
