@@ -95,9 +95,7 @@ let package = Package(
         .executableTarget(name: "swasm-embedding-sample", dependencies: ["Swasm"], path: "samples/embedding"),
         // The programs the Swasm documentation's articles show (Sources/Swasm/Swasm.docc), run by `make samples`.
         .executableTarget(name: "swasm-docs-examples", dependencies: ["Swasm"], path: "samples/docs-examples",
-                          // Fuel.swift, InterruptsEpochs.swift: the articles' code for fuel and epoch
-                          // deadlines, compiled once those exist.
-                          exclude: ["check-articles.py", "Fuel.swift", "InterruptsEpochs.swift"]),
+                          exclude: ["check-articles.py"]),
         // Time per instance through the embedding API (bench/instantiate.py).
         .executableTarget(name: "swasm-instantiate-bench", dependencies: ["Swasm"], path: "bench/instantiate"),
         // What the coverage-guided fuzzers (Fuzz/) run on each input.

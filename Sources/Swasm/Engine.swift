@@ -100,6 +100,18 @@ public struct Engine: Sendable {
         /// thread (an `interrupted` trap). Costs a load and a branch per
         /// loop iteration; off by default.
         public var interruptible: Bool = false
+        /// Compile code that counts the fuel it uses and traps with
+        /// `outOfFuel` when its store has none left (``Store/setFuel(_:)``;
+        /// a store starts with none). Deterministic: each wasm operator
+        /// executed costs the same on every machine and optimization level
+        /// (docs/fuel-and-epochs.md). Off by default.
+        public var consumeFuel: Bool = false
+        /// Compile code that compares the engine's epoch
+        /// (``Engine/incrementEpoch()``) with its store's deadline
+        /// (``Store/setEpochDeadline(_:)``; 0 at first) at every function
+        /// entry and loop head, and traps with `interrupted` or asks the
+        /// store's callback when the deadline is reached. Off by default.
+        public var epochInterruption: Bool = false
         /// Verify the checksum of every precompiled object loaded with this
         /// engine (``Module/deserialize(engine:trustedObject:)``, the cache):
         /// it was recorded at compile time over the code and the metadata,
@@ -130,17 +142,32 @@ public struct Engine: Sendable {
 
     /// The engine's configuration.
     public let config: Config
+    /// The epoch that code compiled with `Config.epochInterruption`
+    /// measures deadlines against, shared by every copy of the engine.
+    let epoch = EpochCounter()
 
     /// An engine with `config` (default: the default configuration).
     public init(_ config: Config = Config()) {
         self.config = config
     }
 
+    /// Advances the engine's epoch by one tick: code compiled with
+    /// `Config.epochInterruption` in any store of this engine whose deadline
+    /// is now reached stops (or calls its store's deadline callback) at its
+    /// next function entry or loop head. Safe from any thread, while wasm
+    /// runs on others.
+    public func incrementEpoch() { epoch.increment() }
+
+    /// The current epoch (0 when the engine was made).
+    public var currentEpoch: UInt64 { epoch.value }
+
     var compilerOptions: CompilerOptions {
         var options = CompilerOptions(optimizationLevel: config.optimizationLevel)
         if let jobs = config.compilerJobs { options.jobs = max(1, jobs) }
         options.interruptible = config.interruptible
         options.target = config.target
+        options.consumeFuel = config.consumeFuel
+        options.epochInterruption = config.epochInterruption
         options.boundsChecks = config.memoryStrategy == .explicitBoundsChecks ? .explicit : .guardRegion
         return options
     }
@@ -161,7 +188,7 @@ public struct Engine: Sendable {
             a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
             b = (b ^ UInt64(byte) ^ (b >> 29)) &* 0x9e37_79b9_7f4a_7c15
         }
-        let header = "\(Engine.version)|O\(config.optimizationLevel)|i\(config.interruptible)|b\(compilerOptions.boundsChecks.rawValue)|m\(config.target.elfMachine)|n\(bytes.count)|"
+        let header = "\(Engine.version)|O\(config.optimizationLevel)|i\(config.interruptible)|f\(config.consumeFuel)|e\(config.epochInterruption)|b\(compilerOptions.boundsChecks.rawValue)|m\(config.target.elfMachine)|n\(bytes.count)|"
         for byte in header.utf8 { mix(byte) }
         for byte in bytes { mix(byte) }
         func hex(_ v: UInt64) -> String {

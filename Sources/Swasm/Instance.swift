@@ -40,7 +40,7 @@ public final class Instance {
         let runtime = try Trap.unwrappingHostErrors(in: context) {
             try SwasmRuntime.Instance(module: module.compiled, imports: imports, hostContext: wasi,
                                       memoryReservation: context.engine.config.memoryReservation,
-                                      interruptSignal: context.interruptSignal)
+                                      interruptSignal: context.interruptSignal, limits: context.executionLimits)
         }
         // memory.grow and table.grow run by wasm code obey the store's limits too.
         for memory in runtime.memories { context.govern(memory) }

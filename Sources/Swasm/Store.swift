@@ -149,6 +149,9 @@ final class StoreContext {
     /// The limits as every memory and table of the store reads them.
     let limiter = ResourceLimiter()
     let interruptSignal = InterruptSignal()
+    /// Fuel and epoch deadline of all the store's instances: none and 0 at
+    /// first, as wasmtime's stores start (see Fuel.swift).
+    let executionLimits: ExecutionLimits
     /// The runtime's objects the host created in the store, kept alive with it.
     var objects: [AnyObject] = []
     /// Every ``ExternRef`` made in or passed into the store, by handle: wasm
@@ -160,6 +163,7 @@ final class StoreContext {
     init(engine: Engine, limits: StoreLimits) {
         self.engine = engine
         self.limits = limits
+        executionLimits = ExecutionLimits(fuel: 0, epochDeadline: 0, epochCounter: engine.epoch)
         limiter.update(limits)
     }
 

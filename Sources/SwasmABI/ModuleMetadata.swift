@@ -70,32 +70,49 @@ public struct CodeSettings: Sendable, Hashable, CustomStringConvertible {
     public var boundsChecks: BoundsChecks
     /// Loops check the instance's interrupt flag.
     public var interruptible: Bool
+    /// Code counts the fuel it uses in its store and traps when it runs out.
+    public var consumeFuel: Bool
+    /// Function entries and loop heads compare the engine's epoch with the
+    /// store's deadline.
+    public var epochInterruption: Bool
 
-    public init(boundsChecks: BoundsChecks = .guardRegion, interruptible: Bool = false) {
+    public init(boundsChecks: BoundsChecks = .guardRegion, interruptible: Bool = false,
+                consumeFuel: Bool = false, epochInterruption: Bool = false) {
         self.boundsChecks = boundsChecks
         self.interruptible = interruptible
+        self.consumeFuel = consumeFuel
+        self.epochInterruption = epochInterruption
     }
 
     /// Ids of the settings table's entries; never reused.
     enum ID: UInt32, CaseIterable {
         case boundsChecks = 1
         case interruptible = 2
+        case consumeFuel = 3
+        case epochInterruption = 4
     }
 
     /// The (id, value) entries of the settings table, by ascending id.
     var entries: [(id: UInt32, value: UInt32)] {
-        [(ID.boundsChecks.rawValue, boundsChecks.rawValue), (ID.interruptible.rawValue, interruptible ? 1 : 0)]
+        [(ID.boundsChecks.rawValue, boundsChecks.rawValue), (ID.interruptible.rawValue, interruptible ? 1 : 0),
+         (ID.consumeFuel.rawValue, consumeFuel ? 1 : 0), (ID.epochInterruption.rawValue, epochInterruption ? 1 : 0)]
     }
 
-    /// Reads the settings table: every setting this swasm knows, once each,
-    /// by ascending id, with a value it knows.
+    /// Reads the settings table: settings this swasm knows, once each, by
+    /// ascending id, with a value it knows. A table written before a setting
+    /// existed ends before its id; the setting then has its default, which
+    /// is what that code does.
     init(table: MetadataView.U32Table) throws(MetadataError) {
         let count = table.count / 2
-        guard count == ID.allCases.count else {
-            throw MetadataError("the settings table has \(count) entries, this swasm records \(ID.allCases.count)")
+        guard count <= ID.allCases.count else {
+            throw MetadataError("the settings table has \(count) entries, this swasm knows \(ID.allCases.count)")
         }
         var settings = CodeSettings()
-        for (index, expected) in ID.allCases.enumerated() {
+        func flag(_ value: UInt32, _ name: String) throws(MetadataError) -> Bool {
+            guard value <= 1 else { throw MetadataError("\(name) setting has value \(value), expected 0 or 1") }
+            return value == 1
+        }
+        for (index, expected) in ID.allCases.prefix(count).enumerated() {
             let id = table[2 * index], value = table[2 * index + 1]
             guard id == expected.rawValue else {
                 throw MetadataError("settings entry \(index) is for setting \(id), expected setting \(expected.rawValue)")
@@ -106,9 +123,9 @@ public struct CodeSettings: Sendable, Hashable, CustomStringConvertible {
                     throw MetadataError("unknown bounds-check mode \(value) in the settings table")
                 }
                 settings.boundsChecks = mode
-            case .interruptible:
-                guard value <= 1 else { throw MetadataError("interruptible setting has value \(value), expected 0 or 1") }
-                settings.interruptible = value == 1
+            case .interruptible: settings.interruptible = try flag(value, "interruptible")
+            case .consumeFuel: settings.consumeFuel = try flag(value, "fuel")
+            case .epochInterruption: settings.epochInterruption = try flag(value, "epoch interruption")
             }
         }
         self = settings
@@ -131,16 +148,20 @@ public struct CodeSettings: Sendable, Hashable, CustomStringConvertible {
             result.append(Mismatch(setting: "bounds checks (swasmc --bounds-checks)",
                                    compiled: boundsChecks.description, needed: needed.boundsChecks.description))
         }
-        if interruptible != needed.interruptible {
-            func text(_ on: Bool) -> String { on ? "interruption checks" : "no interruption checks" }
-            result.append(Mismatch(setting: "interruptible (swasmc --interruptible)",
-                                   compiled: text(interruptible), needed: text(needed.interruptible)))
+        func compare(_ compiled: Bool, _ needed: Bool, _ setting: String, _ checks: String) {
+            guard compiled != needed else { return }
+            func text(_ on: Bool) -> String { on ? checks : "no " + checks }
+            result.append(Mismatch(setting: setting, compiled: text(compiled), needed: text(needed)))
         }
+        compare(interruptible, needed.interruptible, "interruptible (swasmc --interruptible)", "interruption checks")
+        compare(consumeFuel, needed.consumeFuel, "fuel (swasmc --consume-fuel)", "fuel counting")
+        compare(epochInterruption, needed.epochInterruption, "epoch interruption (swasmc --epoch-interruption)", "epoch checks")
         return result
     }
 
     public var description: String {
-        "bounds checks: \(boundsChecks), interruptible: \(interruptible ? "yes" : "no")"
+        "bounds checks: \(boundsChecks), interruptible: \(interruptible ? "yes" : "no"), "
+            + "fuel: \(consumeFuel ? "yes" : "no"), epoch interruption: \(epochInterruption ? "yes" : "no")"
     }
 }
 

@@ -66,8 +66,13 @@ public enum TrapCode: UInt32, Sendable, CaseIterable, CustomStringConvertible {
     /// A host function threw an error that is not itself a trap.
     case hostError = 12
     /// The host set the instance's interrupt flag (code compiled with
-    /// interruption checks notices it at the next loop iteration).
+    /// interruption checks notices it at the next loop iteration), or the
+    /// engine's epoch reached the store's deadline (code compiled with epoch
+    /// checks, at a function entry or loop head).
     case interrupted = 13
+    /// Code compiled to consume fuel found its store's fuel used up (at a
+    /// function entry or loop head).
+    case outOfFuel = 14
 
     /// The spec testsuite's wording for each trap.
     public var description: String {
@@ -79,6 +84,7 @@ public enum TrapCode: UInt32, Sendable, CaseIterable, CustomStringConvertible {
         case .indirectCallTypeMismatch: return "indirect call type mismatch"
         case .hostError: return "host function error"
         case .interrupted: return "interrupted"
+        case .outOfFuel: return "all fuel consumed"
         case .integerDivideByZero: return "integer divide by zero"
         case .integerOverflow: return "integer overflow"
         case .invalidConversionToInteger: return "invalid conversion to integer"

@@ -1,7 +1,8 @@
 // Layout of the VM context (vmctx): the per-instance block that compiled code
 // receives as its first argument. Fixed header of 8-byte fields at the
 // offsets below; the runtime allocates and fills it, compiled code only reads
-// it (except `memoryLength`/`memoryBase` which helpers update on grow).
+// it (except `memoryLength`/`memoryBase` which helpers update on grow, and
+// the execution limits block, whose fuel compiled code writes).
 // runtime/Sources/CSwasmRuntime/include/swasm_abi.h mirrors these values for
 // the C side; a test checks that both agree.
 
@@ -28,8 +29,30 @@ public enum VMContextLayout {
     public static let interruptFlag = 72
     /// The runtime's instance object (opaque to compiled code).
     public static let instance = 80
+    /// Pointer to the execution limits block (`ExecutionLimitsLayout`) the
+    /// instance shares with every instance of its store: fuel and the epoch
+    /// deadline. Null unless the code was compiled with fuel or epoch checks.
+    public static let executionLimits = 88
     /// Header size; the runtime may place its own data after it.
     public static let headerSize = 96
+}
+
+/// The block of execution limits a store's instances share (one per store,
+/// so that a call from one instance into another draws on the same fuel).
+public enum ExecutionLimitsLayout {
+    /// Int64: fuel left. Compiled code keeps it in a register between calls
+    /// and writes it back before every call and return (0 at an `outOfFuel`
+    /// trap); it may go negative between checks (docs/fuel-and-epochs.md).
+    public static let fuel = 0
+    /// UInt64: the epoch at which code compiled with epoch checks calls
+    /// `HelperID.epochDeadline`.
+    public static let epochDeadline = 8
+    /// Pointer to the engine's epoch counter (UInt64), which other threads
+    /// increment.
+    public static let epochCounter = 16
+    /// The runtime's object that owns the block (opaque to compiled code).
+    public static let owner = 24
+    public static let size = 32
 }
 
 /// `{ code, vmctx }`: how to call an imported function.
@@ -82,4 +105,8 @@ public enum HelperID: Int, CaseIterable, Sendable {
     case elementDrop
     /// (vmctx, code: u32) -> never returns; unwinds to the host entry.
     case raiseTrap
+    /// (vmctx) -> u32: 0 when the store moved its epoch deadline (the code
+    /// continues), else `TrapCode.interrupted`. Called when the epoch
+    /// reached the deadline.
+    case epochDeadline
 }

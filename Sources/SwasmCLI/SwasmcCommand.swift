@@ -48,6 +48,12 @@ public struct SwasmcCommand: ParsableCommand {
     @Flag(help: "Check the instance's interrupt flag at every loop head, so the host can stop runaway code.")
     public var interruptible = false
 
+    @Flag(name: .long, help: "Count the fuel the code uses in its store and trap when it runs out (Engine.Config.consumeFuel; docs/fuel-and-epochs.md).")
+    public var consumeFuel = false
+
+    @Flag(name: .long, help: "Compare the engine's epoch with the store's deadline at every function entry and loop head (Engine.Config.epochInterruption).")
+    public var epochInterruption = false
+
     @Option(name: .long, help: ArgumentHelp("How out-of-bounds memory accesses are caught: guard (the runtime reserves 8 GiB per memory; accesses are not checked) or explicit (every access is compared with the memory's length; for limited address space).", valueName: "guard|explicit"))
     public var boundsChecks: CompilerOptions.BoundsChecks = .guardRegion
 
@@ -121,6 +127,8 @@ public struct SwasmcCommand: ParsableCommand {
         var options = CompilerOptions(optimizationLevel: optimization, jobs: jobs)
         if verify { options.verify = true }
         options.interruptible = interruptible
+        options.consumeFuel = consumeFuel
+        options.epochInterruption = epochInterruption
         options.boundsChecks = boundsChecks
         options.target = target
         options.progress = Self.terminalProgress(functionCount: module.bodies.count)

@@ -20,6 +20,12 @@ public struct CompilerOptions: Sendable {
     /// Check the instance's interrupt flag at every loop head (see
     /// `Instance.interrupt()`), so that the host can stop runaway guests.
     public var interruptible = false
+    /// Count the fuel each function uses in the store's execution limits
+    /// and trap with `outOfFuel` when it runs out (docs/fuel-and-epochs.md).
+    public var consumeFuel = false
+    /// Compare the engine's epoch with the store's deadline at every
+    /// function entry and loop head (docs/fuel-and-epochs.md).
+    public var epochInterruption = false
     /// How compiled code keeps linear-memory accesses in bounds.
     public var boundsChecks: BoundsChecks = .guardRegion
     /// The machine to generate code for (default: this one). A target
@@ -50,7 +56,8 @@ public struct CompilerOptions: Sendable {
 extension CompilerOptions {
     /// The settings of these options that shape the code, as objects record them.
     public var codeSettings: CodeSettings {
-        CodeSettings(boundsChecks: boundsChecks == .explicit ? .explicit : .guardRegion, interruptible: interruptible)
+        CodeSettings(boundsChecks: boundsChecks == .explicit ? .explicit : .guardRegion, interruptible: interruptible,
+                     consumeFuel: consumeFuel, epochInterruption: epochInterruption)
     }
 }
 
@@ -65,6 +72,8 @@ extension ModuleEnvironment {
     init(_ module: Module, options: CompilerOptions) {
         self.init(module)
         interruptible = options.interruptible
+        consumeFuel = options.consumeFuel
+        epochInterruption = options.epochInterruption
         explicitBoundsChecks = options.boundsChecks == .explicit
     }
 }

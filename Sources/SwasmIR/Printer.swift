@@ -123,6 +123,7 @@ public enum Printer {
         case .exit: return "exit"
         case .hostError: return "host_err"
         case .interrupted: return "interrupt"
+        case .outOfFuel: return "out_of_fuel"
         }
     }
 }

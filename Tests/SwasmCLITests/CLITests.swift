@@ -4,6 +4,7 @@
 import Foundation
 import SwasmABI
 import SwasmSpec
+import SwasmRuntime
 import Testing
 import WasmText
 
@@ -584,5 +585,43 @@ extension SwasmcTests {
         let bytes = try #require(Data(base64Encoded: String(base64)))
         #expect(bytes == FileManager.default.contents(atPath: object))
         #expect(text.contains("public let add: (Int32, Int32) throws -> Int32"))
+    }
+}
+
+// `swasmc --consume-fuel` / `--epoch-interruption` record the settings in the
+// object; `swasm run --fuel N` gives such an object (or a .wasm it compiles
+// to count fuel) N units.
+extension SwasmcTests {
+    @Test func fuelAndEpochFlagsReachTheObjectAndRun() throws {
+        let directory = try TemporaryDirectory()
+        let wat = try directory.write("count.wat", text: """
+            (module (func (export "run") (param $n i32) (result i32)
+              (loop $l (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+              (i32.const 7)))
+            """)
+        let plain = directory.url.path + "/plain.o", fuel = directory.url.path + "/fuel.o", epoch = directory.url.path + "/epoch.o"
+        #expect(try run("swasmc", [wat, "-o", plain], in: directory).status == 0)
+        #expect(try run("swasmc", ["--consume-fuel", wat, "-o", fuel], in: directory).status == 0)
+        #expect(try run("swasmc", ["--epoch-interruption", wat, "-o", epoch], in: directory).status == 0)
+        #expect(try CompiledModule(image: ObjectImage(path: fuel)).settings == CodeSettings(consumeFuel: true))
+        #expect(try CompiledModule(image: ObjectImage(path: epoch)).settings == CodeSettings(epochInterruption: true))
+        #expect(try CompiledModule(image: ObjectImage(path: plain)).settings == CodeSettings())
+
+        // 1000 iterations: the last loop head check comes after 4995 units.
+        for input in [fuel, wat] {
+            let enough = try run("swasm", ["run", "--fuel", "4996", "--invoke", "run", input, "1000"], in: directory)
+            #expect(enough.status == 0, "\(enough.stderr)")
+            #expect(enough.stdout == "7\n")
+            let short = try run("swasm", ["run", "--fuel", "4995", "--invoke", "run", input, "1000"], in: directory)
+            #expect(short.status == 1)
+            #expect(short.stderr.contains("wasm trap: all fuel consumed"), "\(short.stderr)")
+        }
+        // Without --fuel and --epoch limits, such objects run unlimited.
+        for object in [fuel, epoch] {
+            #expect(try run("swasm", ["run", "--invoke", "run", object, "1000"], in: directory).stdout == "7\n")
+        }
+        let refused = try run("swasm", ["run", "--fuel", "10", "--invoke", "run", plain, "1000"], in: directory)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("--fuel needs an object compiled to count fuel (swasmc --consume-fuel)"))
     }
 }

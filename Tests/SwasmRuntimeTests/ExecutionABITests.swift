@@ -16,6 +16,7 @@ import Testing
         #expect(Int(SWASM_VMCTX_FUNCTION_REFERENCES) == VMContextLayout.functionReferences)
         #expect(Int(SWASM_VMCTX_INTERRUPT_FLAG) == VMContextLayout.interruptFlag)
         #expect(Int(SWASM_VMCTX_INSTANCE) == VMContextLayout.instance)
+        #expect(Int(SWASM_VMCTX_EXECUTION_LIMITS) == VMContextLayout.executionLimits)
         #expect(Int(SWASM_VMCTX_HEADER_SIZE) == VMContextLayout.headerSize)
         #expect(Int(SWASM_HELPER_RAISE_TRAP) == HelperID.raiseTrap.rawValue)
     }
@@ -50,6 +51,7 @@ import Testing
             .exit: SWASM_TRAP_EXIT,
             .hostError: SWASM_TRAP_HOST_ERROR,
             .interrupted: SWASM_TRAP_INTERRUPTED,
+            .outOfFuel: SWASM_TRAP_OUT_OF_FUEL,
         ]
         #expect(mirrored.count == TrapCode.allCases.count)
         for code in TrapCode.allCases {

@@ -205,16 +205,29 @@ import WasmModel
         }
     }
 
+    /// Fuel and epoch flags are 0 or 1 (objects whose table ends before
+    /// them: ObjectTrustTests).
+    @Test func fuelAndEpochSettingsAreChecked() throws {
+        let (text, metadata) = sample().layout()
+        let bytes = metadata.encoded()
+        let settings = tableOffset(bytes, .settings)
+        #expect(load(text, patched(bytes, at: settings + 20, 2))?.contains("fuel setting has value 2") == true)
+        #expect(load(text, patched(bytes, at: settings + 28, 3))?.contains("epoch interruption setting has value 3") == true)
+        #expect(load(text, patched(bytes, at: settings + 24, 9))?.contains("for setting 9, expected setting 4") == true)
+    }
+
     @Test func settingsAreRecordedAndCompared() throws {
         var (text, metadata) = sample().layout()
-        metadata.settings = CodeSettings(boundsChecks: .explicit, interruptible: true)
+        metadata.settings = CodeSettings(boundsChecks: .explicit, interruptible: true, consumeFuel: true, epochInterruption: true)
         let module = try CompiledModule(text: text, metadata: metadata.encoded())
-        #expect(module.settings == CodeSettings(boundsChecks: .explicit, interruptible: true))
+        #expect(module.settings == CodeSettings(boundsChecks: .explicit, interruptible: true, consumeFuel: true, epochInterruption: true))
         #expect(module.usesExplicitBoundsChecks)
         let mismatches = CodeSettings().mismatches(against: module.settings).map(\.description)
         #expect(mismatches == [
             "bounds checks (swasmc --bounds-checks): the object has guard region, the engine needs explicit",
             "interruptible (swasmc --interruptible): the object has no interruption checks, the engine needs interruption checks",
+            "fuel (swasmc --consume-fuel): the object has no fuel counting, the engine needs fuel counting",
+            "epoch interruption (swasmc --epoch-interruption): the object has no epoch checks, the engine needs epoch checks",
         ])
         #expect(module.settings.mismatches(against: module.settings).isEmpty)
     }

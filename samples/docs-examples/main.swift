@@ -19,8 +19,9 @@ let examples: [(String, () async throws -> Void)] = [
     ("serialization", serializationExample),
     ("multithreading", multithreadingExample),
     ("multithreading-async", multithreadingAsyncExample),
-    // Compiled once fuel and epoch deadlines exist (Package.swift excludes their files until then):
-    // ("fuel", fuelExample), ("epochs", epochsExample), ("epoch-callback", epochCallbackExample),
+    ("fuel", fuelExample),
+    ("epochs", epochsExample),
+    ("epoch-callback", epochCallbackExample),
 ]
 
 let chosen = Set(CommandLine.arguments.dropFirst())

@@ -61,10 +61,13 @@ extension FunctionLowering {
     /// has not seen it change yet: a branch to any of them must pass it.
     /// Those are the innermost ones (a construct that saw the change
     /// encloses only constructs that did too), so the walk stops at the
-    /// first that knows, and each construct notes each local once.
+    /// first that knows, and each construct notes each local once. The
+    /// function's own end merges only the hidden fuel local: no code after
+    /// it reads the others, but it writes the fuel back.
     mutating func noteChange(_ local: Int) {
         var index = frames.count - 1
-        while index >= 0 && frames[index].kind != .function && !frames[index].changes.contains(local) {
+        while index >= 0 && (frames[index].kind != .function || local == fuelLocal)
+                && !frames[index].changes.contains(local) {
             frames[index].changes.note(local, valueAtStart: localValues[local])
             index -= 1
         }

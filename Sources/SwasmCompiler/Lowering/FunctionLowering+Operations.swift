@@ -210,6 +210,8 @@ extension FunctionLowering {
     mutating func directCall(_ callee: Int) throws(WasmError) {
         let signature = environment.signature(ofFunction: callee)
         let arguments = pop(signature.parameters.count - 1)
+        saveFuel()
+        defer { reloadFuel() }
         let results: [Value]
         if callee < environment.importedFunctionCount {
             let record = callee * ImportedFunctionLayout.size
@@ -239,9 +241,11 @@ extension FunctionLowering {
         let code = builder.pload(.i64, reference, offset: FunctionReferenceLayout.code)
         let calleeContext = builder.pload(.i64, reference, offset: FunctionReferenceLayout.vmctx)
         let signatureIndex = function.signatureIndex(signature)
+        saveFuel()
         let results = builder.append(Instruction(.callPtr, type: .i32, operands: [code, calleeContext] + arguments,
                                                  immediate: Int64(signatureIndex), sourceOffset: source),
                                      resultTypes: signature.results)
+        reloadFuel()
         stack.append(contentsOf: results)
     }
 

@@ -53,6 +53,8 @@ struct VMContextBases {
     var imports: Value
     var signatureIDs: Value
     var functionReferences: Value
+    /// The store's execution limits, with fuel (FunctionLowering+Fuel).
+    var executionLimits: Value? = nil
 }
 
 public struct FunctionLowering {
@@ -75,6 +77,10 @@ public struct FunctionLowering {
     var openLoops = 0
     var bases: VMContextBases!
     var instructionOffset = 0
+    /// With fuel: the hidden local holding the fuel left, and the cost of
+    /// the current straight-line region not yet subtracted from it.
+    var fuelLocal: Int?
+    var pendingFuel: Int64 = 0
 
     public var function: Function { builder.function }
 
@@ -136,11 +142,14 @@ public struct FunctionLowering {
             localTypes.append(contentsOf: repeatElement(type, count: Int(group.count)))
             localValues.append(contentsOf: repeatElement(zero, count: Int(group.count)))
         }
-        loopAssignments = try LoopAssignments.scan(reader, localCount: localValues.count)
+        setUpExecutionLimits()
+        loopAssignments = try LoopAssignments.scan(reader, localCount: localValues.count, assignedInEveryLoop: fuelLocal)
         let end = builder.makeBlock()
         for type in signature.results { function.addParameter(type, to: end) }
         frames.append(LoweringFrame(kind: .function, parameters: [], results: signature.results, label: end, end: end,
                                     elseBlock: nil, elseArguments: [], height: 0, reachableAtStart: true))
+        instructionOffset = body.code.lowerBound
+        checkExecutionLimits()
         while !frames.isEmpty {
             try instruction()
         }
@@ -192,8 +201,10 @@ public struct FunctionLowering {
             try skipDead(opcode)
             return
         }
+        chargeFuel(for: opcode)
         switch opcode {
         case 0x00:
+            saveFuel()
             builder.trap(.unreachable, sourceOffset: source)
             markUnreachable()
         case 0x01: break
@@ -211,6 +222,7 @@ public struct FunctionLowering {
             if openLoops == 0 { outermostLoop = instructionOffset }
             openLoops += 1
             builder.switchTo(header)
+            checkExecutionLimits()
             if environment.interruptible {
                 // One load and branch per iteration: the host may set the flag
                 // from another thread to stop a runaway guest.
@@ -253,6 +265,7 @@ public struct FunctionLowering {
         case 0x0E:
             try branchTable()
         case 0x0F: // return
+            saveFuel()
             builder.append(Instruction(.ret, type: .i32, operands: peek(function.signature.results.count)))
             markUnreachable()
         case 0x10:
@@ -387,7 +400,9 @@ public struct FunctionLowering {
         builder.switchTo(frame.end)
         reachable = true
         if frame.kind == .function {
-            builder.append(Instruction(.ret, type: .i32, operands: function.parameters(of: frame.end)))
+            saveFuel()
+            let results = Array(function.parameters(of: frame.end).prefix(frame.results.count))
+            builder.append(Instruction(.ret, type: .i32, operands: results))
             return
         }
         stack.append(contentsOf: function.parameters(of: frame.end).prefix(frame.results.count))

@@ -33,10 +33,13 @@ struct LoopAssignments {
         }
     }
 
-    static func scan(_ reader: ByteReader, localCount: Int) throws(WasmError) -> LoopAssignments {
+    /// `assignedInEveryLoop`: a hidden local (the fuel) that every loop
+    /// changes and that is read at the end of the function.
+    static func scan(_ reader: ByteReader, localCount: Int, assignedInEveryLoop hidden: Int? = nil) throws(WasmError) -> LoopAssignments {
         var reader = reader
         var result = LoopAssignments()
         result.lastRead = Array(repeating: -1, count: localCount)
+        if let hidden { result.lastRead[hidden] = Int.max }
         // For each open construct: whether it is a loop (its `end` closes one).
         var constructIsLoop: [Bool] = []
         var loops: [OpenLoop] = []
@@ -51,6 +54,7 @@ struct LoopAssignments {
                 try reader.skipImmediate(.blockType)
                 constructIsLoop.append(true)
                 loops.append(OpenLoop(offset: offset))
+                if let hidden { loops[loops.count - 1].note(hidden) }
             case 0x0B:
                 // The body's final `end` closes no construct.
                 guard let isLoop = constructIsLoop.popLast(), isLoop else { continue }

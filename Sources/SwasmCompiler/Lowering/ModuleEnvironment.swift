@@ -13,6 +13,12 @@ public struct ModuleEnvironment: Sendable {
     public let hasMemory: Bool
     /// Emit a check of the VM context's interrupt flag at every loop head.
     public var interruptible = false
+    /// Count fuel per straight-line region and check it at function entries
+    /// and loop heads (FunctionLowering+Fuel).
+    public var consumeFuel = false
+    /// Check the engine's epoch against the store's deadline at function
+    /// entries and loop heads.
+    public var epochInterruption = false
     /// Check every linear-memory access against the memory's current length
     /// instead of relying on a guard region.
     public var explicitBoundsChecks = false

@@ -15,6 +15,7 @@
 #define SWASM_VMCTX_FUNCTION_REFERENCES 64
 #define SWASM_VMCTX_INTERRUPT_FLAG 72
 #define SWASM_VMCTX_INSTANCE 80
+#define SWASM_VMCTX_EXECUTION_LIMITS 88
 #define SWASM_VMCTX_HEADER_SIZE 96
 
 // HelperID: index of `raiseTrap` in the helper table.
@@ -34,6 +35,7 @@
 #define SWASM_TRAP_EXIT 11
 #define SWASM_TRAP_HOST_ERROR 12
 #define SWASM_TRAP_INTERRUPTED 13
+#define SWASM_TRAP_OUT_OF_FUEL 14
 
 // CPUFeatures bits on AArch64 (bits are per machine): LSE atomics (`ldadd`,
 // `cas`, `swp`: FEAT_LSE) and load-acquire RCpc (`ldapr`: FEAT_LRCPC).

@@ -68,6 +68,10 @@ enum InstanceHelpers {
         put(.tableInit, tableInit)
         put(.elementDrop, elementDrop)
         table[HelperID.raiseTrap.rawValue] = CodeExecutor.raiseTrapHelper
+        let epochDeadline: @convention(c) (Context) -> UInt32 = {
+            ExecutionLimits.owning($0)?.deadlineReached() ?? TrapCode.interrupted.rawValue
+        }
+        put(.epochDeadline, epochDeadline)
         return table
     }()
 

@@ -42,8 +42,13 @@ public final class Instance {
     ///
     /// With `interruptSignal` the instance is interrupted whenever the
     /// signal is raised (from the start function on), besides `interrupt()`.
+    ///
+    /// Code compiled with fuel or epoch checks draws on `limits` (shared
+    /// with the other instances given the same limits); without, on limits
+    /// of its own that never stop it (`ExecutionLimits()`).
     public init(module: CompiledModule, imports: [ExternValue], hostContext: AnyObject? = nil,
-                memoryReservation: UInt64? = nil, interruptSignal: InterruptSignal? = nil) throws {
+                memoryReservation: UInt64? = nil, interruptSignal: InterruptSignal? = nil,
+                limits: ExecutionLimits? = nil) throws {
         guard module.runsHere else {
             throw CompiledModuleError("the module was compiled for \(ObjectImage.machineName(module.metadata.machine)) and cannot be instantiated on this host (\(ObjectImage.machineName(ObjectImage.hostMachine))); serialize it and load it on its machine")
         }
@@ -69,6 +74,9 @@ public final class Instance {
                                  tables: wasm.allTables.count, types: wasm.types.count)
         let vmctx = native.vmctx
         if let interruptSignal { native.follow(interruptSignal) }
+        if module.settings.consumeFuel || module.settings.epochInterruption {
+            native.use(limits ?? ExecutionLimits())
+        }
 
         // Signature ids and function references (imports: copies of theirs).
         for (index, id) in module.signatureIDs.enumerated() { native.signatureIDs[index] = id }
@@ -364,6 +372,14 @@ final class NativeState {
         vmctx.storeBytes(of: tables, toByteOffset: VMContextLayout.tables, as: UnsafeMutableRawPointer.self)
         vmctx.storeBytes(of: UnsafeMutableRawPointer(signatureIDs), toByteOffset: VMContextLayout.signatureIDs, as: UnsafeMutableRawPointer.self)
         vmctx.storeBytes(of: functionReferences, toByteOffset: VMContextLayout.functionReferences, as: UnsafeMutableRawPointer.self)
+    }
+
+    /// The store's fuel and epoch deadline, read and written by compiled code.
+    private var limits: ExecutionLimits?
+
+    func use(_ limits: ExecutionLimits) {
+        self.limits = limits
+        vmctx.storeBytes(of: limits.block, toByteOffset: VMContextLayout.executionLimits, as: UnsafeMutableRawPointer.self)
     }
 
     func follow(_ signal: InterruptSignal) {

@@ -197,9 +197,11 @@ public final class WASI {
         }
     }
 
-    /// Instantiates `module` against this context (WASI imports and `other`).
-    public func instantiate(_ module: CompiledModule, other: [WasmName: [WasmName: ExternValue]] = [:]) throws -> Instance {
-        try Instance(module: module, imports: Self.imports(for: module, other: other), hostContext: self)
+    /// Instantiates `module` against this context (WASI imports and `other`),
+    /// drawing fuel and epoch deadlines from `limits` (see `Instance.init`).
+    public func instantiate(_ module: CompiledModule, other: [WasmName: [WasmName: ExternValue]] = [:],
+                            limits: ExecutionLimits? = nil) throws -> Instance {
+        try Instance(module: module, imports: Self.imports(for: module, other: other), hostContext: self, limits: limits)
     }
 
     /// Runs a command: calls `function` (default `_start`) of an instance made
