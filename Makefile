@@ -32,7 +32,7 @@ INSTALL_BIN ?= $(RELEASE_BIN)
 # The staging install `make samples` links its pkg-config and CMake samples against.
 SAMPLES_PREFIX = $(CURDIR)/.build/samples-prefix
 
-.PHONY: all deps build release demo test unit spec spec-explicit spec-c bench-c spec-aarch64 spec-aarch64-explicit bench-aarch64 runtime-aarch64 fuzz fuzz-diff soak-diff fuzz-build fuzz-coverage fuzz-coverage-short yosys soak bench-validate bench-instantiate bless clean samples runtime-lib install
+.PHONY: all deps build release demo test unit spec spec-explicit spec-c bench-c spec-aarch64 spec-aarch64-explicit bench-aarch64 bench-aarch64-checksums runtime-aarch64 fuzz fuzz-diff soak-diff fuzz-build fuzz-coverage fuzz-coverage-short yosys soak bench-validate bench-instantiate bless clean samples runtime-lib install
 .PHONY: install-files samples-prefix swift-plugin-sample docs
 
 all: build
@@ -61,7 +61,7 @@ demo: build
 	@echo "--- an invalid module is rejected with its offset, function and reason:"
 	@if $(DEBUG_BIN)/swasmc --validate samples/invalid-add.wat; then echo "expected a validation error"; exit 1; fi
 
-test: build unit fuzz fuzz-diff fuzz-coverage-short yosys samples spec spec-explicit spec-c docs
+test: build unit fuzz fuzz-diff fuzz-coverage-short yosys samples spec spec-explicit spec-c spec-aarch64 spec-aarch64-explicit bench-aarch64-checksums docs
 
 unit:
 	$(SWIFT) test
@@ -89,9 +89,10 @@ spec-aarch64: build
 spec-aarch64-explicit: build
 	$(DEBUG_BIN)/swasm-spec run --spec-directory $(SPEC_DIR) --target aarch64-linux --bounds-checks explicit \
 		--report results/spec-aarch64-explicit-report.txt
-bench-aarch64: build
-	python3 bench/c_harness_checksums.py --bin $(DEBUG_BIN) --target aarch64-linux
+bench-aarch64: bench-aarch64-checksums
 	python3 bench/code_size.py --bin $(DEBUG_BIN) --target aarch64-linux
+bench-aarch64-checksums: build
+	python3 bench/c_harness_checksums.py --bin $(DEBUG_BIN) --target aarch64-linux
 
 # The scripts that exercise linear memory (loads and stores of every width,
 # offsets, alignment, traps, growth, bulk operations, data segments, memories
