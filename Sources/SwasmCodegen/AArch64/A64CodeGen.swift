@@ -57,6 +57,9 @@ struct A64CodeGen {
     /// An imul held back to be emitted with the next instruction, an iadd,
     /// as one madd.
     var fusedMultiply: Instruction?
+    /// A zero-extension of an i32 held back: the next instruction, an add,
+    /// reads the i32's register as the i64 it already is.
+    var foldedExtension: Instruction?
     /// The condition of this block's br_if when its icmp sets the flags
     /// early (see `heldCompare`), and the flags once that icmp is emitted.
     var heldCompareValue: Value?
