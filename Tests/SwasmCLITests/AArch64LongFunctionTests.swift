@@ -13,17 +13,21 @@ import WasmText
 
 @Suite struct AArch64LongFunctionTests {
     /// g(i, d): 60,000 checked divisions by d (each with its own branches to
-    /// trap stubs at the function's end), then a br_table on i choosing a
-    /// float constant that no fmov immediate encodes.
+    /// trap stubs at the function's end), a store of a float constant that
+    /// no fmov immediate encodes (built in a register while the address is
+    /// in others), then a br_table on i choosing a constant or reading the
+    /// stored one back.
     static let wat: String = {
         var body = ""
         for _ in 0..<60_000 { body += "(drop (i32.div_s (local.get 0) (local.get 1)))\n" }
         return """
             (module
+              (memory 1)
               (func (export "g") (param i32 i32) (result f64)
                 \(body)
+                (f64.store offset=8 (local.get 1) (f64.const 0.1))
                 (block $c (block $b (block $a (br_table $a $b $c (local.get 0)))
-                  (return (f64.const 0.1)))
+                  (return (f64.load offset=8 (local.get 1))))
                   (return (f64.const 2.5)))
                 (f64.const 1e300)))
             """

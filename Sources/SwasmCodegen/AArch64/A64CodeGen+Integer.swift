@@ -141,6 +141,12 @@ extension A64CodeGen {
             fusedCompare = inst
             return
         }
+        if inst.opcode == .uextend, function.type(of: inst.operands[0]) == .i32, let next, next.opcode == .iadd,
+           useCounts.feedsOnly(inst, into: next, operand: 0), next.operands[1] != inst.result {
+            // Explicit bounds checks add the access's end to the index in 64 bits.
+            foldedExtension = inst
+            return
+        }
         if isMultiplyAdd(inst, next: next) {
             fusedMultiply = inst
             return
@@ -246,6 +252,10 @@ extension A64CodeGen {
             return
         }
         var a = inst.operands[0], b = inst.operands[1]
+        if let widened = foldedExtension {
+            foldedExtension = nil
+            a = widened.operands[0]
+        }
         if inst.opcode != .isub, isConstant(a), !isConstant(b) { swap(&a, &b) }
         let left = gpr(a, A64ABI.temporary0)
         let d = destination(inst.result, A64ABI.temporary0)

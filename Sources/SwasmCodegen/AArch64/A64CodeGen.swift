@@ -57,6 +57,9 @@ struct A64CodeGen {
     /// An imul held back to be emitted with the next instruction, an iadd,
     /// as one madd.
     var fusedMultiply: Instruction?
+    /// A zero-extension of an i32 held back: the next instruction, an add,
+    /// reads the i32's register as the i64 it already is.
+    var foldedExtension: Instruction?
     /// The condition of this block's br_if when its icmp sets the flags
     /// early (see `heldCompare`), and the flags once that icmp is emitted.
     var heldCompareValue: Value?
@@ -330,8 +333,11 @@ struct A64CodeGen {
     }
 
     /// A float constant: +0.0 from the zero register, the 8-bit immediates
-    /// by `fmov`, anything else from the pool.
-    mutating func loadFloatConstant(_ register: A64VReg, _ bits: Int64, _ type: IRType) {
+    /// by `fmov`, anything else from the pool, or in a long function through
+    /// `via`: x15 within an instruction's selection (x16 and x17 may hold
+    /// its address), x17 within a parallel move (x15 may hold a parked
+    /// value, x16 an indirect callee).
+    mutating func loadFloatConstant(_ register: A64VReg, _ bits: Int64, _ type: IRType, via: A64Reg = A64ABI.temporary2) {
         let t = Self.floatType(type)
         let pattern = t == .d ? UInt64(bitPattern: bits) : UInt64(UInt32(truncatingIfNeeded: bits))
         if pattern == 0 {
@@ -344,8 +350,8 @@ struct A64CodeGen {
             return
         }
         if longReach {
-            asm.movImmediate(t.sameSizeWidth, A64ABI.temporary0, pattern)
-            asm.fmov(t, register, A64ABI.temporary0)
+            asm.movImmediate(t.sameSizeWidth, via, pattern)
+            asm.fmov(t, register, via)
             return
         }
         let label = outOfLine.constants.label(for: pattern) { asm.newLabel() }

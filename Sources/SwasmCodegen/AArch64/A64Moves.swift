@@ -93,7 +93,7 @@ extension A64CodeGen: MoveEmitter {
             case .register(let s): if s != d { asm.fmov(.d, dst, A64VReg(rawValue: s)!) }
             case .slot(let s): asm.load(.d, dst, slotAddress(s, temp: A64ABI.temporary1))
             case .incoming(let offset), .frame(let offset): asm.load(.d, dst, frameAddress(offset, temp: A64ABI.temporary1))
-            case .constant(let bits, let type): loadFloatConstant(dst, bits, type)
+            case .constant(let bits, let type): loadFloatConstant(dst, bits, type, via: A64ABI.temporary1)
             case .frameAddress: break
             }
         case .slot(let s):
@@ -108,7 +108,7 @@ extension A64CodeGen: MoveEmitter {
                 asm.load(.d, value, frameAddress(offset, temp: A64ABI.temporary1))
             case .constant(let bits, let type):
                 value = A64ABI.floatTemporary0
-                loadFloatConstant(value, bits, type)
+                loadFloatConstant(value, bits, type, via: A64ABI.temporary1)
             case .frameAddress: return
             }
             asm.store(.d, value, slotAddress(s, temp: A64ABI.temporary1))
