@@ -1,10 +1,9 @@
 // `epoch_check`: the engine's epoch against the store's deadline inline
 // (x16 and x17, the reserved temporaries), the deadline helper's call out
 // of line. The call saves and restores every caller-saved register the
-// function's allocation uses, so to the allocator the check is an ordinary
-// instruction with no clobbers and values live through a checked loop keep
-// their registers. Vector registers hold only f32 and f64 values, so their
-// low 64 bits are all there is to keep.
+// function's allocation uses (vector registers whole, 128 bits), so to the
+// allocator the check is an ordinary instruction with no clobbers and
+// values live through a checked loop keep their registers.
 import SwasmABI
 import SwasmIR
 
@@ -30,7 +29,7 @@ extension A64CodeGen {
         var general = Set<UInt8>(), vector = Set<UInt8>()
         for (index, location) in allocation.locations.enumerated() {
             guard case .register(let r) = location else { continue }
-            if function.type(of: Value(UInt32(index))).isFloat { vector.insert(r) } else { general.insert(r) }
+            if function.type(of: Value(UInt32(index))).regClass == .vector { vector.insert(r) } else { general.insert(r) }
         }
         let file = A64ABI.registers.classes
         return (file.general.allocatable.filter { general.contains($0) && !file.general.calleeSaved.contains($0) }
@@ -43,15 +42,17 @@ extension A64CodeGen {
     mutating func emitEpochCheckStubs() {
         guard !outOfLine.epochChecks.isEmpty else { return }
         let (general, vector) = callerSavedInUse()
-        let area = (general.count + vector.count + 1) / 2 * 16
+        // Vector registers first, at 16-byte offsets (q's scaled form).
+        let generalBase = vector.count * 16
+        let area = generalBase + (general.count + 1) / 2 * 16
         for check in outOfLine.epochChecks {
             asm.bind(check.label)
             // Read the vmctx before sp moves (a spilled one is sp-relative).
             let vmctx = gpr(check.vmctx, A64ABI.temporary0)
             if vmctx != A64ABI.temporary0 { asm.mov(.x, A64ABI.temporary0, vmctx) }
             adjustStack(by: -area)
-            for (i, register) in general.enumerated() { asm.str(.x, register, .offset(.sp, i * 8)) }
-            for (i, register) in vector.enumerated() { asm.store(.d, register, .offset(.sp, (general.count + i) * 8)) }
+            for (i, register) in vector.enumerated() { asm.store(.q, register, .offset(.sp, i * 16)) }
+            for (i, register) in general.enumerated() { asm.str(.x, register, .offset(.sp, generalBase + i * 8)) }
             asm.mov(.x, .x0, A64ABI.temporary0)
             asm.ldr(.x, A64ABI.temporary0, .offset(A64ABI.temporary0, VMContextLayout.helpers))
             asm.ldr(.x, A64ABI.temporary0, .offset(A64ABI.temporary0, HelperID.epochDeadline.rawValue * 8))
@@ -59,8 +60,8 @@ extension A64CodeGen {
             returnSites.append(ReturnSite(returnOffset: asm.offset, wasmOffset: check.wasmOffset))
             // The answer (0: go on, 1: trap) waits in x16 while x0 is restored.
             asm.mov(.w, A64ABI.temporary0, .x0)
-            for (i, register) in general.enumerated() { asm.ldr(.x, register, .offset(.sp, i * 8)) }
-            for (i, register) in vector.enumerated() { asm.load(.d, register, .offset(.sp, (general.count + i) * 8)) }
+            for (i, register) in vector.enumerated() { asm.load(.q, register, .offset(.sp, i * 16)) }
+            for (i, register) in general.enumerated() { asm.ldr(.x, register, .offset(.sp, generalBase + i * 8)) }
             adjustStack(by: area)
             branch(ifZero: false, .w, A64ABI.temporary0, trapStub(.interrupted, check.wasmOffset))
             asm.b(check.resume)

@@ -28,7 +28,7 @@ extension X64CodeGen {
         var general = Set<UInt8>(), vector = Set<UInt8>()
         for (index, location) in allocation.locations.enumerated() {
             guard case .register(let r) = location else { continue }
-            if function.type(of: Value(UInt32(index))).isFloat { vector.insert(r) } else { general.insert(r) }
+            if function.type(of: Value(UInt32(index))).regClass == .vector { vector.insert(r) } else { general.insert(r) }
         }
         let file = X64ABI.registers.classes
         return (file.general.allocatable.filter { general.contains($0) && !file.general.calleeSaved.contains($0) }
@@ -37,8 +37,9 @@ extension X64CodeGen {
                     .map { XmmReg(rawValue: $0)! })
     }
 
-    /// The out-of-line halves, after the function's body. Scalar floats are
-    /// the only values the allocator keeps in XMM registers: 8 bytes each.
+    /// The out-of-line halves, after the function's body. This backend
+    /// keeps only f32 and f64 values in XMM registers (it compiles no
+    /// v128): 8 bytes each.
     mutating func emitEpochCheckStubs() {
         guard !outOfLine.epochChecks.isEmpty else { return }
         let (general, vector) = callerSavedInUse()
