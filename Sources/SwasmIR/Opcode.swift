@@ -6,6 +6,7 @@
 //   iadd ...       binary     pure (sdiv/udiv/srem/urem: may trap)
 //   load/store     memory     reads/writes linear memory, may trap
 //   call/call_ptr  call       anything
+//   epoch_check    trap       anything (a call on a rarely taken path)
 //   jump ...       branch     terminators
 
 public enum Format: UInt8, Sendable {
@@ -31,7 +32,7 @@ public enum Format: UInt8, Sendable {
     case branchTable
     /// `return args`
     case ret
-    /// `trap code`, `trapnz c, code`, `trapz c, code`
+    /// `trap code`, `trapnz c, code`, `trapz c, code`, `epoch_check vmctx`
     case trap
 }
 
@@ -61,11 +62,16 @@ public enum Opcode: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case call, callPtr
     // Control.
     case jump, brif, brTable, ret, trap, trapnz, trapz
+    // Execution limits: when the engine's epoch has reached the store's
+    // deadline, calls the deadline helper (with the vmctx operand) and traps
+    // with `interrupted` if it says so. The call is out of line and keeps
+    // every register, so the allocator sees no call and no clobbers.
+    case epochCheck
 
     public var description: String { name }
 
     /// Text names, in declaration order (the IR's text form uses these).
-    static let names: [String] = ["iconst", "fconst", "iadd", "isub", "imul", "sdiv", "udiv", "srem", "urem", "band", "bor", "bxor", "ishl", "ushr", "sshr", "rotl", "rotr", "clz", "ctz", "popcnt", "icmp", "uextend", "sextend", "ireduce", "sext8", "sext16", "sext32", "fadd", "fsub", "fmul", "fdiv", "fmin", "fmax", "fcopysign", "fabs", "fneg", "fsqrt", "fceil", "ffloor", "ftrunc", "fnearest", "fcmp", "fpromote", "fdemote", "fcvt_to_sint", "fcvt_to_uint", "fcvt_to_sint_sat", "fcvt_to_uint_sat", "fcvt_from_sint", "fcvt_from_uint", "bitcast", "select", "load", "store", "pload", "pstore", "call", "call_ptr", "jump", "brif", "br_table", "return", "trap", "trapnz", "trapz"]
+    static let names: [String] = ["iconst", "fconst", "iadd", "isub", "imul", "sdiv", "udiv", "srem", "urem", "band", "bor", "bxor", "ishl", "ushr", "sshr", "rotl", "rotr", "clz", "ctz", "popcnt", "icmp", "uextend", "sextend", "ireduce", "sext8", "sext16", "sext32", "fadd", "fsub", "fmul", "fdiv", "fmin", "fmax", "fcopysign", "fabs", "fneg", "fsqrt", "fceil", "ffloor", "ftrunc", "fnearest", "fcmp", "fpromote", "fdemote", "fcvt_to_sint", "fcvt_to_uint", "fcvt_to_sint_sat", "fcvt_to_uint_sat", "fcvt_from_sint", "fcvt_from_uint", "bitcast", "select", "load", "store", "pload", "pstore", "call", "call_ptr", "jump", "brif", "br_table", "return", "trap", "trapnz", "trapz", "epoch_check"]
 
     public var name: String { Self.names[Int(rawValue)] }
 
@@ -86,7 +92,7 @@ public enum Opcode: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .brif: return .branchIf
         case .brTable: return .branchTable
         case .ret: return .ret
-        case .trap, .trapnz, .trapz: return .trap
+        case .trap, .trapnz, .trapz, .epochCheck: return .trap
         default: return .binary
         }
     }
@@ -101,7 +107,7 @@ public enum Opcode: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// May trap, so it must stay even when its result is unused.
     public var canTrap: Bool {
         switch self {
-        case .sdiv, .udiv, .srem, .urem, .fcvtToSint, .fcvtToUint, .load, .store, .trap, .trapnz, .trapz, .call, .callPtr:
+        case .sdiv, .udiv, .srem, .urem, .fcvtToSint, .fcvtToUint, .load, .store, .trap, .trapnz, .trapz, .call, .callPtr, .epochCheck:
             return true
         default: return false
         }

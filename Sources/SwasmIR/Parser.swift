@@ -372,6 +372,9 @@ struct TokenStream {
             case .trap:
                 if opcode == .trap {
                     inst.immediate = Int64(try trapCode().rawValue)
+                } else if opcode == .epochCheck {
+                    inst.operands = [try value()]
+                    inst.subcode = UInt8(TrapCode.interrupted.rawValue)
                 } else {
                     inst.operands = [try value()]
                     try expect(",")

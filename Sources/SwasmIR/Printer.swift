@@ -101,6 +101,8 @@ public enum Printer {
         case .trap:
             if inst.opcode == .trap {
                 line += "trap \(trapName(inst.trapCode))"
+            } else if inst.opcode == .epochCheck {
+                line += "epoch_check \(ops[0])"
             } else {
                 line += "\(inst.opcode) \(ops[0]), \(trapName(inst.trapCode))"
             }

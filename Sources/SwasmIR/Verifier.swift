@@ -166,7 +166,11 @@ struct VerifierState {
         case .ret:
             try expect(inst, ops.map(type) == function.signature.results, "returns \(ops.map(type)), signature says \(function.signature.results)")
         case .trap:
-            if inst.opcode != .trap { try expect(inst, ops.count == 1 && type(ops[0]) == .i32, "condition must be i32") }
+            if inst.opcode == .epochCheck {
+                try expect(inst, ops.count == 1 && type(ops[0]) == .i64, "operand must be the i64 vmctx")
+            } else if inst.opcode != .trap {
+                try expect(inst, ops.count == 1 && type(ops[0]) == .i32, "condition must be i32")
+            }
         }
     }
 }

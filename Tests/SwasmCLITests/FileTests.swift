@@ -7,7 +7,7 @@
 //   Tests/filetests/isa/aarch64/*.wat  wasm → AArch64 listing
 //
 // A `;; bounds-checks: explicit` line in a .wat compiles it with explicit
-// bounds checks.
+// bounds checks; `;; epoch-interruption` compiles it with epoch checks.
 import Foundation
 import SwasmABI
 import SwasmCompiler
@@ -45,6 +45,7 @@ enum FileTests {
         var options = CompilerOptions(optimizationLevel: optimizationLevel, jobs: 1, verify: true)
         let source = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
         if source.contains(";; bounds-checks: explicit") { options.boundsChecks = .explicit }
+        if source.contains(";; epoch-interruption") { options.epochInterruption = true }
         return options
     }
 

@@ -49,6 +49,40 @@ private func epochEngine() -> Engine {
         #expect { try instance.func("f")?.call() } throws: { ($0 as? Trap)?.code == .interrupted }
     }
 
+    /// A loop with no call keeps its values in caller-saved registers
+    /// (floats included) through its check; with a deadline renewed at 0
+    /// ticks the callback (Swift code, which uses those registers) runs at
+    /// every check, and every value must come back intact.
+    @Test func valuesInRegistersSurviveTheDeadlineCallback() throws {
+        let engine = epochEngine()
+        let store = Store(engine: engine, data: 0)
+        let instance = try Instance(store, module: try Module(engine: engine, text: """
+            (module
+              (func (export "run") (param $n i32) (result f64)
+                (local $i i32) (local $a f64) (local $b f64) (local $k i64)
+                (loop $l
+                  (local.set $a (f64.add (local.get $a) (f64.convert_i32_u (local.get $i))))
+                  (local.set $b (f64.add (local.get $b) (f64.const 2.5)))
+                  (local.set $k (i64.add (local.get $k) (i64.const 3)))
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+                (f64.add (f64.add (f64.mul (local.get $a) (f64.const 1000)) (local.get $b))
+                         (f64.convert_i64_u (local.get $k)))))
+            """))
+        store.setEpochDeadline(0)
+        store.epochDeadlineCallback { store in
+            store.data += 1
+            // Floating-point work of its own, in the registers the guest uses.
+            var x = Double(store.data)
+            for _ in 0..<8 { x = (x * 1.5).squareRoot() + sin(x) }
+            return x.isNaN ? .trap : .continue(0)
+        }
+        let run = try instance.typedFunc("run", Int32.self, Double.self)
+        // a = 0+1+...+99 = 4950, b = 100 * 2.5 = 250, k = 300.
+        #expect(try run(100) == 4950 * 1000 + 250 + 300)
+        #expect(store.data == 101, "the entry check and one per iteration")
+    }
+
     /// A guest that advances the epoch itself (through a host function) on
     /// every iteration: the callback lets it go on three times, then stops it.
     @Test func theCallbackExtendsTheDeadlineThenTraps() throws {

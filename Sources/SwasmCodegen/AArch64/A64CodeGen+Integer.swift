@@ -220,6 +220,8 @@ extension A64CodeGen {
         case .trap:
             recordTrap(inst.trapCode, inst.sourceOffset)
             asm.udf()
+        case .epochCheck:
+            epochCheck(inst)
         case .trapnz, .trapz:
             branch(on: inst.operands[0], fusedWith: previous, ifTrue: inst.opcode == .trapnz,
                    to: trapStub(inst.trapCode, inst.sourceOffset))

@@ -246,6 +246,7 @@ struct A64CodeGen {
             moveArguments(edge.target)
             asm.b(blockLabels[Int(edge.target.block.index)])
         }
+        emitEpochCheckStubs()
         for stub in outOfLine.trapStubs {
             asm.bind(stub.label)
             trapSites.append(TrapSite(codeOffset: asm.offset, code: stub.code, wasmOffset: stub.wasmOffset))

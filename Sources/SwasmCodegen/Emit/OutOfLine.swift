@@ -1,4 +1,4 @@
-// Code placed after a function's body: trap stubs, the argument moves of
+// Code placed after a function's body: trap stubs, epoch-check calls, the argument moves of
 // branch edges that need them, jump tables and the constant pool. What is
 // pending is the same on every target; how each piece is encoded (x86 ud2,
 // AArch64 udf; the padding and the entry forms) is the target's, which is
@@ -13,8 +13,20 @@ public struct OutOfLine<Label: Hashable> {
         public var wasmOffset: UInt32
     }
 
+    /// The rarely taken half of an `epoch_check`: the deadline helper's
+    /// call, which saves and restores every register the allocator may
+    /// use, then resumes after the check (or traps).
+    public struct EpochCheckStub {
+        public var label: Label
+        public var resume: Label
+        /// The vmctx operand (its location is the same as at the check).
+        public var vmctx: Value
+        public var wasmOffset: UInt32
+    }
+
     /// Trap stubs, in the order their branches were emitted.
     public var trapStubs: [TrapStub] = []
+    public var epochChecks: [EpochCheckStub] = []
     /// Branch edges whose block arguments must move before the jump.
     public var edges: [(label: Label, target: BlockCall)] = []
     /// Jump tables (`br_table`): each entry is the offset of its target

@@ -216,6 +216,8 @@ extension X64CodeGen {
         case .trap:
             recordTrap(inst.trapCode, inst.sourceOffset)
             asm.ud2()
+        case .epochCheck:
+            epochCheck(inst)
         case .trapnz, .trapz:
             var condition = conditionFlags(inst.operands[0], fusedWith: previous)
             if inst.opcode == .trapz { condition = condition.inverted }

@@ -158,6 +158,7 @@ struct X64CodeGen {
             try moveArguments(edge.target)
             asm.jmp(blockLabels[Int(edge.target.block.index)])
         }
+        emitEpochCheckStubs()
         for stub in outOfLine.trapStubs {
             asm.bind(stub.label)
             trapSites.append(TrapSite(codeOffset: asm.offset, code: stub.code, wasmOffset: stub.wasmOffset))

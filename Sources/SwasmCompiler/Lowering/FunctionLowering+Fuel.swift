@@ -114,13 +114,24 @@ extension FunctionLowering {
 
     /// When the engine's epoch has reached the store's deadline, calls the
     /// `epochDeadline` helper, which either moves the deadline (the code
-    /// continues) or answers `interrupted` (the code traps). The fuel is
+    /// continues) or answers `interrupted` (the code traps). Without fuel
+    /// this is one `epoch_check` instruction. With fuel, the fuel is
     /// written back around the call: the host callback may read or set it.
     /// The addresses are loaded at each check rather than kept from the
     /// entry: three loads that hit the cache cost less than two registers
     /// held through the function (and saved and restored around calls).
     mutating func checkEpoch() {
         guard environment.epochInterruption else { return }
+        if fuelLocal == nil {
+            // The backend compares inline and calls the helper out of line,
+            // keeping every register: the allocator sees no call here, so
+            // values live through a checked loop stay where they are.
+            _ = builder.append(Instruction(.epochCheck, type: .i32, operands: [bases.vmctx],
+                                       subcode: UInt8(TrapCode.interrupted.rawValue), sourceOffset: source))
+            return
+        }
+        // With fuel, the fuel (an SSA value) is written back around the
+        // helper, so the check stays an ordinary call on a branch.
         let limits = builder.pload(.i64, bases.vmctx, offset: VMContextLayout.executionLimits)
         let counter = builder.pload(.i64, limits, offset: ExecutionLimitsLayout.epochCounter)
         let epoch = builder.pload(.i64, counter, offset: 0)

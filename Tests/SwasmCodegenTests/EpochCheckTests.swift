@@ -1,0 +1,73 @@
+// `epoch_check` calls its helper out of line and keeps every register, so
+// the allocator must see no call there: a loop with a check keeps its
+// values in caller-saved registers, with no spill slot and no callee-saved
+// register. The AArch64 out-of-line call (saves, call, restores) is checked
+// against GNU as.
+import SwasmIR
+import Testing
+@testable import SwasmCodegen
+
+/// A float accumulator and a counter live through a loop with a check.
+private let checkedLoop = """
+    function %sum(i64, i32, f64) -> (f64) {
+    block0(v0: i64, v1: i32, v2: f64):
+        v3 = fconst.f64 0x0
+        jump block1(v1, v3)
+    block1(v4: i32, v5: f64):
+        epoch_check v0
+        v6 = fadd.f64 v5, v2
+        v7 = iconst.i32 1
+        v8 = isub.i32 v4, v7
+        brif v8, block1(v8, v6), block2
+    block2:
+        return v6
+    }
+    """
+
+@Suite struct EpochCheckTests {
+    @Test func theCheckIsNoCallToTheX64Allocator() throws {
+        let function = try Parser.parseFunction(checkedLoop)
+        try Verifier.verify(function)
+        let allocation = LinearScan(function: function, registers: X64ABI.registers, clobbers: X64ABI.clobbers).allocate()
+        #expect(allocation.slots.isEmpty)
+        #expect(allocation.usedCalleeSaved(.general).isEmpty)
+        #expect(allocation.usedCalleeSaved(.vector).isEmpty)
+        #expect(AllocationChecker.check(function, allocation, registers: X64ABI.registers, clobbers: X64ABI.clobbers).isEmpty)
+    }
+
+    @Test func theCheckIsNoCallToTheAArch64Allocator() throws {
+        let function = try Parser.parseFunction(checkedLoop)
+        let allocation = LinearScan(function: function, registers: A64ABI.registers).allocate()
+        #expect(allocation.slots.isEmpty)
+        #expect(allocation.usedCalleeSaved(.general).isEmpty)
+        #expect(allocation.usedCalleeSaved(.vector).isEmpty)
+    }
+
+    @Test func theAArch64OutOfLineCallEncodesAsGNUAsDoes() throws {
+        let function = try Parser.parseFunction(checkedLoop)
+        let allocation = LinearScan(function: function, registers: A64ABI.registers).allocate()
+        var generator = A64CodeGen(function: function, allocation: allocation, listing: true, longReach: false)
+        try generator.run()
+        #expect(generator.asm.listing.contains("blr x16"))
+        #expect(generator.asm.listing.contains { $0.hasPrefix("str q") })
+        // Bytes only: objdump folds the trailing udf words (zeros) into "...".
+        let gnu = try a64AssembleWithGNU(generator.asm.listing)
+        #expect(try generator.asm.finish() == gnu.bytes)
+    }
+
+    @Test func theX64OutOfLineCallKeepsTheStackAligned() throws {
+        let function = try Parser.parseFunction(checkedLoop)
+        let compiled = try X64CodeGen.compile(function, listing: true)
+        let listing = compiled.listing
+        let call = try #require(listing.firstIndex(of: "call qword ptr [rax+88]"))
+        // Everything pushed or reserved between the stub's label and the call.
+        let stub = try #require(listing[..<call].lastIndex { $0.hasSuffix(":") })
+        var bytes = 0
+        for line in listing[stub..<call] {
+            if line.hasPrefix("push ") { bytes += 8 }
+            if line.hasPrefix("sub rsp, "), let n = Int(line.dropFirst("sub rsp, ".count)) { bytes += n }
+        }
+        #expect(bytes > 0 && bytes % 16 == 0)
+        #expect(compiled.returnSites.count == 1, "the helper's call, for backtraces from it")
+    }
+}
