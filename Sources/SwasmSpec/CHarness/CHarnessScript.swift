@@ -271,8 +271,10 @@ final class CHarnessScript {
             for module in modules { try? FileManager.default.removeItem(atPath: module.objectPath) }
         }
         try toolchain.link(driver: driver, objects: modules.map(\.objectPath), output: executable)
-        let (output, status) = try toolchain.execute(executable)
-        var outcomes = [Outcome](repeating: .missing("the driver stopped before this command (exit status \(status))"),
+        let (output, status, timedOut) = try toolchain.execute(executable)
+        let why = timedOut ? "the driver ran past \(Int(CHarnessToolchain.driverTimeout)) s and was stopped (SWASM_HARNESS_TIMEOUT)"
+                           : "the driver stopped before this command (exit status \(status))"
+        var outcomes = [Outcome](repeating: .missing(why),
                                  count: commands.count)
         for line in output.split(separator: "\n") {
             let words = line.split(separator: " ", maxSplits: 2).map(String.init)

@@ -68,8 +68,17 @@ public struct CHarnessToolchain: Sendable {
                      + includeDirectories.flatMap { ["-I", $0] })
     }
 
-    /// Runs a linked driver; its standard output and exit status.
-    func execute(_ executable: URL, timeoutSeconds: Double = 120) throws -> (output: String, status: Int32) {
+    /// How long one driver may run: long enough for the benchmarks under
+    /// qemu on a loaded 2-core machine (a driver there once took over two
+    /// minutes); `SWASM_HARNESS_TIMEOUT` (seconds) overrides it.
+    static var driverTimeout: Double {
+        ProcessInfo.processInfo.environment["SWASM_HARNESS_TIMEOUT"].flatMap(Double.init) ?? 900
+    }
+
+    /// Runs a linked driver; its standard output, exit status and whether
+    /// it was stopped for running past `timeoutSeconds`.
+    func execute(_ executable: URL, timeoutSeconds: Double = driverTimeout)
+        throws -> (output: String, status: Int32, timedOut: Bool) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = runner + [executable.path]
@@ -77,12 +86,13 @@ public struct CHarnessToolchain: Sendable {
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        let timedOut = Flag()
+        let deadline = DispatchWorkItem { if process.isRunning { timedOut.set(); process.terminate() } }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeoutSeconds, execute: deadline)
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         deadline.cancel()
-        return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+        return (String(decoding: data, as: UTF8.self), process.terminationStatus, timedOut.isSet)
     }
 
     static func run(_ command: [String]) throws {
@@ -99,4 +109,12 @@ public struct CHarnessToolchain: Sendable {
             throw SpecHarnessError("\(command.first ?? "") failed: \(String(decoding: data.prefix(2000), as: UTF8.self))")
         }
     }
+}
+
+/// A flag one thread sets and another reads.
+private final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.lock(); value = true; lock.unlock() }
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
 }
