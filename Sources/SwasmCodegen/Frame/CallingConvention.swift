@@ -99,3 +99,35 @@ extension CallingConvention {
         results: PerClass(general: 0, vector: 0),
         resultPointer: .register(8))
 }
+
+extension CallingConvention {
+    /// The moves that carry `function`'s parameters from where this
+    /// convention passes them to their allocated homes, and the hidden
+    /// result pointer (if any) into `resultPointerSlot`. An i32 is
+    /// zero-extended on the way: callers outside compiled code may leave
+    /// its upper half undefined (SysV, AAPCS64), and indexes need it zero.
+    public func incomingParameterMoves(_ function: Function, allocation: Allocation, frame: FrameLayout,
+                                       resultPointerSlot: Int?) -> [Move] {
+        let placement = placement(function.signature)
+        let parameters = function.parameters(of: function.entry)
+        var moves: [Move] = []
+        for (value, place) in zip(parameters, placement.places) {
+            let destination = allocation.locations[Int(value.index)]
+            if destination == .none { continue }
+            let type = function.type(of: value)
+            let zeroExtends = type == .i32
+            switch place {
+            case .register(let regClass, let r):
+                moves.append(Move(destination: destination, source: .register(r), regClass: regClass,
+                                  zeroExtends: zeroExtends && regClass == .general))
+            case .stack(let offset):
+                moves.append(Move(destination: destination, source: .incoming(frame.incomingArgumentsOffset + offset),
+                                  regClass: type.regClass, zeroExtends: zeroExtends))
+            }
+        }
+        if let resultPointer = placement.resultPointer, let slot = resultPointerSlot, case .register(_, let r) = resultPointer {
+            moves.append(Move(destination: .slot(slot), source: .register(r), regClass: .general))
+        }
+        return moves
+    }
+}

@@ -181,29 +181,8 @@ struct X64CodeGen {
     }
 
     mutating func moveIncomingParameters() throws {
-        let placement = X64Backend.callingConvention.placement(function.signature)
-        let parameters = function.parameters(of: function.entry)
-        var moves: [Move] = []
-        for (value, place) in zip(parameters, placement.places) {
-            let destination = allocation.locations[Int(value.index)]
-            if destination == .none { continue }
-            let type = function.type(of: value)
-            // Callers outside compiled code may leave an i32's upper half
-            // undefined (SysV); indexes need it zero.
-            let zeroExtends = type == .i32
-            switch place {
-            case .register(let regClass, let r):
-                moves.append(Move(destination: destination, source: .register(r), regClass: regClass,
-                                  zeroExtends: zeroExtends && regClass == .general))
-            case .stack(let offset):
-                moves.append(Move(destination: destination, source: .incoming(frame.incomingArgumentsOffset + offset),
-                                  regClass: type.regClass, zeroExtends: zeroExtends))
-            }
-        }
-        if let resultPointer = placement.resultPointer, let slot = resultPointerSlot, case .register(_, let r) = resultPointer {
-            moves.append(Move(destination: .slot(slot), source: .register(r), regClass: .general))
-        }
-        parallelMove(moves)
+        parallelMove(X64Backend.callingConvention.incomingParameterMoves(function, allocation: allocation, frame: frame,
+                                                                      resultPointerSlot: resultPointerSlot))
     }
 
     // MARK: - Operands
