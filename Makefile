@@ -262,7 +262,7 @@ samples-prefix: build
 	$(MAKE) install-files INSTALL_BIN=$(DEBUG_BIN) PREFIX=$(SAMPLES_PREFIX) DESTDIR=
 
 clean:
-	rm -rf .build .build-swift-plugin results
+	rm -rf .build .build-swift-plugin .build-fuzz results
 	$(MAKE) -C samples/c-host clean
 	$(MAKE) -C samples/hello clean
 	$(MAKE) -C samples/files clean
