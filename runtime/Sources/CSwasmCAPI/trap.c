@@ -60,6 +60,9 @@ const char *swasm_trap_code_name(swasm_trap_code code) {
     case SWASM_TRAP_CALL_STACK_EXHAUSTED: return "call stack exhausted";
     case SWASM_TRAP_NULL_REFERENCE: return "null reference";
     case SWASM_TRAP_EXIT: return "exit";
+    case SWASM_TRAP_HOST_ERROR: return "host function error";
+    case SWASM_TRAP_INTERRUPTED: return "interrupted";
+    case SWASM_TRAP_OUT_OF_FUEL: return "all fuel consumed";
     case SWASM_ERROR_LINK: return "link error";
     case SWASM_ERROR_INVALID_ARGUMENT: return "invalid argument";
     case SWASM_ERROR_BAD_MODULE: return "bad module";

@@ -44,6 +44,12 @@ typedef enum swasm_trap_code {
     SWASM_TRAP_NULL_REFERENCE = 10,
     /* Not a fault: a WASI guest called proc_exit. */
     SWASM_TRAP_EXIT = 11,
+    /* A host function reported an error. */
+    SWASM_TRAP_HOST_ERROR = 12,
+    /* The host interrupted code compiled with interruption or epoch checks. */
+    SWASM_TRAP_INTERRUPTED = 13,
+    /* Code compiled with fuel used up its store's fuel. */
+    SWASM_TRAP_OUT_OF_FUEL = 14,
     /* An import is missing or does not match its declaration. */
     SWASM_ERROR_LINK = 64,
     /* Unknown export, wrong kind, wrong number or types of values, NULL handle,
