@@ -8,7 +8,11 @@
 // - no value that meets an instruction sits in a register the instruction
 //   clobbers;
 // - registers are allocatable ones of the value's class, slots are wide
-//   enough.
+//   enough;
+// - each instruction has the temporaries it asked for, allocatable and
+//   distinct, none of them holding a value that meets the instruction,
+//   clobbered by it, among the registers it must avoid, or (for a branch)
+//   the home of a parameter its moves write; the same for the entry's.
 //
 // It is slow (values × blocks) and meant for tests of the allocator and of
 // a target's register file and clobbers.
@@ -17,7 +21,9 @@ import SwasmIR
 public enum AllocationChecker {
     /// The violations of `allocation` for `function`, empty when it is sound.
     public static func check(_ function: Function, _ allocation: Allocation, registers: RegisterFile,
-                             clobbers: ((Function, Int) -> Clobbers)? = nil) -> [String] {
+                             clobbers: ((Function, Int) -> Clobbers)? = nil,
+                             temporaries: ((Function, Int) -> TemporaryRequest)? = nil,
+                             entryTemporaries: TemporaryRequest = .none) -> [String] {
         var problems: [String] = []
         func home(_ value: Value) -> Location {
             allocation.locations[Int(value.index)]
@@ -130,10 +136,45 @@ public enum AllocationChecker {
                         problems.append("\(place): \(value) is in \(home(value)), which the instruction clobbers")
                     }
                 }
+                if let temporaries {
+                    let written = inst.targets.flatMap { function.parameters(of: $0.block) }
+                    checkTemporaries(temporaries(function, index), allocation.temporaries(at: index),
+                                     clobbered: clobbers?(function, index), meeting: after.union(live).union(written),
+                                     at: place)
+                }
             }
             live.formUnion(function.parameters(of: block).filter(occupies))
             conflicts(live, at: "entry of \(block)")
+            if block == order.first {
+                checkTemporaries(entryTemporaries, allocation.entryTemporaries, clobbered: nil,
+                                 meeting: Set(function.parameters(of: block)), at: "entry")
+            }
         }
         return problems
+
+        func checkTemporaries(_ request: TemporaryRequest, _ granted: PerClass<[UInt8]>, clobbered: Clobbers?,
+                              meeting values: Set<Value>, at place: String) {
+            for regClass in RegClass.allCases {
+                let assigned = granted[regClass]
+                if assigned.count != request.count[regClass] {
+                    problems.append("\(place): \(assigned.count) \(regClass) temporaries, asked for \(request.count[regClass])")
+                }
+                if Set(assigned).count != assigned.count {
+                    problems.append("\(place): \(regClass) temporaries \(assigned) are not distinct")
+                }
+                for r in assigned {
+                    let bit = UInt64(1) << UInt64(r)
+                    if !registers.classes[regClass].allocatable.contains(r) {
+                        problems.append("\(place): temporary \(r) is not allocatable in the \(regClass) class")
+                    }
+                    if request.avoiding[regClass] & bit != 0 || (clobbered?[regClass] ?? 0) & bit != 0 {
+                        problems.append("\(place): temporary \(r) is one the instruction avoids or clobbers")
+                    }
+                    for value in values.sorted() where function.type(of: value).regClass == regClass && home(value) == .register(r) {
+                        problems.append("\(place): temporary \(r) is the home of \(value)")
+                    }
+                }
+            }
+        }
     }
 }

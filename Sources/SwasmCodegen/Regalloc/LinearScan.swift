@@ -16,6 +16,16 @@
 // as temporaries (`Clobbers`): no value whose interval touches that
 // instruction (operands, results, values live across it) gets one of them,
 // so the register need not be reserved for the whole function.
+//
+// A target also asks, per instruction, for temporaries of each class
+// (`TemporaryRequest`): registers its selection may write without naming
+// which. Each is an interval of its own over the instruction's two
+// positions, allocated in the same scan, so it takes a register free there
+// (none of the operands, results or values live across) or spills the
+// cheapest value holding one. A branch's temporaries also keep clear of
+// its targets' parameters, which its parallel moves write; the function's
+// entry has temporaries of its own for the incoming parameters' moves.
+// With these no register is reserved for selection for a whole function.
 import SwasmIR
 
 /// Where a value lives for its whole life.
@@ -37,8 +47,50 @@ public struct Allocation: Sendable {
     public var calleeSavedInUse: PerClass<Set<UInt8>>
     /// Code order of blocks, and the linear position of each instruction.
     public var order: [Block]
+    /// The temporaries of each instruction (by index into the function's
+    /// instructions), 8 bits each: general ones in bytes 0-3, vector ones
+    /// in bytes 4-7, 0xFF where there is none. Empty when no temporaries
+    /// were asked for.
+    var packedTemporaries: [UInt64] = []
+    /// The temporaries of the incoming parameters' moves.
+    public var entryTemporaries = PerClass<[UInt8]>(general: [], vector: [])
 
     public func usedCalleeSaved(_ regClass: RegClass) -> Set<UInt8> { calleeSavedInUse[regClass] }
+
+    /// The temporaries of instruction `index` (an index into the
+    /// function's instructions), as many of each class as it asked for.
+    public func temporaries(at index: Int) -> PerClass<[UInt8]> {
+        guard index < packedTemporaries.count else { return PerClass(general: [], vector: []) }
+        let packed = packedTemporaries[index]
+        func unpack(_ shift: UInt64) -> [UInt8] {
+            (0..<UInt64(TemporaryRequest.maximum)).compactMap {
+                let byte = UInt8(truncatingIfNeeded: packed >> (shift + 8 * $0))
+                return byte == 0xFF ? nil : byte
+            }
+        }
+        return PerClass(general: unpack(0), vector: unpack(32))
+    }
+}
+
+/// Registers an instruction's selection needs for itself, beyond its
+/// operands and results: how many of each class, and registers they must
+/// not be (a call's argument registers, which its moves write while the
+/// temporaries carry values).
+public struct TemporaryRequest: Sendable, Equatable {
+    /// At most this many of each class.
+    public static let maximum = 4
+    public static let none = TemporaryRequest()
+
+    public var count: PerClass<Int>
+    public var avoiding: PerClass<UInt64>
+
+    public init(general: Int = 0, vector: Int = 0, avoiding: PerClass<UInt64> = PerClass(general: 0, vector: 0)) {
+        precondition(general <= Self.maximum && vector <= Self.maximum, "at most \(Self.maximum) temporaries per class")
+        count = PerClass(general: general, vector: vector)
+        self.avoiding = avoiding
+    }
+
+    public var isEmpty: Bool { count.general == 0 && count.vector == 0 }
 }
 
 /// Registers of each class (bit r: register r) that the selection of one
@@ -51,15 +103,35 @@ public struct LinearScan {
     /// The clobbers of the instruction at this index of `function.instructions`
     /// (nil: none anywhere).
     let clobbers: ((Function, Int) -> Clobbers)?
+    /// The temporaries the instruction at this index asks for (nil: none
+    /// anywhere).
+    let temporaries: ((Function, Int) -> TemporaryRequest)?
+    /// The temporaries of the incoming parameters' moves.
+    let entryTemporaries: TemporaryRequest
 
-    public init(function: Function, registers: RegisterFile, clobbers: ((Function, Int) -> Clobbers)? = nil) {
+    public init(function: Function, registers: RegisterFile, clobbers: ((Function, Int) -> Clobbers)? = nil,
+                temporaries: ((Function, Int) -> TemporaryRequest)? = nil, entryTemporaries: TemporaryRequest = .none) {
         self.function = function
         self.registers = registers
         self.clobbers = clobbers
+        self.temporaries = temporaries
+        self.entryTemporaries = entryTemporaries
+    }
+
+    /// What an interval stands for.
+    enum Owner {
+        case value
+        /// Temporary `slot` of instruction `instruction`.
+        case temporary(instruction: Int, slot: Int)
+        /// Temporary `slot` of the incoming parameters' moves.
+        case entryTemporary(slot: Int)
+
+        var isValue: Bool { if case .value = self { return true } else { return false } }
     }
 
     struct Interval {
         var value: Value
+        var owner: Owner = .value
         var start: Int
         var end: Int
         var crossesCall: Bool
@@ -89,6 +161,8 @@ public struct LinearScan {
         var clobberPositions = PerClass<[UInt8: [Int]]>(general: [:], vector: [:])
         var isConstant = [Bool](repeating: false, count: function.values.count)
         var constantBits = [Int64](repeating: 0, count: function.values.count)
+        // Instructions that ask for temporaries: (position, index, request).
+        var requests: [(position: Int, index: Int, request: TemporaryRequest)] = []
         for block in order {
             blockStart[Int(block.index)] = position
             position += 1
@@ -105,6 +179,10 @@ public struct LinearScan {
                             clobberPositions[regClass][r, default: []].append(position)
                         }
                     }
+                }
+                if let temporaries {
+                    let request = temporaries(function, index)
+                    if !request.isEmpty { requests.append((position, index, request)) }
                 }
                 if opcode == .iconst || opcode == .fconst {
                     let result = Int(instructions[index].result.index)
@@ -204,7 +282,37 @@ public struct LinearScan {
                                       forbidden: forbidden(regClass, s, e),
                                       bytes: data.type.byteSize, slot: SpillSlot(size: data.type.slotSize)))
         }
-        intervals.sort { $0.start != $1.start ? $0.start < $1.start : $0.value < $1.value }
+        // Temporaries: one interval each over their instruction's two
+        // positions (operands and results), so they meet neither; the
+        // entry's over the parameters' definition, which they then avoid.
+        for (p, index, request) in requests {
+            let clobbered = clobbers?(function, index) ?? PerClass(general: 0, vector: 0)
+            for regClass in RegClass.allCases {
+                for k in 0..<request.count[regClass] {
+                    intervals.append(Interval(value: Value(0), owner: .temporary(instruction: index, slot: k), start: p, end: p + 1,
+                                              crossesCall: false, regClass: regClass,
+                                              forbidden: request.avoiding[regClass] | clobbered[regClass], bytes: 0,
+                                              slot: .eightBytes))
+                }
+            }
+        }
+        if let entry = order.first {
+            for regClass in RegClass.allCases {
+                for k in 0..<entryTemporaries.count[regClass] {
+                    let p = blockStart[Int(entry.index)]
+                    intervals.append(Interval(value: Value(0), owner: .entryTemporary(slot: k), start: p, end: p,
+                                              crossesCall: false, regClass: regClass,
+                                              forbidden: entryTemporaries.avoiding[regClass], bytes: 0, slot: .eightBytes))
+                }
+            }
+        }
+        // Temporaries come first among intervals that start together (only
+        // the entry's do), so that the parameters keep clear of them.
+        intervals.sort {
+            if $0.start != $1.start { return $0.start < $1.start }
+            if $0.owner.isValue != $1.owner.isValue { return !$0.owner.isValue }
+            return $0.value < $1.value
+        }
 
         // Hints: a branch argument prefers its parameter's register (the
         // move disappears), a two-address result its first operand's.
@@ -230,7 +338,18 @@ public struct LinearScan {
         for i in 0..<function.values.count where isConstant[i] { locations[i] = .constant(constantBits[i]) }
         var slots: [SpillSlot] = []
         var usedCallee = PerClass<Set<UInt8>>(general: [], vector: [])
+        var packedTemporaries = [UInt64](repeating: UInt64.max, count: requests.isEmpty ? 0 : instructions.count)
+        var entryRegisters = PerClass<[UInt8]>(general: [], vector: [])
+        // The block each value is a parameter of (-1: none).
+        var parameterBlock = [Int32](repeating: -1, count: requests.isEmpty ? 0 : function.values.count)
+        for block in order where !requests.isEmpty {
+            for value in blocks[Int(block.index)].parameters { parameterBlock[Int(value.index)] = Int32(block.index) }
+        }
         for regClass in RegClass.allCases {
+            // Per block: registers the temporaries of branches to it took
+            // before its parameters were allocated (forward branches); its
+            // parameters keep clear of them, since those moves write them.
+            var forwardTemporaries = [UInt64](repeating: 0, count: requests.isEmpty ? 0 : blocks.count)
             let registerClass = registers.classes[regClass]
             // Bit r set: register r is callee-saved, at all or for a value
             // of 4, 8 or 16 bytes (tested for every candidate; cheaper than
@@ -244,8 +363,8 @@ public struct LinearScan {
             // mask spares an array filtered for every interval.
             let allocatableMask = registerClass.allocatable.reduce(UInt64(0)) { $0 | 1 << UInt64($1) }
             var free = allocatableMask
-            var active: [(end: Int, register: UInt8, value: Value, slot: SpillSlot)] = []
-            for interval in intervals where interval.regClass == regClass {
+            var active: [(end: Int, register: UInt8, value: Value, slot: SpillSlot, isTemporary: Bool)] = []
+            for var interval in intervals where interval.regClass == regClass {
                 // Expire.
                 active.removeAll { entry in
                     if entry.end < interval.start {
@@ -253,6 +372,43 @@ public struct LinearScan {
                         return true
                     }
                     return false
+                }
+                if !interval.owner.isValue {
+                    // A branch's temporaries keep clear of the parameters
+                    // its moves write: those of targets allocated already
+                    // (backward branches) here, the others when they are.
+                    var targets: [Int] = []
+                    if case .temporary(let index, _) = interval.owner {
+                        for t in instructions[index].targets.indices {
+                            let target = Int(instructions[index].targets[t].block.index)
+                            targets.append(target)
+                            guard blockStart[target] <= interval.start else { continue }
+                            for parameter in blocks[target].parameters {
+                                if case .register(let r) = locations[Int(parameter.index)], function.type(of: parameter).regClass == regClass {
+                                    interval.forbidden |= 1 << UInt64(r)
+                                }
+                            }
+                        }
+                    }
+                    let register = allocateTemporary(interval, free: &free, active: &active, locations: &locations,
+                                                     slots: &slots, weight: weight, start: start)
+                    if isCalleeSaved(register) { usedCallee[regClass].insert(register) }
+                    switch interval.owner {
+                    case .temporary(let index, let k):
+                        let shift = UInt64(regClass == .general ? 0 : 32) + 8 * UInt64(k)
+                        packedTemporaries[index] = packedTemporaries[index] & ~(0xFF << shift) | UInt64(register) << shift
+                        for target in targets where blockStart[target] > interval.start {
+                            forwardTemporaries[target] |= 1 << UInt64(register)
+                        }
+                    case .entryTemporary:
+                        entryRegisters[regClass].append(register)
+                    case .value:
+                        break
+                    }
+                    continue
+                }
+                if !parameterBlock.isEmpty, parameterBlock[Int(interval.value.index)] >= 0 {
+                    interval.forbidden |= forwardTemporaries[Int(parameterBlock[Int(interval.value.index)])]
                 }
                 let survivesCall = preservedMask(interval.bytes)
                 let candidates = (interval.crossesCall ? free & survivesCall : free) & ~interval.forbidden
@@ -264,7 +420,7 @@ public struct LinearScan {
                 }
                 if let register = preferred {
                     free &= ~(1 << UInt64(register))
-                    active.append((interval.end, register, interval.value, interval.slot))
+                    active.append((interval.end, register, interval.value, interval.slot, false))
                     locations[Int(interval.value.index)] = .register(register)
                     if isCalleeSaved(register) { usedCallee[regClass].insert(register) }
                     continue
@@ -285,7 +441,8 @@ public struct LinearScan {
                 }
                 // The first of equally cheap ones wins.
                 var victimIndex: Int?
-                for i in active.indices where (!interval.crossesCall || survivesCall & 1 << UInt64(active[i].register) != 0)
+                for i in active.indices where !active[i].isTemporary
+                    && (!interval.crossesCall || survivesCall & 1 << UInt64(active[i].register) != 0)
                     && interval.forbidden & 1 << UInt64(active[i].register) == 0 {
                     if let best = victimIndex,
                        !cheaper(cost(active[i].value, active[i].end), than: cost(active[best].value, active[best].end)) { continue }
@@ -297,14 +454,48 @@ public struct LinearScan {
                     locations[Int(victim.value.index)] = .slot(slots.count)
                     slots.append(active[victimIndex].slot)
                     locations[Int(interval.value.index)] = .register(victim.register)
-                    active[victimIndex] = (interval.end, victim.register, interval.value, interval.slot)
+                    active[victimIndex] = (interval.end, victim.register, interval.value, interval.slot, false)
                 } else {
                     locations[Int(interval.value.index)] = .slot(slots.count)
                     slots.append(interval.slot)
                 }
             }
         }
-        return Allocation(locations: locations, slots: slots, calleeSavedInUse: usedCallee, order: order)
+        return Allocation(locations: locations, slots: slots, calleeSavedInUse: usedCallee, order: order,
+                          packedTemporaries: packedTemporaries, entryTemporaries: entryRegisters)
+    }
+
+    /// A register for a temporary: the first free one it may take in
+    /// allocation order, else the register of the value cheapest to keep
+    /// in memory instead (which then spills for its whole life).
+    private func allocateTemporary(_ interval: Interval, free: inout UInt64,
+                                   active: inout [(end: Int, register: UInt8, value: Value, slot: SpillSlot, isTemporary: Bool)],
+                                   locations: inout [Location], slots: inout [SpillSlot], weight: [Int], start: [Int]) -> UInt8 {
+        let registerClass = registers.classes[interval.regClass]
+        let candidates = free & ~interval.forbidden
+        if candidates != 0, let register = registerClass.allocatable.first(where: { candidates & 1 << UInt64($0) != 0 }) {
+            free &= ~(1 << UInt64(register))
+            active.append((interval.end, register, interval.value, interval.slot, true))
+            return register
+        }
+        var victimIndex: Int?
+        var victimDensity = Double.infinity
+        for i in active.indices where !active[i].isTemporary && interval.forbidden & 1 << UInt64(active[i].register) == 0 {
+            let value = Int(active[i].value.index)
+            let density = Double(weight[value]) / Double(active[i].end - start[value] + 1)
+            if density < victimDensity || (density == victimDensity && active[i].end > active[victimIndex!].end) {
+                victimIndex = i
+                victimDensity = density
+            }
+        }
+        guard let victimIndex else {
+            fatalError("register allocation: no \(interval.regClass) register for a temporary at position \(interval.start)")
+        }
+        let victim = active[victimIndex]
+        locations[Int(victim.value.index)] = .slot(slots.count)
+        slots.append(victim.slot)
+        active[victimIndex] = (interval.end, victim.register, interval.value, interval.slot, true)
+        return victim.register
     }
 
     /// Spill cost of each value: its definitions and uses, each counting
