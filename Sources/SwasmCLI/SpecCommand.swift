@@ -58,6 +58,15 @@ public struct SpecCommand: ParsableCommand {
         @Option(help: "The repository's runtime/ folder (the C harness compiles its C and assembly parts).")
         var runtimeDirectory = "runtime"
 
+        @Option(name: .customShort("O"), help: "Optimization level modules are compiled at.")
+        var level = 2
+
+        @Option(help: ArgumentHelp("Compile modules with fuel checks (swasmc --consume-fuel); every instantiation and call starts with this much fuel (docs/fuel-and-epochs.md).", valueName: "units"))
+        var fuel: Int64?
+
+        @Option(help: ArgumentHelp("Compile modules with epoch checks (swasmc --epoch-interruption), the deadline this many ticks beyond an epoch that never advances (0: already passed).", valueName: "ticks"))
+        var epochDeadline: UInt64?
+
         func run() throws {
             let directory = URL(fileURLWithPath: specDirectory)
             var names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
@@ -97,8 +106,10 @@ public struct SpecCommand: ParsableCommand {
                 cHarness = toolchain
             default: throw ValidationError("--harness is swift or c, not \(harness)")
             }
+            guard (0...2).contains(level) else { throw ValidationError("-O takes 0, 1 or 2") }
+            if let fuel, fuel < 0 { throw ValidationError("--fuel is at least 0, not \(fuel)") }
             let runner = SpecRunner(execute: !validateOnly, workDirectory: work, boundsChecks: boundsChecks, cHarness: cHarness,
-                                    target: target)
+                                    target: target, optimizationLevel: level, fuel: fuel, epochDeadline: epochDeadline)
             let scripts = names
             let collected = ResultBox(count: scripts.count)
             DispatchQueue.concurrentPerform(iterations: scripts.count) { i in

@@ -22,6 +22,15 @@ final class ScriptState {
         return exports
     }()
     var objectCounter = 0
+    /// With fuel or an epoch deadline: the limits every instance of the
+    /// script shares, as a store's instances do (the epoch never advances).
+    lazy var limits: ExecutionLimits? = runner.hasExecutionLimits
+        ? ExecutionLimits(fuel: runner.fuel ?? .max, epochDeadline: runner.epochDeadline ?? .max) : nil
+
+    /// Every instantiation and call starts with the run's fuel.
+    func refuel() {
+        if let limits, let fuel = runner.fuel { limits.fuel = fuel }
+    }
 
     init(runner: SpecRunner, directory: URL, script: String) {
         self.runner = runner
@@ -62,7 +71,8 @@ final class ScriptState {
 
     func instantiate(_ bytes: [UInt8]) throws -> Instance {
         let module = try compile(bytes)
-        return try Instance(module: module, imports: try resolveImports(module))
+        refuel()
+        return try Instance(module: module, imports: try resolveImports(module), limits: limits)
     }
 
     func instance(_ name: String?) throws -> Instance {
@@ -83,7 +93,9 @@ final class ScriptState {
             guard case .function(let function)? = instance.export(named: action.field) else {
                 throw SpecHarnessError("no exported function \(action.field)")
             }
-            return try instance.call(function, try (action.args ?? []).map(SpecValues.argument))
+            let arguments = try (action.args ?? []).map(SpecValues.argument)
+            refuel()
+            return try instance.call(function, arguments)
         case "get":
             guard case .global(let global)? = instance.export(named: action.field) else {
                 throw SpecHarnessError("no exported global \(action.field)")

@@ -222,7 +222,29 @@ static uint32_t helper_table_init(instance *in, uint32_t index, uint32_t segment
 
 static void helper_element_drop(instance *in, uint32_t segment) { in->element_counts[segment] = 0; }
 
-static const void *helpers[SWASM_HELPER_RAISE_TRAP + 1];
+// Fuel and epoch deadlines: one limits block (ExecutionLimitsLayout) shared
+// by every instance, as a store's is; the epoch counter never advances.
+static uint64_t limits_block[SWASM_LIMITS_SIZE / 8] __attribute__((aligned(16)));
+static uint64_t epoch_counter;
+static bool limits_enabled;
+static int64_t initial_fuel;
+
+void sh_set_execution_limits(int64_t fuel, uint64_t epoch_deadline) {
+    limits_enabled = true;
+    initial_fuel = fuel;
+    limits_block[SWASM_LIMITS_EPOCH_DEADLINE / 8] = epoch_deadline;
+    limits_block[SWASM_LIMITS_EPOCH_COUNTER / 8] = (uint64_t)(uintptr_t)&epoch_counter;
+}
+
+/// Called when the epoch reached the deadline: as the runtime's default
+/// policy (no callback), continue only if the deadline has moved since.
+static uint32_t helper_epoch_deadline(instance *in) {
+    const uint64_t *block = (const uint64_t *)(uintptr_t)in->vmctx[SWASM_VMCTX_EXECUTION_LIMITS / 8];
+    const uint64_t *counter = (const uint64_t *)(uintptr_t)block[SWASM_LIMITS_EPOCH_COUNTER / 8];
+    return *counter < block[SWASM_LIMITS_EPOCH_DEADLINE / 8] ? 0 : SWASM_TRAP_INTERRUPTED;
+}
+
+static const void *helpers[SWASM_HELPER_EPOCH_DEADLINE + 1];
 
 static void install_helpers(void) {
     helpers[0] = (const void *)helper_memory_grow;
@@ -236,6 +258,7 @@ static void install_helpers(void) {
     helpers[8] = (const void *)helper_table_init;
     helpers[9] = (const void *)helper_element_drop;
     helpers[SWASM_HELPER_RAISE_TRAP] = swasm_raise_trap_address();
+    helpers[SWASM_HELPER_EPOCH_DEADLINE] = (const void *)helper_epoch_deadline;
 }
 
 // MARK: Calls
@@ -253,6 +276,7 @@ static uint32_t call(instance *in, uint32_t index, uint64_t *frame, swasm_activa
     frame[0] = (uint64_t)(uintptr_t)ref->code;
     const void *trampoline = mod->text + mod->trampoline_offsets[mod->function_types[index]];
     memset(act, 0, sizeof *act);
+    if (limits_enabled) limits_block[SWASM_LIMITS_FUEL / 8] = (uint64_t)initial_fuel;
     return swasm_enter(trampoline, ref->vmctx, frame, act);
 }
 
@@ -388,6 +412,7 @@ static void instantiate(uint32_t id, const sh_module *mod, instance *in) {
     in->vmctx[SWASM_VMCTX_SIGNATURE_IDS / 8] = (uint64_t)(uintptr_t)mod->signature_ids;
     in->vmctx[SWASM_VMCTX_FUNCTION_REFERENCES / 8] = (uint64_t)(uintptr_t)in->functions;
     in->vmctx[SWASM_VMCTX_INSTANCE / 8] = (uint64_t)(uintptr_t)in;
+    if (limits_enabled) in->vmctx[SWASM_VMCTX_EXECUTION_LIMITS / 8] = (uint64_t)(uintptr_t)limits_block;
     if (memory_total) memory_attach(in->memories[0], in->vmctx);
     for (uint32_t t = 0; t < table_total; t++) table_attach(in->tables[t], in->table_descriptors + 3 * t);
     // A module without functions or types has no code to register.

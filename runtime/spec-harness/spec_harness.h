@@ -104,6 +104,13 @@ typedef struct sh_command {
     const uint64_t *args;
 } sh_command;
 
+/// For objects compiled with fuel or epoch checks (docs/fuel-and-epochs.md):
+/// every instantiation and invocation starts with `fuel` units, and the
+/// epoch deadline is `epoch_deadline` (the epoch stays at 0, so 0 is a
+/// deadline already passed). Without this call VM contexts have no limits
+/// block, as the runtime's do for code compiled without either.
+void sh_set_execution_limits(int64_t fuel, uint64_t epoch_deadline);
+
 /// Runs `commands` over `modules` (instance i is module i, made by its
 /// instantiate command); prints one line per command. Returns 0.
 int sh_run(const sh_module *modules, uint32_t module_count, const sh_command *commands, uint32_t command_count);
