@@ -67,6 +67,9 @@ public struct SpecCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Compile modules with epoch checks (swasmc --epoch-interruption), the deadline this many ticks beyond an epoch that never advances (0: already passed).", valueName: "ticks"))
         var epochDeadline: UInt64?
 
+        @Flag(help: "At the epoch deadline, go on instead of trapping (a deadline callback answering \"continue for 0 ticks\"), so that every later check calls the deadline helper.")
+        var epochDeadlineContinues = false
+
         func run() throws {
             let directory = URL(fileURLWithPath: specDirectory)
             var names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
@@ -108,8 +111,10 @@ public struct SpecCommand: ParsableCommand {
             }
             guard (0...2).contains(level) else { throw ValidationError("-O takes 0, 1 or 2") }
             if let fuel, fuel < 0 { throw ValidationError("--fuel is at least 0, not \(fuel)") }
+            if epochDeadlineContinues && epochDeadline == nil { throw ValidationError("--epoch-deadline-continues needs --epoch-deadline") }
             let runner = SpecRunner(execute: !validateOnly, workDirectory: work, boundsChecks: boundsChecks, cHarness: cHarness,
-                                    target: target, optimizationLevel: level, fuel: fuel, epochDeadline: epochDeadline)
+                                    target: target, optimizationLevel: level, fuel: fuel, epochDeadline: epochDeadline,
+                                    epochDeadlineContinues: epochDeadlineContinues)
             let scripts = names
             let collected = ResultBox(count: scripts.count)
             DispatchQueue.concurrentPerform(iterations: scripts.count) { i in

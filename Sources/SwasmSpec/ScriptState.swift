@@ -24,8 +24,12 @@ final class ScriptState {
     var objectCounter = 0
     /// With fuel or an epoch deadline: the limits every instance of the
     /// script shares, as a store's instances do (the epoch never advances).
-    lazy var limits: ExecutionLimits? = runner.hasExecutionLimits
-        ? ExecutionLimits(fuel: runner.fuel ?? .max, epochDeadline: runner.epochDeadline ?? .max) : nil
+    lazy var limits: ExecutionLimits? = {
+        guard runner.hasExecutionLimits else { return nil }
+        let limits = ExecutionLimits(fuel: runner.fuel ?? .max, epochDeadline: runner.epochDeadline ?? .max)
+        if runner.epochDeadlineContinues { limits.onEpochDeadline = { .continueFor(ticks: 0) } }
+        return limits
+    }()
 
     /// Every instantiation and call starts with the run's fuel.
     func refuel() {

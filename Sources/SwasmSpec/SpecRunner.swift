@@ -65,10 +65,14 @@ public struct SpecRunner: Sendable {
     /// Compile with epoch checks; the deadline is this many ticks beyond
     /// the epoch, which never advances during a run (0: already passed).
     public var epochDeadline: UInt64?
+    /// At the epoch deadline, go on rather than trap (as a store's callback
+    /// answering "continue for 0 ticks": every later check calls it again).
+    public var epochDeadlineContinues: Bool
 
     public init(execute: Bool = true, workDirectory: URL = FileManager.default.temporaryDirectory,
                 boundsChecks: CompilerOptions.BoundsChecks = .guardRegion, cHarness: CHarnessToolchain? = nil,
-                target: CodeTarget = .host, optimizationLevel: Int = 2, fuel: Int64? = nil, epochDeadline: UInt64? = nil) {
+                target: CodeTarget = .host, optimizationLevel: Int = 2, fuel: Int64? = nil, epochDeadline: UInt64? = nil,
+                epochDeadlineContinues: Bool = false) {
         self.execute = execute
         self.workDirectory = workDirectory
         self.boundsChecks = boundsChecks
@@ -77,6 +81,7 @@ public struct SpecRunner: Sendable {
         self.optimizationLevel = optimizationLevel
         self.fuel = fuel
         self.epochDeadline = epochDeadline
+        self.epochDeadlineContinues = epochDeadlineContinues
     }
 
     /// How each script's modules are compiled (both harnesses).

@@ -226,22 +226,25 @@ static void helper_element_drop(instance *in, uint32_t segment) { in->element_co
 // by every instance, as a store's is; the epoch counter never advances.
 static uint64_t limits_block[SWASM_LIMITS_SIZE / 8] __attribute__((aligned(16)));
 static uint64_t epoch_counter;
-static bool limits_enabled;
+static bool limits_enabled, continue_at_deadline;
 static int64_t initial_fuel;
 
-void sh_set_execution_limits(int64_t fuel, uint64_t epoch_deadline) {
+void sh_set_execution_limits(int64_t fuel, uint64_t epoch_deadline, bool continues) {
     limits_enabled = true;
+    continue_at_deadline = continues;
     initial_fuel = fuel;
     limits_block[SWASM_LIMITS_EPOCH_DEADLINE / 8] = epoch_deadline;
     limits_block[SWASM_LIMITS_EPOCH_COUNTER / 8] = (uint64_t)(uintptr_t)&epoch_counter;
 }
 
-/// Called when the epoch reached the deadline: as the runtime's default
-/// policy (no callback), continue only if the deadline has moved since.
+/// Called when the epoch reached the deadline: as the runtime's helper,
+/// continue if the deadline has moved since, else ask the policy (trap, or
+/// continue with the deadline 0 ticks beyond the epoch, where it is).
 static uint32_t helper_epoch_deadline(instance *in) {
     const uint64_t *block = (const uint64_t *)(uintptr_t)in->vmctx[SWASM_VMCTX_EXECUTION_LIMITS / 8];
     const uint64_t *counter = (const uint64_t *)(uintptr_t)block[SWASM_LIMITS_EPOCH_COUNTER / 8];
-    return *counter < block[SWASM_LIMITS_EPOCH_DEADLINE / 8] ? 0 : SWASM_TRAP_INTERRUPTED;
+    if (*counter < block[SWASM_LIMITS_EPOCH_DEADLINE / 8]) return 0;
+    return continue_at_deadline ? 0 : SWASM_TRAP_INTERRUPTED;
 }
 
 static const void *helpers[SWASM_HELPER_EPOCH_DEADLINE + 1];

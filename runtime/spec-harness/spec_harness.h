@@ -107,9 +107,13 @@ typedef struct sh_command {
 /// For objects compiled with fuel or epoch checks (docs/fuel-and-epochs.md):
 /// every instantiation and invocation starts with `fuel` units, and the
 /// epoch deadline is `epoch_deadline` (the epoch stays at 0, so 0 is a
-/// deadline already passed). Without this call VM contexts have no limits
-/// block, as the runtime's do for code compiled without either.
-void sh_set_execution_limits(int64_t fuel, uint64_t epoch_deadline);
+/// deadline already passed). When the deadline is reached, the code traps
+/// with "interrupted", or with `continue_at_deadline` goes on with the
+/// deadline where it is (as a store's callback answering "continue for 0
+/// ticks"), so that every later check calls the helper again. Without this
+/// call VM contexts have no limits block, as the runtime's do for code
+/// compiled without either.
+void sh_set_execution_limits(int64_t fuel, uint64_t epoch_deadline, bool continue_at_deadline);
 
 /// Runs `commands` over `modules` (instance i is module i, made by its
 /// instantiate command); prints one line per command. Returns 0.
