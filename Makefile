@@ -90,7 +90,7 @@ spec-aarch64-explicit: build
 	$(DEBUG_BIN)/swasm-spec run --spec-directory $(SPEC_DIR) --target aarch64-linux --bounds-checks explicit \
 		--report results/spec-aarch64-explicit-report.txt
 # The repository's own wast scripts (Tests/wast, docs/aarch64-testing.md):
-# frames beyond 32 KiB and calls with 80 stack arguments and 16 results
+# frames beyond 32 KiB and calls with 300 arguments and 16 results
 # (generated, expected values computed in Python), fuel and epoch deadlines;
 # converted by wasm-tools, run at -O0 and -O2 here and on AArch64 under qemu.
 WAST_DIR = .build/wast
