@@ -103,14 +103,16 @@ spec-wast: build
 	$(WAST_RUN) --harness c --fuel 1000 fuel
 	$(WAST_RUN) --harness c --epoch-deadline 0 epoch_passed
 	$(WAST_RUN) --harness c --epoch-deadline 0 --epoch-deadline-continues epoch_far
+	$(WAST_RUN) --harness c --epoch-deadline 1 epoch_ticks
 	set -e; for level in 0 2; do \
 		$(WAST_RUN) -O $$level large_frames stack_arguments; \
 		$(WAST_RUN) -O $$level --target aarch64-linux large_frames stack_arguments; \
 		$(WAST_RUN) -O $$level --target aarch64-linux --fuel 1000 fuel; \
 		$(WAST_RUN) -O $$level --target aarch64-linux --epoch-deadline 0 epoch_passed; \
+		$(WAST_RUN) -O $$level --target aarch64-linux --epoch-deadline 1 epoch_ticks; \
 		$(WAST_RUN) -O $$level --target aarch64-linux --epoch-deadline 0 --epoch-deadline-continues epoch_far; \
-		$(WAST_RUN) -O $$level --target aarch64-linux --fuel 100000000 --epoch-deadline 0 --epoch-deadline-continues epoch_far; \
 	done
+	$(WAST_RUN) --target aarch64-linux --fuel 100000000 --epoch-deadline 0 --epoch-deadline-continues epoch_far
 
 bench-aarch64: bench-aarch64-checksums
 	python3 bench/code_size.py --bin $(DEBUG_BIN) --target aarch64-linux

@@ -64,7 +64,7 @@ public struct SpecCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Compile modules with fuel checks (swasmc --consume-fuel); every instantiation and call starts with this much fuel (docs/fuel-and-epochs.md).", valueName: "units"))
         var fuel: Int64?
 
-        @Option(help: ArgumentHelp("Compile modules with epoch checks (swasmc --epoch-interruption), the deadline this many ticks beyond an epoch that never advances (0: already passed).", valueName: "ticks"))
+        @Option(help: ArgumentHelp("Compile modules with epoch checks (swasmc --epoch-interruption), every instantiation and call starting with the deadline this many ticks beyond the epoch (0: already reached); each call of a spectest print function advances the epoch one tick.", valueName: "ticks"))
         var epochDeadline: UInt64?
 
         @Flag(help: "At the epoch deadline, go on instead of trapping (a deadline callback answering \"continue for 0 ticks\"), so that every later check calls the deadline helper.")

@@ -16,6 +16,17 @@ final class ScriptState {
     var registered: [WasmName: Instance] = [:]
     lazy var spectest: [String: ExternValue] = {
         var exports = SpecTestHost.exports()
+        // With epoch checks the print functions are the clock: each call
+        // advances the epoch one tick (as in the C harness).
+        if runner.epochDeadline != nil, let counter = limits?.epochCounter {
+            for (name, export) in exports {
+                guard case .function(let print) = export else { continue }
+                exports[name] = .function(Function(type: print.type) { _, _ in
+                    counter.increment()
+                    return []
+                })
+            }
+        }
         if runner.boundsChecks == .explicit, let type = exports["memory"]?.memory?.type {
             exports["memory"] = .memory(try! Memory(type: type, strategy: .explicit))
         }
@@ -23,7 +34,7 @@ final class ScriptState {
     }()
     var objectCounter = 0
     /// With fuel or an epoch deadline: the limits every instance of the
-    /// script shares, as a store's instances do (the epoch never advances).
+    /// script shares, as a store's instances do.
     lazy var limits: ExecutionLimits? = {
         guard runner.hasExecutionLimits else { return nil }
         let limits = ExecutionLimits(fuel: runner.fuel ?? .max, epochDeadline: runner.epochDeadline ?? .max)
@@ -31,9 +42,11 @@ final class ScriptState {
         return limits
     }()
 
-    /// Every instantiation and call starts with the run's fuel.
+    /// Every instantiation and call starts with the run's fuel, and its
+    /// epoch deadline so many ticks beyond the current epoch.
     func refuel() {
         if let limits, let fuel = runner.fuel { limits.fuel = fuel }
+        if let limits, let ticks = runner.epochDeadline { limits.setEpochDeadline(ticksBeyondCurrent: ticks) }
     }
 
     init(runner: SpecRunner, directory: URL, script: String) {

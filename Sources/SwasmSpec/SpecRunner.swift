@@ -62,8 +62,9 @@ public struct SpecRunner: Sendable {
     /// Compile with fuel checks, and start every instantiation and call
     /// with this much fuel (docs/fuel-and-epochs.md).
     public var fuel: Int64?
-    /// Compile with epoch checks; the deadline is this many ticks beyond
-    /// the epoch, which never advances during a run (0: already passed).
+    /// Compile with epoch checks; every instantiation and call starts with
+    /// the deadline this many ticks beyond the epoch (0: already reached),
+    /// which only calls of the spectest print functions advance, a tick each.
     public var epochDeadline: UInt64?
     /// At the epoch deadline, go on rather than trap (as a store's callback
     /// answering "continue for 0 ticks": every later check calls it again).

@@ -1,6 +1,6 @@
 ;; Epoch deadlines where the code must go on, run two ways:
-;;   --epoch-deadline 1000000: the epoch never advances during the run, so
-;;     every check passes inline;
+;;   --epoch-deadline 1000000: nothing advances the epoch here, so every
+;;     check passes inline;
 ;;   --epoch-deadline 0 --epoch-deadline-continues: every check finds the
 ;;     deadline reached and calls the deadline helper (out of line), which
 ;;     answers "continue";

@@ -146,7 +146,11 @@ static uint32_t table_grow(table *t, uint32_t delta, uint64_t value) {
 
 // MARK: spectest
 
-static void spectest_print(void) {}
+/// The epoch: 0 at the start, advanced one tick by each call of a spectest
+/// print function (scripts run with epoch checks use them as the clock).
+static uint64_t epoch_counter;
+
+static void spectest_print(void) { epoch_counter++; }
 
 static table *spectest_table;
 static memory *spectest_memory;
@@ -225,16 +229,26 @@ static void helper_element_drop(instance *in, uint32_t segment) { in->element_co
 // Fuel and epoch deadlines: one limits block (ExecutionLimitsLayout) shared
 // by every instance, as a store's is; the epoch counter never advances.
 static uint64_t limits_block[SWASM_LIMITS_SIZE / 8] __attribute__((aligned(16)));
-static uint64_t epoch_counter;
 static bool limits_enabled, continue_at_deadline;
 static int64_t initial_fuel;
+static uint64_t deadline_ticks;
 
 void sh_set_execution_limits(int64_t fuel, uint64_t epoch_deadline, bool continues) {
     limits_enabled = true;
     continue_at_deadline = continues;
     initial_fuel = fuel;
-    limits_block[SWASM_LIMITS_EPOCH_DEADLINE / 8] = epoch_deadline;
+    deadline_ticks = epoch_deadline;
     limits_block[SWASM_LIMITS_EPOCH_COUNTER / 8] = (uint64_t)(uintptr_t)&epoch_counter;
+}
+
+/// Before each call from the script: the fuel, and the deadline so many
+/// ticks beyond the current epoch (saturating), as a host sets them on its
+/// store before a call.
+static void reset_limits(void) {
+    if (!limits_enabled) return;
+    limits_block[SWASM_LIMITS_FUEL / 8] = (uint64_t)initial_fuel;
+    uint64_t deadline = epoch_counter + deadline_ticks;
+    limits_block[SWASM_LIMITS_EPOCH_DEADLINE / 8] = deadline < epoch_counter ? UINT64_MAX : deadline;
 }
 
 /// Called when the epoch reached the deadline: as the runtime's helper,
@@ -279,7 +293,7 @@ static uint32_t call(instance *in, uint32_t index, uint64_t *frame, swasm_activa
     frame[0] = (uint64_t)(uintptr_t)ref->code;
     const void *trampoline = mod->text + mod->trampoline_offsets[mod->function_types[index]];
     memset(act, 0, sizeof *act);
-    if (limits_enabled) limits_block[SWASM_LIMITS_FUEL / 8] = (uint64_t)initial_fuel;
+    reset_limits();
     return swasm_enter(trampoline, ref->vmctx, frame, act);
 }
 

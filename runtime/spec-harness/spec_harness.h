@@ -105,9 +105,10 @@ typedef struct sh_command {
 } sh_command;
 
 /// For objects compiled with fuel or epoch checks (docs/fuel-and-epochs.md):
-/// every instantiation and invocation starts with `fuel` units, and the
-/// epoch deadline is `epoch_deadline` (the epoch stays at 0, so 0 is a
-/// deadline already passed). When the deadline is reached, the code traps
+/// every instantiation and invocation starts with `fuel` units and the
+/// epoch deadline `epoch_deadline` ticks beyond the current epoch (0: a
+/// deadline already reached). The epoch advances only by calls of the
+/// spectest print functions, one tick each. When the deadline is reached, the code traps
 /// with "interrupted", or with `continue_at_deadline` goes on with the
 /// deadline where it is (as a store's callback answering "continue for 0
 /// ticks"), so that every later check calls the helper again. Without this
