@@ -227,7 +227,7 @@ static uint32_t helper_table_init(instance *in, uint32_t index, uint32_t segment
 static void helper_element_drop(instance *in, uint32_t segment) { in->element_counts[segment] = 0; }
 
 // Fuel and epoch deadlines: one limits block (ExecutionLimitsLayout) shared
-// by every instance, as a store's is; the epoch counter never advances.
+// by every instance, as a store's is, measured against `epoch_counter`.
 static uint64_t limits_block[SWASM_LIMITS_SIZE / 8] __attribute__((aligned(16)));
 static bool limits_enabled, continue_at_deadline;
 static int64_t initial_fuel;
