@@ -37,5 +37,4 @@ private func closestByScan(_ v: UInt64, differingAtMost limit: Int) -> UInt64? {
             }
         }
     }
-
 }
