@@ -403,16 +403,18 @@ struct A64TemporaryRules {
 }
 
 extension A64ABI {
-    /// The temporaries the selection of instruction `index` of `function`
-    /// may use (see A64TemporaryRules).
-    public static func temporaries(_ function: Function, _ index: Int) -> TemporaryRequest {
-        let rules = A64TemporaryRules(function)
-        let block = function.blocks.first { $0.instructions.contains(index) }
-        let position = block?.instructions.firstIndex(of: index)
-        let next = block.flatMap { b in position.flatMap { $0 + 1 < b.instructions.count ? function.instructions[b.instructions[$0 + 1]] : nil } }
-        return rules.request(index, next: next)
+    /// The temporaries each instruction of `function` asks for (see
+    /// A64TemporaryRules), worked out once: LinearScan's `temporaries`.
+    public static func temporaries(for function: Function) -> (Function, Int) -> TemporaryRequest {
+        let requests = A64TemporaryRules(function).requests()
+        return { _, index in requests[index] }
     }
 
-    /// The temporaries of `function`'s incoming parameter moves.
+    /// The allocation the backend compiles `function` with.
+    public static func allocate(_ function: Function) -> Allocation {
+        A64CodeGen.allocate(function, rules: A64TemporaryRules(function))
+    }
+
+    /// The temporaries of `function`'s incoming parameters' moves.
     public static func entryTemporaries(_ function: Function) -> TemporaryRequest { A64TemporaryRules(function).entry }
 }
