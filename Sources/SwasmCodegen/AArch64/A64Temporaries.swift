@@ -39,13 +39,13 @@ struct A64Temporaries {
     /// General temporary `k`, which the request must include.
     func general(_ k: Int) -> A64Reg {
         precondition(k < general.count,
-                     "AArch64 selection of \(owner) uses general temporary \(k) but was granted \(general.count)")
+                     "AArch64 selection of \(owner) needs \(k + 1) general temporaries but was granted \(general.count)")
         return general[k]
     }
 
     func vector(_ k: Int) -> A64VReg {
         precondition(k < vector.count,
-                     "AArch64 selection of \(owner) uses vector temporary \(k) but was granted \(vector.count)")
+                     "AArch64 selection of \(owner) needs \(k + 1) vector temporaries but was granted \(vector.count)")
         return vector[k]
     }
 
