@@ -290,7 +290,7 @@ struct A64CodeGen {
                 current = next
             }
         }
-        temporaries = A64Temporaries()
+        temporaries = A64Temporaries(PerClass(general: [], vector: []), owner: "an out-of-line edge's moves")
         for (edge, registers) in zip(outOfLine.edges, edgeMoveRegisters) {
             asm.bind(edge.label)
             moveArguments(edge.target, using: registers)

@@ -115,7 +115,9 @@ struct A64TemporaryRules {
     /// immediate reach: then spilled values need address registers.
     let farFrame: Bool
 
-    init(_ function: Function) {
+    /// - Parameter assumingFarFrame: ask for address registers whatever
+    ///   the frame's size (for tests that place slots far on purpose).
+    init(_ function: Function, assumingFarFrame: Bool = false) {
         self.function = function
         // Every value spilled, 16 bytes each, plus the frame's other parts
         // at their largest, against the reach of a 4-byte load's scaled
@@ -129,7 +131,7 @@ struct A64TemporaryRules {
         let incoming = AArch64Backend.callingConvention.placement(function.signature).stackSize
         let saveArea = 16 * 5 + 16 * 4
         let bound = 16 * (function.values.count + 2) + outgoing + 8 * extraResults + saveArea + 16 + incoming + 16
-        farFrame = bound >= 16 * 1024 - 8
+        farFrame = assumingFarFrame || bound >= 16 * 1024 - 8
     }
 
     static func callSignature(_ function: Function, _ inst: Instruction) -> Signature {
@@ -210,8 +212,9 @@ struct A64TemporaryRules {
                     if bits != 0 { plan.carrierGeneral = true }
                     plan.addressGeneral = plan.addressGeneral || farFrame
                 } else {
+                    // The parameter's slot may be far even for a constant.
                     plan.carrierVector = true
-                    plan.helperGeneral = plan.helperGeneral || vectorNeedsHelper(argument)
+                    plan.helperGeneral = plan.helperGeneral || farFrame || vectorNeedsHelper(argument)
                 }
             }
             values.general = max(values.general, targetValues.general)
