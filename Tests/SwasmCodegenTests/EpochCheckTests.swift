@@ -37,7 +37,7 @@ private let checkedLoop = """
 
     @Test func theCheckIsNoCallToTheAArch64Allocator() throws {
         let function = try Parser.parseFunction(checkedLoop)
-        let allocation = LinearScan(function: function, registers: A64ABI.registers).allocate()
+        let allocation = A64ABI.allocate(function)
         #expect(allocation.slots.isEmpty)
         #expect(allocation.usedCalleeSaved(.general).isEmpty)
         #expect(allocation.usedCalleeSaved(.vector).isEmpty)
@@ -45,13 +45,69 @@ private let checkedLoop = """
 
     @Test func theAArch64OutOfLineCallEncodesAsGNUAsDoes() throws {
         let function = try Parser.parseFunction(checkedLoop)
-        let allocation = LinearScan(function: function, registers: A64ABI.registers).allocate()
-        var generator = A64CodeGen(function: function, allocation: allocation, listing: true, longReach: false)
+        let allocation = A64ABI.allocate(function)
+        var generator = A64CodeGen(function: function, allocation: allocation, rules: A64TemporaryRules(function),
+                                   listing: true, longReach: false)
         try generator.run()
-        #expect(generator.asm.listing.contains("blr x16"))
+        // The helper is called through the check's first temporary.
+        let carrier = allocation.temporaries(at: function.blocks[1].instructions[0]).general[0]
+        #expect(generator.asm.listing.contains("blr x\(carrier)"))
         #expect(generator.asm.listing.contains { $0.hasPrefix("str q") })
         // Bytes only: objdump folds the trailing udf words (zeros) into "...".
         let gnu = try a64AssembleWithGNU(generator.asm.listing)
+        #expect(try generator.asm.finish() == gnu.bytes)
+    }
+
+    /// Under pressure values live across the check in x15-x17 and
+    /// v29-v31 too (no longer reserved): the out-of-line call saves and
+    /// restores them like every caller-saved register holding a value, but
+    /// the check's own temporary, which holds none there.
+    @Test func theAArch64OutOfLineCallKeepsFormerScratchRegisters() throws {
+        var text = "function %f(i64, i64, f64) -> (i64, f64) {\nblock0(v0: i64, v1: i64, v2: f64):\n"
+        var integers: [String] = [], floats: [String] = []
+        for k in 0..<36 {
+            text += "    v\(3 + 2 * k) = iadd.i64 \(integers.last ?? "v0"), v1\n"
+            integers.append("v\(3 + 2 * k)")
+            text += "    v\(4 + 2 * k) = fadd.f64 \(floats.last ?? "v2"), v2\n"
+            floats.append("v\(4 + 2 * k)")
+        }
+        text += "    epoch_check v0\n"
+        var next = 3 + 2 * 36
+        var (integerSum, floatSum) = (integers.removeLast(), floats.removeLast())
+        for (i, f) in zip(integers.reversed(), floats.reversed()) {
+            text += "    v\(next) = iadd.i64 \(integerSum), \(i)\n    v\(next + 1) = fadd.f64 \(floatSum), \(f)\n"
+            (integerSum, floatSum) = ("v\(next)", "v\(next + 1)")
+            next += 2
+        }
+        text += "    return \(integerSum), \(floatSum)\n}\n"
+        let function = try Parser.parseFunction(text)
+        let allocation = A64ABI.allocate(function)
+        let check = try #require(function.blocks[0].instructions.first { function.instructions[$0].opcode == .epochCheck })
+        let carrier = allocation.temporaries(at: check).general[0]
+        var generator = A64CodeGen(function: function, allocation: allocation, rules: A64TemporaryRules(function),
+                                   listing: true, longReach: false)
+        try generator.run()
+        let listing = generator.asm.listing
+        // The stub: saves from its `sub sp` to the call, restores after it.
+        let call = try #require(listing.firstIndex(of: "blr x\(carrier)"))
+        let start = try #require(listing[..<call].lastIndex { $0.hasPrefix("sub sp, sp") })
+        let end = try #require(listing[call...].firstIndex { $0.hasPrefix("add sp, sp") })
+        let (saves, restores) = (listing[start..<call], listing[call..<end])
+        var held = Set<String>()
+        for location in allocation.locations {
+            if case .register(let r) = location { held.insert("\(r)") }
+        }
+        for r in [15, 16, 17] where r != Int(carrier) {
+            #expect(held.contains("\(r)"))
+            #expect(saves.contains { $0.hasPrefix("str x\(r), [sp") }, "x\(r) saved")
+            #expect(restores.contains { $0.hasPrefix("ldr x\(r), [sp") }, "x\(r) restored")
+        }
+        for r in [29, 30, 31] {
+            #expect(saves.contains { $0.hasPrefix("str q\(r), [sp") }, "v\(r) saved")
+            #expect(restores.contains { $0.hasPrefix("ldr q\(r), [sp") }, "v\(r) restored")
+        }
+        #expect(!saves.contains { $0.hasPrefix("str x\(carrier), [sp") }, "the carrier holds no value at the check")
+        let gnu = try a64AssembleWithGNU(listing)
         #expect(try generator.asm.finish() == gnu.bytes)
     }
 

@@ -28,37 +28,32 @@ public enum AArch64Backend: Backend {
 
 /// The registers of AArch64 as the machine layer sees them.
 ///
-/// Reserved, never allocated:
-/// - x16, x17 (AAPCS64's intra-procedure-call scratch registers):
-///   instruction selection's temporaries within one IR instruction; x17
-///   also forms frame addresses beyond an instruction's reach.
-/// - x15: a third temporary for selection, and the register a parallel
-///   move parks a value in to break a cycle (never both at once: parallel
-///   moves never run inside an instruction's selection).
-/// - x18: the platform register. x29 (frame pointer, chained so that the
-///   runtime can walk the wasm stack), x30 (link register), sp.
-/// - v29, v30: float temporaries; v31 parks a value in a parallel move.
+/// Allocatable: x0-x17 and x19-x28; v0-v31. No register is reserved for
+/// instruction selection: the registers an instruction's selection writes
+/// besides its operands and results (to load a spilled operand, compute a
+/// spilled result, form an address, park a value in a parallel move) are
+/// its temporaries, which the allocator grants per instruction
+/// (A64Temporaries.swift says how many each asks for).
+///
+/// Reserved by the platform's ABI, never allocated: x18 (the platform
+/// register), x29 (frame pointer, chained so that the runtime can walk the
+/// wasm stack), x30 (link register), sp.
 ///
 /// x19-x28 are callee-saved whole; v8-v15 only in their low 64 bits, which
 /// is all an f32 or f64 needs.
 public enum A64ABI {
-    static let temporary0 = A64Reg.x16
-    static let temporary1 = A64Reg.x17
-    static let temporary2 = A64Reg.x15
-    static let floatTemporary0 = A64VReg.v30
-    static let floatTemporary1 = A64VReg.v29
-    static let floatMoveScratch = A64VReg.v31
-
     static let calleeSavedGeneral: [A64Reg] = [.x19, .x20, .x21, .x22, .x23, .x24, .x25, .x26, .x27, .x28]
     static let calleeSavedVector: [A64VReg] = [.v8, .v9, .v10, .v11, .v12, .v13, .v14, .v15]
 
     public static let registers = RegisterFile(
         classes: PerClass(
             general: RegisterClass(
-                allocatable: ((0...14).map { UInt8($0) } + (19...28).map { UInt8($0) }),
+                allocatable: ((0...17).map { UInt8($0) } + (19...28).map { UInt8($0) }),
                 calleeSaved: Set(calleeSavedGeneral.map(\.rawValue))),
             vector: RegisterClass(
-                allocatable: (0...7).map { UInt8($0) } + (16...28).map { UInt8($0) } + (8...15).map { UInt8($0) },
+                allocatable: (0...7).map { UInt8($0) } + (16...31).map { UInt8($0) } + (8...15).map { UInt8($0) },
                 preservedBytes: Dictionary(uniqueKeysWithValues: calleeSavedVector.map { ($0.rawValue, 8) }))),
-        moveScratch: PerClass(general: A64Reg.x15.rawValue, vector: A64VReg.v31.rawValue))
+        // Not used on AArch64: parallel moves park values in their
+        // instruction's temporaries (A64Moves.swift). No register has this number.
+        moveScratch: PerClass(general: 0xFF, vector: 0xFF))
 }

@@ -10,59 +10,70 @@ extension A64CodeGen {
         }
     }
 
-    mutating func jump(_ target: BlockCall) {
-        moveArguments(target)
+    /// The move registers of the branch being emitted: one plan for all
+    /// its targets (A64TemporaryRules.branchPlan), so that out-of-line
+    /// edges use the same roles.
+    mutating func branchMoveRegisters(_ inst: Instruction) -> A64MoveRegisters {
+        rules.branchPlan(inst.targets).registers(in: temporaries)
+    }
+
+    mutating func jump(_ target: BlockCall, using registers: A64MoveRegisters) {
+        moveArguments(target, using: registers)
         if target.block != nextBlock { asm.b(blockLabels[Int(target.block.index)]) }
     }
 
     /// The label to branch to for `target`: the block itself, or an
     /// out-of-line edge that first moves the arguments.
-    mutating func edgeLabel(_ target: BlockCall) -> A64Label {
+    mutating func edgeLabel(_ target: BlockCall, using registers: A64MoveRegisters) -> A64Label {
         if !needsMoves(target) { return blockLabels[Int(target.block.index)] }
         let label = asm.newLabel()
         outOfLine.edges.append((label, target))
+        edgeMoveRegisters.append(registers)
         return label
     }
 
     mutating func branchIf(_ inst: Instruction, previous: Instruction?) {
+        let registers = branchMoveRegisters(inst)
         let condition = inst.operands[0]
         let (taken, notTaken) = (inst.targets[0], inst.targets[1])
         if taken.block == nextBlock && !needsMoves(taken) {
-            branch(on: condition, fusedWith: previous, ifTrue: false, to: edgeLabel(notTaken))
+            branch(on: condition, fusedWith: previous, ifTrue: false, to: edgeLabel(notTaken, using: registers))
             return
         }
         if needsMoves(taken) && !needsMoves(notTaken) {
             // Moves inline on the taken path (typically a loop back edge)
             // instead of an out-of-line edge and a second branch.
             branch(on: condition, fusedWith: previous, ifTrue: false, to: blockLabels[Int(notTaken.block.index)])
-            jump(taken)
+            jump(taken, using: registers)
             return
         }
-        branch(on: condition, fusedWith: previous, ifTrue: true, to: edgeLabel(taken))
-        jump(notTaken)
+        branch(on: condition, fusedWith: previous, ifTrue: true, to: edgeLabel(taken, using: registers))
+        jump(notTaken, using: registers)
     }
 
     /// Bounds check to the default, then one indirect branch through a
     /// table of 32-bit offsets from the table (placed after the function,
     /// so `.text` needs no relocation for it).
     mutating func branchTable(_ inst: Instruction) {
-        let index = gpr(inst.operands[0], A64ABI.temporary0)
+        let registers = branchMoveRegisters(inst)
+        let index = gpr(inst.operands[0], temporary(0))
+        let (base, entry) = (temporary(1), temporary(2))
         let targets = Array(inst.targets.dropFirst())
-        let defaultLabel = edgeLabel(inst.targets[0])
+        let defaultLabel = edgeLabel(inst.targets[0], using: registers)
         let count = UInt64(targets.count)
         if A64Assembler.isAddSubImmediate(count) {
             asm.cmp(.w, index, imm: count)
         } else {
-            asm.movImmediate(.w, A64ABI.temporary1, count)
-            asm.cmp(.w, index, A64ABI.temporary1)
+            asm.movImmediate(.w, base, count)
+            asm.cmp(.w, index, base)
         }
         branch(.hs, defaultLabel)
         let table = asm.newLabel()
-        asm.adr(A64ABI.temporary1, table)
-        asm.loadStore(.ldrsw, A64ABI.temporary2, .register(A64ABI.temporary1, index, .uxtw, scaled: true))
-        asm.add(.x, A64ABI.temporary1, A64ABI.temporary1, A64ABI.temporary2)
-        asm.br(A64ABI.temporary1)
-        let labels = targets.map { edgeLabel($0) }
+        asm.adr(base, table)
+        asm.loadStore(.ldrsw, entry, .register(base, index, .uxtw, scaled: true))
+        asm.add(.x, base, base, entry)
+        asm.br(base)
+        let labels = targets.map { edgeLabel($0, using: registers) }
         if longReach {
             // Beside the br, within adr's reach whatever the function's size.
             asm.bind(table)
@@ -74,14 +85,18 @@ extension A64CodeGen {
 
     mutating func returnInstruction(_ inst: Instruction) {
         if inst.operands.count > 1, let slot = resultPointerSlot {
-            let pointer = A64ABI.temporary0
+            let pointer = temporary(0)
             asm.ldr(.x, pointer, slotAddress(slot, temp: pointer))
             for (i, value) in inst.operands.enumerated().dropFirst() {
-                let address = address(pointer, plus: UInt64((i - 1) * 8), bytes: 8)
+                // Values first: the address may need no register, the
+                // values' loads may.
+                let offset = UInt64((i - 1) * 8)
                 if function.type(of: value).isFloat {
-                    asm.store(.d, vreg(value, A64ABI.floatTemporary0), address)
+                    let r = vreg(value, vectorTemporary(0), via: spare(1))
+                    asm.store(.d, r, address(pointer, plus: offset, bytes: 8, temp: spare(1)))
                 } else {
-                    asm.str(.x, gpr(value, A64ABI.temporary2, zeroRegister: true), address)
+                    let r = gpr(value, temporary(1), zeroRegister: true)
+                    asm.str(.x, r, address(pointer, plus: offset, bytes: 8, temp: nil))
                 }
             }
         }
@@ -91,7 +106,7 @@ extension A64CodeGen {
             let register = AArch64Backend.callingConvention.results[regClass]
             moves.append(Move(destination: .register(register), source: moveSource(value), regClass: regClass))
         }
-        parallelMove(moves)
+        parallelMove(using: rules.returnPlan(inst).registers(in: temporaries), moves)
         epilogue()
     }
 
@@ -105,11 +120,11 @@ extension A64CodeGen {
         for (value, place) in zip(arguments, placement.places) {
             guard case .stack(let offset) = place else { continue }
             if function.type(of: value).isFloat {
-                let r = vreg(value, A64ABI.floatTemporary0)
-                asm.store(.d, r, frameAddress(offset, temp: A64ABI.temporary1))
+                let r = vreg(value, vectorTemporary(0), via: spare(0))
+                asm.store(.d, r, frameAddress(offset, temp: spare(0)))
             } else {
-                let r = gpr(value, A64ABI.temporary0, zeroRegister: true)
-                asm.str(.x, r, frameAddress(offset, temp: A64ABI.temporary1))
+                let r = gpr(value, temporary(0), zeroRegister: true)
+                asm.str(.x, r, frameAddress(offset, temp: spare(1)))
             }
         }
         var moves: [Move] = []
@@ -117,17 +132,16 @@ extension A64CodeGen {
             guard case .register(let regClass, let r) = place else { continue }
             moves.append(Move(destination: .register(r), source: moveSource(value), regClass: regClass))
         }
-        if let calleePointer {
-            // The callee waits in x16 while the arguments move: every move
-            // here has a register destination, which no move emits through x16.
-            load(A64ABI.temporary0, calleePointer)
-        }
+        // The callee waits in general temporary 0 while the arguments
+        // move, with the moves' own temporaries after it.
+        let callee = calleePointer == nil ? nil : temporary(0)
+        if let calleePointer, let callee { load(callee, calleePointer) }
         if let resultPointer = placement.resultPointer, case .register(_, let r) = resultPointer {
             moves.append(Move(destination: .register(r), source: .frameAddress(frame.outgoingSize), regClass: .general))
         }
-        parallelMove(moves)
-        if calleePointer != nil {
-            asm.blr(A64ABI.temporary0)
+        parallelMove(using: rules.callPlan(inst).registers(in: temporaries, base: callee == nil ? 0 : 1), moves)
+        if let callee {
+            asm.blr(callee)
         } else {
             let at = asm.blToBePatched("function\(inst.immediate)")
             callSites.append(CallSite(offset: at, callee: Int(inst.immediate), kind: .aarch64Call26))
@@ -142,20 +156,23 @@ extension A64CodeGen {
             let type = function.type(of: result)
             let zeroExtends = foreign && type == .i32
             if i == 0 {
+                // The temporaries avoid x0 and v0 (A64TemporaryRules.callRequest).
                 if type.isFloat {
-                    finish(result, A64VReg.v0)
+                    finish(result, A64VReg.v0, via: spare(0))
                 } else {
                     if zeroExtends { asm.mov(.w, .x0, .x0) }
-                    finish(result, A64Reg.x0)
+                    finish(result, A64Reg.x0, via: spare(0))
                 }
             } else {
-                let address = frameAddress(frame.outgoingSize + (i - 1) * 8, temp: A64ABI.temporary1)
+                let offset = frame.outgoingSize + (i - 1) * 8
                 if type.isFloat {
-                    asm.load(.d, A64ABI.floatTemporary0, address)
-                    finish(result, A64ABI.floatTemporary0)
+                    let r = destination(result, vectorTemporary(0))
+                    asm.load(.d, r, frameAddress(offset, temp: spare(0)))
+                    finish(result, r, via: spare(0))
                 } else {
-                    asm.ldr(zeroExtends ? .w : .x, A64ABI.temporary0, address)
-                    finish(result, A64ABI.temporary0)
+                    let r = destination(result, temporary(0))
+                    asm.ldr(zeroExtends ? .w : .x, r, frameAddress(offset, temp: r))
+                    finish(result, r, via: spare(1))
                 }
             }
         }

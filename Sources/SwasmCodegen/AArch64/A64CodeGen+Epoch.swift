@@ -1,15 +1,17 @@
 // `epoch_check`: the engine's epoch against the store's deadline inline
-// (x16 and x17, the reserved temporaries), the deadline helper's call out
+// (in the check's two general temporaries), the deadline helper's call out
 // of line. The call saves and restores every caller-saved register the
-// function's allocation uses (vector registers whole, 128 bits), so to the
-// allocator the check is an ordinary instruction with no clobbers and
-// values live through a checked loop keep their registers.
+// function's allocation gives a value (vector registers whole, 128 bits),
+// but the check's first temporary, which carries the VM context in and the
+// answer out: no value lives there at the check. To the allocator the
+// check is an ordinary instruction with no clobbers, and values live
+// through a checked loop keep their registers.
 import SwasmABI
 import SwasmIR
 
 extension A64CodeGen {
     mutating func epochCheck(_ inst: Instruction) {
-        let limits = A64ABI.temporary0, epoch = A64ABI.temporary1
+        let limits = temporary(0), epoch = temporary(1)
         let vmctx = gpr(inst.operands[0], limits)
         asm.ldr(.x, limits, .offset(vmctx, VMContextLayout.executionLimits))
         asm.ldr(.x, epoch, .offset(limits, ExecutionLimitsLayout.epochCounter))
@@ -21,6 +23,7 @@ extension A64CodeGen {
         asm.bind(resume)
         outOfLine.epochChecks.append(.init(label: stub, resume: resume, vmctx: inst.operands[0],
                                            wasmOffset: inst.sourceOffset))
+        epochCheckTemporaries.append(temporaries)
     }
 
     /// Caller-saved registers that hold a value somewhere in the function:
@@ -41,30 +44,35 @@ extension A64CodeGen {
     /// The out-of-line halves, after the function's body.
     mutating func emitEpochCheckStubs() {
         guard !outOfLine.epochChecks.isEmpty else { return }
-        let (general, vector) = callerSavedInUse()
+        let (inUse, vector) = callerSavedInUse()
         // Vector registers first, at 16-byte offsets (q's scaled form).
         let generalBase = vector.count * 16
-        let area = generalBase + (general.count + 1) / 2 * 16
-        for check in outOfLine.epochChecks {
+        for (check, checkTemporaries) in zip(outOfLine.epochChecks, epochCheckTemporaries) {
+            temporaries = checkTemporaries
+            let carrier = temporary(0)
+            let general = inUse.filter { $0 != carrier }
+            let area = generalBase + (general.count + 1) / 2 * 16
             asm.bind(check.label)
             // Read the vmctx before sp moves (a spilled one is sp-relative).
-            let vmctx = gpr(check.vmctx, A64ABI.temporary0)
-            if vmctx != A64ABI.temporary0 { asm.mov(.x, A64ABI.temporary0, vmctx) }
+            let vmctx = gpr(check.vmctx, carrier)
+            if vmctx != carrier { asm.mov(.x, carrier, vmctx) }
             adjustStack(by: -area)
             for (i, register) in vector.enumerated() { asm.store(.q, register, .offset(.sp, i * 16)) }
             for (i, register) in general.enumerated() { asm.str(.x, register, .offset(.sp, generalBase + i * 8)) }
-            asm.mov(.x, .x0, A64ABI.temporary0)
-            asm.ldr(.x, A64ABI.temporary0, .offset(A64ABI.temporary0, VMContextLayout.helpers))
-            asm.ldr(.x, A64ABI.temporary0, .offset(A64ABI.temporary0, HelperID.epochDeadline.rawValue * 8))
-            asm.blr(A64ABI.temporary0)
+            asm.mov(.x, .x0, carrier)
+            asm.ldr(.x, carrier, .offset(carrier, VMContextLayout.helpers))
+            asm.ldr(.x, carrier, .offset(carrier, HelperID.epochDeadline.rawValue * 8))
+            asm.blr(carrier)
             returnSites.append(ReturnSite(returnOffset: asm.offset, wasmOffset: check.wasmOffset))
-            // The answer (0: go on, 1: trap) waits in x16 while x0 is restored.
-            asm.mov(.w, A64ABI.temporary0, .x0)
+            // The answer (0: go on, 1: trap) waits in the carrier while x0
+            // is restored.
+            asm.mov(.w, carrier, .x0)
             for (i, register) in vector.enumerated() { asm.load(.q, register, .offset(.sp, i * 16)) }
             for (i, register) in general.enumerated() { asm.ldr(.x, register, .offset(.sp, generalBase + i * 8)) }
             adjustStack(by: area)
-            branch(ifZero: false, .w, A64ABI.temporary0, trapStub(.interrupted, check.wasmOffset))
+            branch(ifZero: false, .w, carrier, trapStub(.interrupted, check.wasmOffset))
             asm.b(check.resume)
         }
+        temporaries = A64Temporaries()
     }
 }

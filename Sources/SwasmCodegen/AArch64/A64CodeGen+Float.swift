@@ -20,20 +20,22 @@ extension A64CodeGen {
             case .fmin: op = .fmin
             default: op = .fmax
             }
-            let a = vreg(inst.operands[0], A64ABI.floatTemporary0)
-            let b = vreg(inst.operands[1], A64ABI.floatTemporary1)
-            let d = destination(inst.result, A64ABI.floatTemporary0)
+            let a = vreg(inst.operands[0], vectorTemporary(0), via: spare(0))
+            let b = vreg(inst.operands[1], vectorTemporary(1), via: spare(0))
+            let d = destination(inst.result, vectorTemporary(0))
             asm.fpBinary(op, t, d, a, b)
-            finish(inst.result, d)
+            finish(inst.result, d, via: spare(0))
         case .fcopysign:
-            // The magnitude bits of a with the sign bit of b, in x16/x17.
+            // The magnitude bits of a with the sign bit of b, in general
+            // temporaries (each loaded through the one it then fills).
             let w = t.sameSizeWidth
-            asm.fmov(t, A64ABI.temporary0, vreg(inst.operands[0], A64ABI.floatTemporary0))
-            asm.fmov(t, A64ABI.temporary1, vreg(inst.operands[1], A64ABI.floatTemporary1))
-            asm.bitfield(.bfm, w, A64ABI.temporary1, A64ABI.temporary0, immr: 0, imms: UInt32(w.bits) - 2)
-            let d = destination(inst.result, A64ABI.floatTemporary0)
-            asm.fmov(t, d, A64ABI.temporary1)
-            finish(inst.result, d)
+            let (magnitude, sign) = (temporary(0), temporary(1))
+            asm.fmov(t, magnitude, vreg(inst.operands[0], vectorTemporary(0), via: magnitude))
+            asm.fmov(t, sign, vreg(inst.operands[1], vectorTemporary(0), via: sign))
+            asm.bitfield(.bfm, w, sign, magnitude, immr: 0, imms: UInt32(w.bits) - 2)
+            let d = destination(inst.result, vectorTemporary(0))
+            asm.fmov(t, d, sign)
+            finish(inst.result, d, via: magnitude)
         case .fabs, .fneg, .fsqrt, .fceil, .ffloor, .ftrunc, .fnearest:
             let op: A64FPUnary
             switch inst.opcode {
@@ -45,36 +47,36 @@ extension A64CodeGen {
             case .ftrunc: op = .frintz
             default: op = .frintn
             }
-            let a = vreg(inst.operands[0], A64ABI.floatTemporary0)
-            let d = destination(inst.result, A64ABI.floatTemporary0)
+            let a = vreg(inst.operands[0], vectorTemporary(0), via: spare(0))
+            let d = destination(inst.result, vectorTemporary(0))
             asm.fpUnary(op, t, d, a)
-            finish(inst.result, d)
+            finish(inst.result, d, via: spare(0))
         case .fcmp:
             floatCompare(inst)
         case .fpromote, .fdemote:
-            let a = vreg(inst.operands[0], A64ABI.floatTemporary0)
-            let d = destination(inst.result, A64ABI.floatTemporary0)
+            let a = vreg(inst.operands[0], vectorTemporary(0), via: spare(0))
+            let d = destination(inst.result, vectorTemporary(0))
             asm.fcvt(to: inst.opcode == .fpromote ? .d : .s, d, a)
-            finish(inst.result, d)
+            finish(inst.result, d, via: spare(0))
         case .bitcast:
             if inst.type.isFloat {
-                let a = gpr(inst.operands[0], A64ABI.temporary0, zeroRegister: true)
-                let d = destination(inst.result, A64ABI.floatTemporary0)
+                let a = gpr(inst.operands[0], temporary(0), zeroRegister: true)
+                let d = destination(inst.result, vectorTemporary(0))
                 asm.fmov(t, d, a)
-                finish(inst.result, d)
+                finish(inst.result, d, via: temporary(0))
             } else {
                 let from = Self.floatType(function.type(of: inst.operands[0]))
-                let a = vreg(inst.operands[0], A64ABI.floatTemporary0)
-                let d = destination(inst.result, A64ABI.temporary0)
+                let a = vreg(inst.operands[0], vectorTemporary(0), via: temporary(0))
+                let d = destination(inst.result, temporary(0))
                 asm.fmov(from, d, a)
-                finish(inst.result, d)
+                finish(inst.result, d, via: spare(1))
             }
         case .fcvtFromSint, .fcvtFromUint:
             let from = Self.width(function.type(of: inst.operands[0]))
-            let a = gpr(inst.operands[0], A64ABI.temporary0, zeroRegister: true)
-            let d = destination(inst.result, A64ABI.floatTemporary0)
+            let a = gpr(inst.operands[0], temporary(0), zeroRegister: true)
+            let d = destination(inst.result, vectorTemporary(0))
             asm.intToFloat(inst.opcode == .fcvtFromSint ? .scvtf : .ucvtf, t, d, from, a)
-            finish(inst.result, d)
+            finish(inst.result, d, via: temporary(0))
         case .fcvtToSint, .fcvtToUint, .fcvtToSintSat, .fcvtToUintSat:
             convertToInteger(inst)
         default:
@@ -86,8 +88,8 @@ extension A64CodeGen {
     /// but `ne`, which unordered makes true as wasm wants).
     mutating func floatCompare(_ inst: Instruction) {
         let t = Self.floatType(function.type(of: inst.operands[0]))
-        let a = vreg(inst.operands[0], A64ABI.floatTemporary0)
-        let b = vreg(inst.operands[1], A64ABI.floatTemporary1)
+        let a = vreg(inst.operands[0], vectorTemporary(0), via: temporary(0))
+        let b = vreg(inst.operands[1], vectorTemporary(1), via: temporary(0))
         asm.fcmp(t, a, b)
         let condition: A64Cond
         switch inst.floatCondition {
@@ -98,9 +100,9 @@ extension A64CodeGen {
         case .gt: condition = .gt
         case .ge: condition = .ge
         }
-        let d = destination(inst.result, A64ABI.temporary0)
+        let d = destination(inst.result, temporary(0))
         asm.cset(.w, d, condition)
-        finish(inst.result, d)
+        finish(inst.result, d, via: spare(1))
     }
 
     /// Float → integer. fcvtzs/fcvtzu already are the saturating forms. The
@@ -112,7 +114,7 @@ extension A64CodeGen {
         let signed = inst.opcode == .fcvtToSint || inst.opcode == .fcvtToSintSat
         let saturating = inst.opcode == .fcvtToSintSat || inst.opcode == .fcvtToUintSat
         let w = Self.width(inst.type)
-        let x = vreg(inst.operands[0], A64ABI.floatTemporary0)
+        let x = vreg(inst.operands[0], vectorTemporary(0), via: temporary(0))
         if !saturating {
             asm.fcmp(t, x, x)
             branch(.vs, trapStub(.invalidConversionToInteger, inst.sourceOffset))
@@ -135,16 +137,17 @@ extension A64CodeGen {
                 branch(.le, overflow)
             }
         }
-        let d = destination(inst.result, A64ABI.temporary0)
+        let d = destination(inst.result, temporary(0))
         asm.floatToInt(signed ? .fcvtzs : .fcvtzu, w, d, t, x)
-        finish(inst.result, d)
+        finish(inst.result, d, via: spare(1))
     }
 
-    /// fcmp x, value (value exact in type t), with the constant in v29.
+    /// fcmp x, value (value exact in type t), with the constant in vector
+    /// temporary 1 (built through general temporary 0 in a long function).
     mutating func compare(_ x: A64VReg, _ t: A64FloatType, with value: Double) {
         let bits = t == .d ? Int64(bitPattern: value.bitPattern) : Int64(Float(value).bitPattern)
-        loadFloatConstant(A64ABI.floatTemporary1, bits, t == .d ? .f64 : .f32)
-        asm.fcmp(t, x, A64ABI.floatTemporary1)
+        loadFloatConstant(vectorTemporary(1), bits, t == .d ? .f64 : .f32, via: temporary(0))
+        asm.fcmp(t, x, vectorTemporary(1))
     }
 
     func pow2(_ n: Int) -> Double { Double(sign: .plus, exponent: n, significand: 1) }

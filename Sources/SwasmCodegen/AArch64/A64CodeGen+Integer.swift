@@ -72,7 +72,7 @@ extension A64CodeGen {
             condition = condition.swapped
         }
         let w = Self.width(function.type(of: a))
-        let left = gpr(a, A64ABI.temporary0)
+        let left = gpr(a, temporary(0))
         if let bits = constantBits(b) {
             let negated = (0 &- bits) & w.mask
             if A64Assembler.isAddSubImmediate(bits) {
@@ -84,7 +84,7 @@ extension A64CodeGen {
                 return Self.condition(condition)
             }
         }
-        asm.cmp(w, left, gpr(b, A64ABI.temporary1, zeroRegister: true))
+        asm.cmp(w, left, gpr(b, temporary(1), zeroRegister: true))
         return Self.condition(condition)
     }
 
@@ -97,10 +97,15 @@ extension A64CodeGen {
             return
         }
         if let previous, previous.opcode == .icmp, previous.results.first == value {
+            // The icmp's own temporaries: its operands may have died at
+            // the icmp, and this instruction's temporaries reuse their registers.
+            let own = temporaries
+            temporaries = fusedCompareTemporaries
+            defer { temporaries = own }
             if let (operand, equal) = comparisonWithZero(previous) {
                 // x == 0 or x != 0: one cbz/cbnz, no flags.
                 let w = Self.width(function.type(of: operand))
-                let r = gpr(operand, A64ABI.temporary0)
+                let r = gpr(operand, temporary(0))
                 branch(ifZero: ifTrue == equal, w, r, label)
                 return
             }
@@ -108,7 +113,7 @@ extension A64CodeGen {
             branch(ifTrue ? condition : condition.inverted, label)
             return
         }
-        let r = gpr(value, A64ABI.temporary0)
+        let r = gpr(value, temporary(0))
         branch(ifZero: !ifTrue, .w, r, label)
     }
 
@@ -124,8 +129,13 @@ extension A64CodeGen {
 
     /// The flags for a condition value: a fused icmp's, or `cmp c, #0` (ne).
     mutating func conditionFlags(_ value: Value, fusedWith previous: Instruction?) -> A64Cond {
-        if let previous, previous.opcode == .icmp, previous.results.first == value { return compareFlags(previous) }
-        asm.cmp(.w, gpr(value, A64ABI.temporary0), imm: 0)
+        if let previous, previous.opcode == .icmp, previous.results.first == value {
+            let own = temporaries
+            temporaries = fusedCompareTemporaries
+            defer { temporaries = own }
+            return compareFlags(previous)
+        }
+        asm.cmp(.w, gpr(value, temporary(0)), imm: 0)
         return .ne
     }
 
@@ -139,16 +149,19 @@ extension A64CodeGen {
         }
         if isFused(inst, next: next) {
             fusedCompare = inst
+            fusedCompareTemporaries = temporaries
             return
         }
         if inst.opcode == .uextend, function.type(of: inst.operands[0]) == .i32, let next, next.opcode == .iadd,
            useCounts.feedsOnly(inst, into: next, operand: 0), next.operands[1] != inst.result {
             // Explicit bounds checks add the access's end to the index in 64 bits.
             foldedExtension = inst
+            foldedExtensionTemporaries = temporaries
             return
         }
         if isMultiplyAdd(inst, next: next) {
             fusedMultiply = inst
+            fusedMultiplyTemporaries = temporaries
             return
         }
         let previous = fusedCompare
@@ -160,11 +173,11 @@ extension A64CodeGen {
             aluBinary(inst)
         case .imul:
             let w = Self.width(inst.type)
-            let a = gpr(inst.operands[0], A64ABI.temporary0)
-            let b = gpr(inst.operands[1], A64ABI.temporary1)
-            let d = destination(inst.result, A64ABI.temporary0)
+            let a = gpr(inst.operands[0], temporary(0))
+            let b = gpr(inst.operands[1], temporary(1))
+            let d = destination(inst.result, temporary(0))
             asm.mul(w, d, a, b)
-            finish(inst.result, d)
+            finish(inst.result, d, via: spare(1))
         case .sdiv, .udiv, .srem, .urem:
             divide(inst)
         case .ishl, .ushr, .sshr, .rotl, .rotr:
@@ -173,12 +186,12 @@ extension A64CodeGen {
             bitCount(inst)
         case .icmp:
             let condition = compareFlags(inst)
-            let d = destination(inst.result, A64ABI.temporary0)
+            let d = destination(inst.result, temporary(0))
             asm.cset(.w, d, condition)
-            finish(inst.result, d)
+            finish(inst.result, d, via: spare(1))
         case .uextend, .ireduce:
-            let a = gpr(inst.operands[0], A64ABI.temporary0)
-            let d = destination(inst.result, A64ABI.temporary0)
+            let a = gpr(inst.operands[0], temporary(0))
+            let d = destination(inst.result, temporary(0))
             // An i32 is already zero-extended in its register (see the
             // invariants): widening it is at most a copy.
             if inst.opcode == .ireduce || function.type(of: inst.operands[0]) != .i32 {
@@ -186,31 +199,23 @@ extension A64CodeGen {
             } else if d != a {
                 asm.mov(.x, d, a)
             }
-            finish(inst.result, d)
+            finish(inst.result, d, via: spare(1))
         case .sextend, .sext32, .sext8, .sext16:
             let bits: UInt32 = inst.opcode == .sext8 ? 8 : inst.opcode == .sext16 ? 16 : 32
-            let a = gpr(inst.operands[0], A64ABI.temporary0)
-            let d = destination(inst.result, A64ABI.temporary0)
+            let a = gpr(inst.operands[0], temporary(0))
+            let d = destination(inst.result, temporary(0))
             asm.signExtend(bits == 32 ? .x : Self.width(inst.type), d, a, fromBits: bits)
-            finish(inst.result, d)
+            finish(inst.result, d, via: spare(1))
         case .select:
             select(inst, previous: previous)
-        case .load:
-            let address = heapAddress(inst, bytes: accessBytes(inst))
-            load(inst, address, trap: true)
-        case .store:
-            let address = heapAddress(inst, bytes: accessBytes(inst))
-            store(inst, address, value: inst.operands[2], trap: true)
-        case .pload:
-            let address = pointerAddress(inst, bytes: accessBytes(inst))
-            load(inst, address)
-        case .pstore:
-            let address = pointerAddress(inst, bytes: accessBytes(inst))
-            store(inst, address, value: inst.operands[1])
+        case .load, .pload:
+            load(inst, trap: inst.opcode == .load)
+        case .store, .pstore:
+            store(inst, trap: inst.opcode == .store)
         case .call, .callPtr:
             call(inst)
         case .jump:
-            jump(inst.targets[0])
+            jump(inst.targets[0], using: branchMoveRegisters(inst))
         case .brif:
             branchIf(inst, previous: previous)
         case .brTable:
@@ -245,27 +250,34 @@ extension A64CodeGen {
         if let product = fusedMultiply {
             fusedMultiply = nil
             let addend = inst.operands[0] == product.result ? inst.operands[1] : inst.operands[0]
-            let a = gpr(product.operands[0], A64ABI.temporary0)
-            let b = gpr(product.operands[1], A64ABI.temporary1)
-            let c = gpr(addend, A64ABI.temporary2, zeroRegister: true)
-            let d = destination(inst.result, A64ABI.temporary0)
+            // All in the imul's temporaries: its operands may have died at
+            // the imul, and this instruction's temporaries reuse their
+            // registers; the addend is live across the imul, so they keep
+            // clear of it.
+            temporaries = fusedMultiplyTemporaries
+            let a = gpr(product.operands[0], temporary(0))
+            let b = gpr(product.operands[1], temporary(1))
+            let c = gpr(addend, temporary(2), zeroRegister: true)
+            let d = destination(inst.result, temporary(0))
             asm.madd(w, d, a, b, c)
-            finish(inst.result, d)
+            finish(inst.result, d, via: spare(1))
             return
         }
         var a = inst.operands[0], b = inst.operands[1]
         if let widened = foldedExtension {
             foldedExtension = nil
             a = widened.operands[0]
+            // The extension's temporaries, for the same reason as madd's.
+            temporaries = foldedExtensionTemporaries
         }
         if inst.opcode != .isub, isConstant(a), !isConstant(b) { swap(&a, &b) }
-        let left = gpr(a, A64ABI.temporary0)
-        let d = destination(inst.result, A64ABI.temporary0)
+        let left = gpr(a, temporary(0))
+        let d = destination(inst.result, temporary(0))
         if let bits = constantBits(b) {
             let negated = (0 &- bits) & w.mask
             if bits == 0 && inst.opcode != .band {
                 if d != left { asm.mov(w, d, left) }
-                finish(inst.result, d)
+                finish(inst.result, d, via: spare(1))
                 return
             }
             switch inst.opcode {
@@ -273,29 +285,29 @@ extension A64CodeGen {
                 let op: A64AddSubOp = inst.opcode == .iadd ? .add : .sub
                 if A64Assembler.isAddSubImmediate(bits) {
                     asm.addSub(op, w, d, left, imm: bits)
-                    finish(inst.result, d)
+                    finish(inst.result, d, via: spare(1))
                     return
                 }
                 if A64Assembler.isAddSubImmediate(negated) {
                     asm.addSub(op == .add ? .sub : .add, w, d, left, imm: negated)
-                    finish(inst.result, d)
+                    finish(inst.result, d, via: spare(1))
                     return
                 }
             default:
                 if A64BitmaskImmediate.isEncodable(bits, width: w) {
                     asm.logical(Self.logicalOp(inst.opcode), w, d, left, imm: bits)
-                    finish(inst.result, d)
+                    finish(inst.result, d, via: spare(1))
                     return
                 }
             }
         }
-        let right = gpr(b, A64ABI.temporary1, zeroRegister: true)
+        let right = gpr(b, temporary(1), zeroRegister: true)
         switch inst.opcode {
         case .iadd: asm.add(w, d, left, right)
         case .isub: asm.sub(w, d, left, right)
         default: asm.logical(Self.logicalOp(inst.opcode), w, d, left, right)
         }
-        finish(inst.result, d)
+        finish(inst.result, d, via: spare(1))
     }
 
     static func logicalOp(_ opcode: Opcode) -> A64LogicalOp {
@@ -313,8 +325,8 @@ extension A64CodeGen {
         let w = Self.width(inst.type)
         let signed = inst.opcode == .sdiv || inst.opcode == .srem
         let remainder = inst.opcode == .srem || inst.opcode == .urem
-        let a = gpr(inst.operands[0], A64ABI.temporary0)
-        let b = gpr(inst.operands[1], A64ABI.temporary1)
+        let a = gpr(inst.operands[0], temporary(0))
+        let b = gpr(inst.operands[1], temporary(1))
         let divisor = constantBits(inst.operands[1])
         if divisor == nil || divisor == 0 {
             branch(ifZero: true, w, b, trapStub(.integerDivideByZero, inst.sourceOffset))
@@ -326,22 +338,25 @@ extension A64CodeGen {
             branch(.vs, trapStub(.integerOverflow, inst.sourceOffset))
         }
         let op: A64Binary = signed ? .sdiv : .udiv
-        let d = destination(inst.result, A64ABI.temporary2)
         if remainder {
-            asm.binary(op, w, A64ABI.temporary2, a, b)
-            asm.msub(w, d, A64ABI.temporary2, b, a)
+            let quotient = temporary(2)
+            let d = destination(inst.result, quotient)
+            asm.binary(op, w, quotient, a, b)
+            asm.msub(w, d, quotient, b, a)
+            finish(inst.result, d, via: spare(0))
         } else {
+            let d = destination(inst.result, temporary(0))
             asm.binary(op, w, d, a, b)
+            finish(inst.result, d, via: spare(1))
         }
-        finish(inst.result, d)
     }
 
     /// Shifts and rotates take their amount modulo the width, as wasm does.
     mutating func shift(_ inst: Instruction) {
         let w = Self.width(inst.type)
         let mask = UInt64(w.bits - 1)
-        let a = gpr(inst.operands[0], A64ABI.temporary0)
-        let d = destination(inst.result, A64ABI.temporary0)
+        let a = gpr(inst.operands[0], temporary(0))
+        let d = destination(inst.result, temporary(0))
         if let bits = constantBits(inst.operands[1]) {
             let amount = UInt32(bits & mask)
             if amount == 0 {
@@ -355,10 +370,10 @@ extension A64CodeGen {
                 default: asm.ror(w, d, a, UInt32(w.bits) - amount)
                 }
             }
-            finish(inst.result, d)
+            finish(inst.result, d, via: spare(1))
             return
         }
-        var amount = gpr(inst.operands[1], A64ABI.temporary1)
+        var amount = gpr(inst.operands[1], temporary(1))
         let op: A64Binary
         switch inst.opcode {
         case .ishl: op = .lslv
@@ -367,33 +382,33 @@ extension A64CodeGen {
         case .rotr: op = .rorv
         default:
             // Left by n is right by -n (mod the width).
-            asm.neg(w, A64ABI.temporary1, amount)
-            amount = A64ABI.temporary1
+            asm.neg(w, temporary(1), amount)
+            amount = temporary(1)
             op = .rorv
         }
         asm.binary(op, w, d, a, amount)
-        finish(inst.result, d)
+        finish(inst.result, d, via: spare(1))
     }
 
     mutating func bitCount(_ inst: Instruction) {
         let w = Self.width(inst.type)
-        let a = gpr(inst.operands[0], A64ABI.temporary0)
-        let d = destination(inst.result, A64ABI.temporary0)
+        let a = gpr(inst.operands[0], temporary(0))
+        let d = destination(inst.result, temporary(0))
         switch inst.opcode {
         case .clz:
             asm.unary(.clz, w, d, a)
         case .ctz:
-            asm.unary(.rbit, w, A64ABI.temporary1, a)
-            asm.unary(.clz, w, d, A64ABI.temporary1)
+            asm.unary(.rbit, w, temporary(1), a)
+            asm.unary(.clz, w, d, temporary(1))
         default:
             // Bits per byte in the vector unit, then their sum.
-            let v = A64ABI.floatTemporary0
+            let v = vectorTemporary(0)
             asm.fmov(w == .x ? .d : .s, v, a)
             asm.cnt(v, v)
             asm.addv(v, v)
             asm.fmov(.s, d, v)
         }
-        finish(inst.result, d)
+        finish(inst.result, d, via: spare(1))
     }
 
     mutating func select(_ inst: Instruction, previous: Instruction?) {
@@ -402,24 +417,26 @@ extension A64CodeGen {
         let condition = conditionFlags(c, fusedWith: previous)
         if inst.type.isFloat {
             let t = Self.floatType(inst.type)
-            let x = vreg(a, A64ABI.floatTemporary0)
-            let y = vreg(b, A64ABI.floatTemporary1)
-            let d = destination(inst.result, A64ABI.floatTemporary0)
+            let x = vreg(a, vectorTemporary(0), via: spare(0))
+            let y = vreg(b, vectorTemporary(1), via: spare(0))
+            let d = destination(inst.result, vectorTemporary(0))
             asm.fcsel(t, d, x, y, condition)
-            finish(inst.result, d)
+            finish(inst.result, d, via: spare(0))
             return
         }
         let w = Self.width(inst.type)
-        let x = gpr(a, A64ABI.temporary0, zeroRegister: true)
-        let y = gpr(b, A64ABI.temporary1, zeroRegister: true)
-        let d = destination(inst.result, A64ABI.temporary0)
+        let x = gpr(a, temporary(0), zeroRegister: true)
+        let y = gpr(b, temporary(1), zeroRegister: true)
+        let d = destination(inst.result, temporary(0))
         asm.csel(w, d, x, y, condition)
-        finish(inst.result, d)
+        finish(inst.result, d, via: spare(1))
     }
 
     // MARK: - Memory
 
-    func accessBytes(_ inst: Instruction) -> Int {
+    func accessBytes(_ inst: Instruction) -> Int { Self.accessBytes(inst) }
+
+    static func accessBytes(_ inst: Instruction) -> Int {
         switch inst.width {
         case .full: return inst.type.byteSize
         case .s8, .u8: return 1
@@ -428,40 +445,68 @@ extension A64CodeGen {
         }
     }
 
-    /// [memory base + zero-extended index + offset]: one `uxtw` register
-    /// address when there is no offset, else base + index in x16 first.
-    mutating func heapAddress(_ inst: Instruction, bytes: Int) -> A64Mem {
-        let base = gpr(inst.operands[0], A64ABI.temporary0)
-        let offset = UInt64(bitPattern: inst.immediate)
-        if let index = constantBits(inst.operands[1]) {
-            return address(base, plus: index + offset, bytes: bytes)
-        }
-        let index = gpr(inst.operands[1], A64ABI.temporary1)
-        if offset == 0 { return .register(base, index, .uxtw, scaled: false) }
-        asm.addSub(.add, .x, A64ABI.temporary0, base, index, extend: .uxtw)
-        return address(A64ABI.temporary0, plus: offset, bytes: bytes)
+    /// Whether `[base + offset]` needs no register for the offset.
+    static func reaches(_ offset: UInt64, bytes: Int) -> Bool {
+        offset < 1 << 24 && A64Assembler.canAddress(offset: Int(offset), bytes: bytes)
     }
 
-    /// [base + offset], with the offset in x17 when no immediate reaches it.
-    mutating func address(_ base: A64Reg, plus offset: UInt64, bytes: Int) -> A64Mem {
-        if offset < 1 << 24, A64Assembler.canAddress(offset: Int(offset), bytes: bytes) { return .offset(base, Int(offset)) }
-        asm.movImmediate(.x, A64ABI.temporary1, offset)
-        return .register(base, A64ABI.temporary1, .lsl, scaled: false)
+    /// Whether an integer ALU operation takes `bits` (its type's width) as
+    /// an immediate, or needs no second operand at all (adding zero).
+    static func aluTakesImmediate(_ opcode: Opcode, _ bits: UInt64, _ w: A64Width) -> Bool {
+        if bits == 0 && opcode != .band { return true }
+        switch opcode {
+        case .iadd, .isub:
+            return A64Assembler.isAddSubImmediate(bits) || A64Assembler.isAddSubImmediate((0 &- bits) & w.mask)
+        default:
+            return A64BitmaskImmediate.isEncodable(bits, width: w)
+        }
+    }
+
+    /// The address of a load or store, in general temporaries 0 and 1
+    /// (`rules.addressCount` of them).
+    mutating func accessAddress(_ inst: Instruction) -> A64Mem {
+        let bytes = accessBytes(inst)
+        return inst.opcode == .load || inst.opcode == .store ? heapAddress(inst, bytes: bytes) : pointerAddress(inst, bytes: bytes)
+    }
+
+    /// [memory base + zero-extended index + offset]: one `uxtw` register
+    /// address when there is no offset, else base + index in a temporary first.
+    mutating func heapAddress(_ inst: Instruction, bytes: Int) -> A64Mem {
+        let base = gpr(inst.operands[0], temporary(0))
+        let offset = UInt64(bitPattern: inst.immediate)
+        if let index = constantBits(inst.operands[1]) {
+            return address(base, plus: index &+ offset, bytes: bytes, temp: spare(1))
+        }
+        let index = gpr(inst.operands[1], temporary(1))
+        if offset == 0 { return .register(base, index, .uxtw, scaled: false) }
+        asm.addSub(.add, .x, temporary(0), base, index, extend: .uxtw)
+        return address(temporary(0), plus: offset, bytes: bytes, temp: spare(1))
+    }
+
+    /// [base + offset], with the offset in `temp` when no immediate reaches it.
+    mutating func address(_ base: A64Reg, plus offset: UInt64, bytes: Int, temp: A64Reg?) -> A64Mem {
+        if Self.reaches(offset, bytes: bytes) { return .offset(base, Int(offset)) }
+        guard let temp else {
+            preconditionFailure("AArch64 selection of \(temporaries.owner): offset \(offset) needs a temporary; none was granted")
+        }
+        asm.movImmediate(.x, temp, offset)
+        return .register(base, temp, .lsl, scaled: false)
     }
 
     mutating func pointerAddress(_ inst: Instruction, bytes: Int) -> A64Mem {
-        let base = gpr(inst.operands[0], A64ABI.temporary0)
+        let base = gpr(inst.operands[0], temporary(0))
         if A64Assembler.canAddress(offset: Int(inst.immediate), bytes: bytes) { return .offset(base, Int(inst.immediate)) }
-        asm.movImmediate(.x, A64ABI.temporary1, UInt64(bitPattern: inst.immediate))
-        return .register(base, A64ABI.temporary1, .lsl, scaled: false)
+        asm.movImmediate(.x, temporary(1), UInt64(bitPattern: inst.immediate))
+        return .register(base, temporary(1), .lsl, scaled: false)
     }
 
-    mutating func load(_ inst: Instruction, _ address: A64Mem, trap: Bool = false) {
+    mutating func load(_ inst: Instruction, trap: Bool) {
+        let address = accessAddress(inst)
         if inst.type.isFloat {
-            let d = destination(inst.result, A64ABI.floatTemporary0)
+            let d = destination(inst.result, vectorTemporary(0))
             if trap { recordTrap(.memoryOutOfBounds, inst.sourceOffset) }
             asm.load(inst.type == .f32 ? .s : .d, d, address)
-            finish(inst.result, d)
+            finish(inst.result, d, via: spare(0))
             return
         }
         let is64 = inst.type == .i64
@@ -475,15 +520,20 @@ extension A64CodeGen {
         case .s32: kind = .ldrsw
         case .u32: kind = .ldrW
         }
-        let d = destination(inst.result, A64ABI.temporary2)
+        // A load may overwrite its own base register.
+        let d = destination(inst.result, temporary(0))
         if trap { recordTrap(.memoryOutOfBounds, inst.sourceOffset) }
         asm.loadStore(kind, d, address)
-        finish(inst.result, d)
+        finish(inst.result, d, via: spare(1))
     }
 
-    mutating func store(_ inst: Instruction, _ address: A64Mem, value: Value, trap: Bool = false) {
+    mutating func store(_ inst: Instruction, trap: Bool) {
+        let value = inst.operands[inst.opcode == .store ? 2 : 1]
         if inst.type.isFloat {
-            let r = vreg(value, A64ABI.floatTemporary0)
+            // The value first, so that its load may use general temporary
+            // 0 before the address takes it.
+            let r = vreg(value, vectorTemporary(0), via: spare(0))
+            let address = accessAddress(inst)
             if trap { recordTrap(.memoryOutOfBounds, inst.sourceOffset) }
             asm.store(inst.type == .f32 ? .s : .d, r, address)
             return
@@ -495,7 +545,8 @@ extension A64CodeGen {
         case 4: kind = .strW
         default: kind = .strX
         }
-        let r = gpr(value, A64ABI.temporary2, zeroRegister: true)
+        let address = accessAddress(inst)
+        let r = gpr(value, temporary(rules.addressCount(inst, bytes: accessBytes(inst))), zeroRegister: true)
         if trap { recordTrap(.memoryOutOfBounds, inst.sourceOffset) }
         asm.loadStore(kind, r, address)
     }

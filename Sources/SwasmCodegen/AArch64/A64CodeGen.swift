@@ -10,7 +10,11 @@
 //   i32s from outside compiled code (parameters, results of calls through a
 //   pointer) are zero-extended where they enter. Memory addresses use the
 //   index as `uxtw` anyway.
-// - x15, x16, x17 and v29, v30 are selection's temporaries (A64ABI).
+// - No register is reserved for selection: each instruction's temporaries
+//   come from the allocator (A64Temporaries.swift), as do the parking and
+//   carrying registers of its parallel moves. Only the prologue (before
+//   the incoming parameters move) and the epilogue (after the results are
+//   in their return registers) use x16 on their own, where no value lives.
 // - Frame, from the caller's side down: incoming stack arguments, the frame
 //   record (x29, x30; x29 points at it), the callee-saved registers this
 //   function writes (pushed in pairs, so the save area is a multiple of 16),
@@ -44,8 +48,28 @@ struct A64CodeGen {
     /// Conditional branches reach ±1 MiB, literal loads and adr too. A
     /// function whose code outgrows that is compiled again with every
     /// conditional branch as an inverted one over a `b` (±128 MiB), its
-    /// jump tables beside their `br` and float constants built in x16.
+    /// jump tables beside their `br` and float constants built in a
+    /// general temporary.
     var longReach = false
+    /// What each instruction may ask of the allocator (read again here for
+    /// the parallel moves' plans).
+    let rules: A64TemporaryRules
+    /// The temporaries of the instruction being emitted.
+    var temporaries = A64Temporaries()
+    /// The registers of the parallel move being emitted, by role.
+    var moveRegisters = A64MoveRegisters()
+    /// The move registers of each out-of-line edge (by index into
+    /// `outOfLine.edges`): its terminator's.
+    var edgeMoveRegisters: [A64MoveRegisters] = []
+    /// The temporaries of each epoch check (by index into
+    /// `outOfLine.epochChecks`), which its out-of-line half uses.
+    var epochCheckTemporaries: [A64Temporaries] = []
+    /// The temporaries of the instructions held back (fusedCompare,
+    /// fusedMultiply, foldedExtension): their selection, done by the next
+    /// instruction, uses their own, which keep clear of their operands.
+    var fusedCompareTemporaries = A64Temporaries()
+    var fusedMultiplyTemporaries = A64Temporaries()
+    var foldedExtensionTemporaries = A64Temporaries()
     var savedGeneral: [A64Reg] = []
     var savedVector: [A64VReg] = []
     var frame = FrameLayout(outgoingSize: 0, resultAreaSize: 0, slots: [], saveAreaSize: 0)
@@ -65,8 +89,9 @@ struct A64CodeGen {
     var heldCompareValue: Value?
     var heldFlags: (value: Value, condition: A64Cond)?
 
-    init(function: Function, allocation: Allocation, listing: Bool, longReach: Bool) {
+    init(function: Function, allocation: Allocation, rules: A64TemporaryRules, listing: Bool, longReach: Bool) {
         self.function = function
+        self.rules = rules
         self.allocation = allocation
         self.longReach = longReach
         asm = A64Assembler(recordsListing: listing)
@@ -75,20 +100,34 @@ struct A64CodeGen {
 
     /// Compiles `function`.
     static func compile(_ function: Function, listing: Bool) throws -> CompiledFunction {
-        let allocation = LinearScan(function: function, registers: A64ABI.registers).allocate()
-        var generator = A64CodeGen(function: function, allocation: allocation, listing: listing, longReach: false)
+        let rules = A64TemporaryRules(function)
+        let allocation = allocate(function, rules: rules)
+        var generator = A64CodeGen(function: function, allocation: allocation, rules: rules, listing: listing, longReach: false)
         try generator.run()
         let code: [UInt8]
         do {
             code = try generator.asm.finish()
         } catch A64AssemblerError.labelOutOfRange {
-            generator = A64CodeGen(function: function, allocation: allocation, listing: listing, longReach: true)
+            generator = A64CodeGen(function: function, allocation: allocation, rules: rules, listing: listing, longReach: true)
             try generator.run()
             code = try generator.asm.finish()
         }
         return CompiledFunction(code: code, trapSites: generator.trapSites, callSites: generator.callSites,
                                 returnSites: generator.returnSites, listing: generator.asm.listing)
     }
+
+    /// Register allocation with each instruction's temporaries.
+    static func allocate(_ function: Function, rules: A64TemporaryRules) -> Allocation {
+        let requests = rules.requests()
+        return LinearScan(function: function, registers: A64ABI.registers, temporaries: { _, index in requests[index] },
+                          entryTemporaries: rules.entry).allocate()
+    }
+
+    /// General temporary `k` of the instruction being emitted.
+    func temporary(_ k: Int) -> A64Reg { temporaries.general(k) }
+    func vectorTemporary(_ k: Int) -> A64VReg { temporaries.vector(k) }
+    /// General temporary `k` if granted (see `A64Temporaries.spare`).
+    func spare(_ k: Int) -> A64Reg? { temporaries.spare(k) }
 
     /// b.cond to `label`, or past a `b` to it when the function is long.
     mutating func branch(_ condition: A64Cond, _ label: A64Label) {
@@ -151,9 +190,11 @@ struct A64CodeGen {
         // The limit check follows the frame record, so that a backtrace of
         // "call stack exhausted" starts in this function with its caller
         // next (the limit leaves headroom for the record).
+        // x16 is free here: the incoming parameters are still in the
+        // argument registers (x0-x8, v0-v7) and on the stack.
         let overflow = asm.newLabel()
-        asm.ldr(.x, A64ABI.temporary0, .offset(.x0, VMContextLayout.stackLimit))
-        asm.addSub(.subs, .x, .zr, .sp, A64ABI.temporary0, extend: .uxtx)
+        asm.ldr(.x, .x16, .offset(.x0, VMContextLayout.stackLimit))
+        asm.addSub(.subs, .x, .zr, .sp, .x16, extend: .uxtx)
         branch(.lo, overflow)
         outOfLine.addTrapStub(overflow, .callStackExhausted, wasmOffset: 0)
         for pair in Self.pairs(savedGeneral) {
@@ -186,7 +227,10 @@ struct A64CodeGen {
     }
 
     /// sp += amount (a multiple of 16), through x16 when the amount needs
-    /// more than two immediates.
+    /// more than two immediates: only in the prologue, before the incoming
+    /// parameters move out of the argument registers, and the epilogue,
+    /// after the results are in theirs, where x16 holds no value (the
+    /// epoch check's save area is far smaller).
     mutating func adjustStack(by amount: Int) {
         if amount == 0 { return }
         let magnitude = UInt64(abs(amount))
@@ -195,21 +239,25 @@ struct A64CodeGen {
             if magnitude >> 12 != 0 { asm.addSub(op, .x, .sp, .sp, imm: magnitude & 0xff_f000) }
             if magnitude & 0xfff != 0 { asm.addSub(op, .x, .sp, .sp, imm: magnitude & 0xfff) }
         } else {
-            asm.movImmediate(.x, A64ABI.temporary0, magnitude)
-            asm.addSub(op, .x, .sp, .sp, A64ABI.temporary0, extend: .uxtx)
+            asm.movImmediate(.x, .x16, magnitude)
+            asm.addSub(op, .x, .sp, .sp, .x16, extend: .uxtx)
         }
     }
 
     /// `[sp + offset]` for an 8-byte access; beyond an instruction's reach
-    /// the address is formed in `temp`.
-    mutating func frameAddress(_ offset: Int, temp: A64Reg) -> A64Mem {
+    /// the address is formed in `temp`, which the instruction's request
+    /// includes when its frame may be that large (A64TemporaryRules.farFrame).
+    mutating func frameAddress(_ offset: Int, temp: A64Reg?) -> A64Mem {
         if A64Assembler.canAddress(offset: offset, bytes: 8) { return .offset(.sp, offset) }
         precondition(offset >= 0 && offset < 1 << 24, "frame offset \(offset) beyond 16 MiB")
+        guard let temp else {
+            preconditionFailure("AArch64 selection of \(temporaries.owner): frame offset \(offset) needs an address temporary; none was granted")
+        }
         asm.add(.x, temp, .sp, imm: UInt64(offset) & 0xff_f000)
         return .offset(temp, offset & 0xfff)
     }
 
-    mutating func slotAddress(_ slot: Int, temp: A64Reg) -> A64Mem {
+    mutating func slotAddress(_ slot: Int, temp: A64Reg?) -> A64Mem {
         frameAddress(frame.slotOffset(slot), temp: temp)
     }
 
@@ -237,13 +285,15 @@ struct A64CodeGen {
             var current = instructions.isEmpty ? nil : function.instructions[instructions[0]]
             for k in instructions.indices {
                 let next = k + 1 < instructions.count ? function.instructions[instructions[k + 1]] : nil
+                temporaries = A64Temporaries(allocation.temporaries(at: instructions[k]), owner: "\(current!.opcode)")
                 try emit(current!, next: next)
                 current = next
             }
         }
-        for edge in outOfLine.edges {
+        temporaries = A64Temporaries(PerClass(general: [], vector: []), owner: "an out-of-line edge's moves")
+        for (edge, registers) in zip(outOfLine.edges, edgeMoveRegisters) {
             asm.bind(edge.label)
-            moveArguments(edge.target)
+            moveArguments(edge.target, using: registers)
             asm.b(blockLabels[Int(edge.target.block.index)])
         }
         emitEpochCheckStubs()
@@ -269,7 +319,8 @@ struct A64CodeGen {
     }
 
     mutating func moveIncomingParameters() {
-        parallelMove(AArch64Backend.callingConvention.incomingParameterMoves(function, allocation: allocation, frame: frame,
+        temporaries = A64Temporaries(allocation.entryTemporaries, owner: "the incoming parameters' moves")
+        parallelMove(using: rules.entryPlan.registers(in: temporaries), AArch64Backend.callingConvention.incomingParameterMoves(function, allocation: allocation, frame: frame,
                                                                       resultPointerSlot: resultPointerSlot))
     }
 
@@ -313,12 +364,20 @@ struct A64CodeGen {
         asm.movImmediate(Self.width(type), register, UInt64(bitPattern: bits))
     }
 
+    /// Whether a float constant needs a general register to be built in
+    /// (in a long function): neither +0.0 nor an `fmov` immediate.
+    static func floatConstantNeedsRegister(_ bits: Int64, _ type: IRType) -> Bool {
+        let t = floatType(type)
+        let pattern = t == .d ? UInt64(bitPattern: bits) : UInt64(UInt32(truncatingIfNeeded: bits))
+        if pattern == 0 { return false }
+        let value = t == .d ? Double(bitPattern: pattern) : Double(Float(bitPattern: UInt32(pattern)))
+        return value.isNaN || A64Assembler.fpImmediate(value) == nil
+    }
+
     /// A float constant: +0.0 from the zero register, the 8-bit immediates
-    /// by `fmov`, anything else from the pool, or in a long function through
-    /// `via`: x15 within an instruction's selection (x16 and x17 may hold
-    /// its address), x17 within a parallel move (x15 may hold a parked
-    /// value, x16 an indirect callee).
-    mutating func loadFloatConstant(_ register: A64VReg, _ bits: Int64, _ type: IRType, via: A64Reg = A64ABI.temporary2) {
+    /// by `fmov`, anything else from the pool, or in a long function
+    /// through `via`, a general temporary.
+    mutating func loadFloatConstant(_ register: A64VReg, _ bits: Int64, _ type: IRType, via: A64Reg?) {
         let t = Self.floatType(type)
         let pattern = t == .d ? UInt64(bitPattern: bits) : UInt64(UInt32(truncatingIfNeeded: bits))
         if pattern == 0 {
@@ -331,6 +390,9 @@ struct A64CodeGen {
             return
         }
         if longReach {
+            guard let via else {
+                preconditionFailure("AArch64 selection of \(temporaries.owner): a float constant needs a general temporary; none was granted")
+            }
             asm.movImmediate(t.sameSizeWidth, via, pattern)
             asm.fmov(t, register, via)
             return
@@ -339,15 +401,17 @@ struct A64CodeGen {
         asm.ldrLiteral(t.view, register, label)
     }
 
-    /// The value in a vector register: its own, or loaded into `scratch`.
-    mutating func vreg(_ value: Value, _ scratch: A64VReg) -> A64VReg {
+    /// The value in a vector register: its own, or loaded into `scratch`
+    /// (through `via`, a general temporary, when its slot is out of reach
+    /// or a constant is built in a general register).
+    mutating func vreg(_ value: Value, _ scratch: A64VReg, via: A64Reg?) -> A64VReg {
         switch location(value) {
         case .register(let r): return A64VReg(rawValue: r)!
         case .slot(let s):
-            asm.load(.d, scratch, slotAddress(s, temp: A64ABI.temporary2))
+            asm.load(.d, scratch, slotAddress(s, temp: via))
             return scratch
         case .constant(let bits):
-            loadFloatConstant(scratch, bits, function.type(of: value))
+            loadFloatConstant(scratch, bits, function.type(of: value), via: via)
             return scratch
         case .none:
             return scratch
@@ -365,21 +429,23 @@ struct A64CodeGen {
         return scratch
     }
 
-    /// Stores a computed result to its home if it was computed elsewhere.
-    mutating func finish(_ value: Value, _ register: A64Reg) {
+    /// Stores a computed result to its home if it was computed elsewhere;
+    /// `via` (a general temporary other than `register`) forms a slot's
+    /// address beyond an instruction's reach.
+    mutating func finish(_ value: Value, _ register: A64Reg, via: A64Reg?) {
         switch location(value) {
         case .register(let r) where r != register.rawValue: asm.mov(.x, A64Reg(rawValue: r)!, register)
         case .slot(let s):
-            let temp = register == A64ABI.temporary1 ? A64ABI.temporary0 : A64ABI.temporary1
-            asm.str(.x, register, slotAddress(s, temp: temp))
+            precondition(via != register, "AArch64 selection of \(temporaries.owner): a result's address formed in its own register")
+            asm.str(.x, register, slotAddress(s, temp: via))
         default: break
         }
     }
 
-    mutating func finish(_ value: Value, _ register: A64VReg) {
+    mutating func finish(_ value: Value, _ register: A64VReg, via: A64Reg?) {
         switch location(value) {
         case .register(let r) where r != register.rawValue: asm.fmov(.d, A64VReg(rawValue: r)!, register)
-        case .slot(let s): asm.store(.d, register, slotAddress(s, temp: A64ABI.temporary1))
+        case .slot(let s): asm.store(.d, register, slotAddress(s, temp: via))
         default: break
         }
     }

@@ -1,12 +1,29 @@
 // The AArch64 half of parallel moves (Frame/ParallelMove.swift orders them):
-// each move as one or two instructions. Moves that need a register on the
-// way (slot to slot, constants into slots) go through x16 or v30, never
-// through x15 or v31, which may hold a value parked by a cycle; x17 forms
-// frame addresses beyond an instruction's reach.
+// each move as one or two instructions. Every register a move needs on the
+// way comes from its instruction's temporaries (A64MovePlan names the
+// roles): a value parked to break a cycle waits in the parking register of
+// its class; moves between two memory locations, or of a constant into
+// one, go through the carrier of their class, never the parking one; a
+// general address register forms frame addresses beyond an instruction's
+// reach, and builds float constants in a long function.
 import SwasmIR
 
+/// Stands for a parking register the move's instruction did not ask for:
+/// no location has it, so a schedule that parks a value shows it.
+private let noParkingRegister: UInt8 = 0xFE
+
 extension A64CodeGen: MoveEmitter {
-    var moveScratch: PerClass<UInt8> { A64ABI.registers.moveScratch }
+    var moveScratch: PerClass<UInt8> {
+        PerClass(general: moveRegisters.parkGeneral?.rawValue ?? noParkingRegister,
+                 vector: moveRegisters.parkVector?.rawValue ?? noParkingRegister)
+    }
+
+    /// Emits `moves` at once with the registers of `registers`.
+    mutating func parallelMove(using registers: A64MoveRegisters, _ moves: [Move]) {
+        moveRegisters = registers
+        parallelMove(moves)
+        moveRegisters = A64MoveRegisters()
+    }
 
     func moveSource(_ value: Value) -> MoveSource {
         switch location(value) {
@@ -18,7 +35,7 @@ extension A64CodeGen: MoveEmitter {
     }
 
     /// Moves the arguments of a branch into the target's parameters.
-    mutating func moveArguments(_ target: BlockCall) {
+    mutating func moveArguments(_ target: BlockCall, using registers: A64MoveRegisters) {
         let parameters = function.parameters(of: target.block)
         var moves: [Move] = []
         for (parameter, argument) in zip(parameters, target.arguments) {
@@ -26,10 +43,28 @@ extension A64CodeGen: MoveEmitter {
             if destination == .none { continue }
             moves.append(Move(destination: destination, source: moveSource(argument), regClass: function.type(of: parameter).regClass))
         }
-        parallelMove(moves)
+        parallelMove(using: registers, moves)
+    }
+
+    /// The general carrier, which the move's plan must include.
+    var carrier: A64Reg {
+        guard let r = moveRegisters.carrierGeneral else {
+            preconditionFailure("AArch64 parallel move of \(temporaries.owner) needs a general carrier; none was granted")
+        }
+        return r
+    }
+
+    var vectorCarrier: A64VReg {
+        guard let r = moveRegisters.carrierVector else {
+            preconditionFailure("AArch64 parallel move of \(temporaries.owner) needs a vector carrier; none was granted")
+        }
+        return r
     }
 
     mutating func emitMove(_ move: Move) {
+        if case .register(noParkingRegister) = move.destination {
+            preconditionFailure("AArch64 parallel move of \(temporaries.owner) parks a \(move.regClass) value; no parking register was granted")
+        }
         if move.regClass == .vector {
             emitVectorMove(move)
             return
@@ -46,30 +81,32 @@ extension A64CodeGen: MoveEmitter {
             case .frameAddress(let offset): addFrameAddress(dst, offset)
             }
         case .slot(let s):
-            let value: A64Reg
+            var value: A64Reg
             switch move.source {
             case .register(let r):
                 value = A64Reg(rawValue: r)!
-                if move.zeroExtends { asm.mov(.w, A64ABI.temporary0, value) }
+                if move.zeroExtends {
+                    asm.mov(.w, carrier, value)
+                    value = carrier
+                }
             case .constant(let bits, let type):
                 if bits == 0 || (type == .i32 && UInt32(truncatingIfNeeded: bits) == 0) {
                     value = .zr
                 } else {
-                    value = A64ABI.temporary0
+                    value = carrier
                     materialize(value, bits, type)
                 }
             case .slot(let from):
-                value = A64ABI.temporary0
+                value = carrier
                 asm.ldr(.x, value, slotAddress(from, temp: value))
             case .incoming(let offset), .frame(let offset):
-                value = A64ABI.temporary0
+                value = carrier
                 asm.ldr(width, value, frameAddress(offset, temp: value))
             case .frameAddress(let offset):
-                value = A64ABI.temporary0
+                value = carrier
                 addFrameAddress(value, offset)
             }
-            let stored = move.zeroExtends && move.source.isRegister ? A64ABI.temporary0 : value
-            asm.str(.x, stored, slotAddress(s, temp: A64ABI.temporary1))
+            asm.str(.x, value, slotAddress(s, temp: moveRegisters.addressGeneral))
         default: break
         }
     }
@@ -86,14 +123,15 @@ extension A64CodeGen: MoveEmitter {
     }
 
     mutating func emitVectorMove(_ move: Move) {
+        let helper = moveRegisters.helperGeneral
         switch move.destination {
         case .register(let d):
             let dst = A64VReg(rawValue: d)!
             switch move.source {
             case .register(let s): if s != d { asm.fmov(.d, dst, A64VReg(rawValue: s)!) }
-            case .slot(let s): asm.load(.d, dst, slotAddress(s, temp: A64ABI.temporary1))
-            case .incoming(let offset), .frame(let offset): asm.load(.d, dst, frameAddress(offset, temp: A64ABI.temporary1))
-            case .constant(let bits, let type): loadFloatConstant(dst, bits, type, via: A64ABI.temporary1)
+            case .slot(let s): asm.load(.d, dst, slotAddress(s, temp: helper))
+            case .incoming(let offset), .frame(let offset): asm.load(.d, dst, frameAddress(offset, temp: helper))
+            case .constant(let bits, let type): loadFloatConstant(dst, bits, type, via: helper)
             case .frameAddress: break
             }
         case .slot(let s):
@@ -101,25 +139,18 @@ extension A64CodeGen: MoveEmitter {
             switch move.source {
             case .register(let r): value = A64VReg(rawValue: r)!
             case .slot(let from):
-                value = A64ABI.floatTemporary0
-                asm.load(.d, value, slotAddress(from, temp: A64ABI.temporary1))
+                value = vectorCarrier
+                asm.load(.d, value, slotAddress(from, temp: helper))
             case .incoming(let offset), .frame(let offset):
-                value = A64ABI.floatTemporary0
-                asm.load(.d, value, frameAddress(offset, temp: A64ABI.temporary1))
+                value = vectorCarrier
+                asm.load(.d, value, frameAddress(offset, temp: helper))
             case .constant(let bits, let type):
-                value = A64ABI.floatTemporary0
-                loadFloatConstant(value, bits, type, via: A64ABI.temporary1)
+                value = vectorCarrier
+                loadFloatConstant(value, bits, type, via: helper)
             case .frameAddress: return
             }
-            asm.store(.d, value, slotAddress(s, temp: A64ABI.temporary1))
+            asm.store(.d, value, slotAddress(s, temp: helper))
         default: break
         }
-    }
-}
-
-extension MoveSource {
-    var isRegister: Bool {
-        if case .register = self { return true }
-        return false
     }
 }
