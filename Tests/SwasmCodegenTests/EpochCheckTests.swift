@@ -28,11 +28,15 @@ private let checkedLoop = """
     @Test func theCheckIsNoCallToTheX64Allocator() throws {
         let function = try Parser.parseFunction(checkedLoop)
         try Verifier.verify(function)
-        let allocation = LinearScan(function: function, registers: X64ABI.registers, clobbers: X64ABI.clobbers).allocate()
+        let allocation = LinearScan(function: function, registers: X64ABI.registers, clobbers: X64ABI.clobbers,
+                                    temporaries: X64ABI.temporaries,
+                                    entryTemporaries: X64ABI.entryTemporaries(function)).allocate()
         #expect(allocation.slots.isEmpty)
         #expect(allocation.usedCalleeSaved(.general).isEmpty)
         #expect(allocation.usedCalleeSaved(.vector).isEmpty)
-        #expect(AllocationChecker.check(function, allocation, registers: X64ABI.registers, clobbers: X64ABI.clobbers).isEmpty)
+        #expect(AllocationChecker.check(function, allocation, registers: X64ABI.registers, clobbers: X64ABI.clobbers,
+                                        temporaries: X64ABI.temporaries,
+                                        entryTemporaries: X64ABI.entryTemporaries(function)).isEmpty)
     }
 
     @Test func theCheckIsNoCallToTheAArch64Allocator() throws {

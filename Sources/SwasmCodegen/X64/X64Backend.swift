@@ -152,14 +152,18 @@ public enum X64ABI {
             return TemporaryRequest(general: isConstant(function, operands[0]) ? 1 : 0)
         case .epochCheck:
             return TemporaryRequest(general: 2)
-        case .fadd, .fsub, .fmul, .fdiv, .fmin, .fmax, .fcopysign:
+        case .fadd, .fsub, .fmul, .fdiv:
+            // The result (the second operand is read from memory if need be).
+            return TemporaryRequest(vector: 1)
+        case .fmin, .fmax, .fcopysign:
             return TemporaryRequest(vector: 2)
         case .fabs, .fneg, .fsqrt, .fceil, .ffloor, .ftrunc, .fnearest, .fpromote, .fdemote:
             return TemporaryRequest(vector: 1)
         case .fcmp:
-            // Both operands; the flags combined for eq and ne.
+            // The first operand (the second is read from memory if need
+            // be); the result, and a second flag for eq and ne.
             let condition = inst.floatCondition
-            return TemporaryRequest(general: condition == .eq || condition == .ne ? 2 : 1, vector: 2)
+            return TemporaryRequest(general: condition == .eq || condition == .ne ? 2 : 1, vector: 1)
         case .bitcast:
             return TemporaryRequest(general: 1, vector: 1)
         case .fcvtFromSint:

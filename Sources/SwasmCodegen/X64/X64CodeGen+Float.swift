@@ -77,9 +77,29 @@ extension X64CodeGen {
         var d = destination(inst.result, temps.xmm(0))
         if case .register(let rb) = location(b), rb == d.rawValue, location(a) != location(b) { d = temps.xmm(0) }
         load(d, a)
-        let r = xmm(b, temps.xmm(1))
-        asm.sse(op, d, r)
+        switch floatSource(b) {
+        case .register(let r): asm.sse(op, d, r)
+        case .memory(let m): asm.sse(op, d, m)
+        }
         finish(inst.result, d)
+    }
+
+    enum FloatSource {
+        case register(XmmReg)
+        case memory(X64Mem)
+    }
+
+    /// A scalar float operand as a register or memory (its spill slot, or
+    /// its constant in the pool), so that it needs no temporary.
+    mutating func floatSource(_ value: Value) -> FloatSource {
+        switch location(value) {
+        case .register(let r): return .register(XmmReg(rawValue: r)!)
+        case .slot(let s): return .memory(slotAddress(s))
+        case .constant(let bits):
+            let pattern = function.type(of: value) == .f64 ? UInt64(bitPattern: bits) : UInt64(UInt32(truncatingIfNeeded: bits))
+            return .memory(.label(outOfLine.constants.label(for: pattern) { asm.newLabel() }))
+        case .none: return .register(temps.xmm(0))
+        }
     }
 
     /// wasm min/max: NaN if either is NaN; -0 < +0.
@@ -137,8 +157,10 @@ extension X64CodeGen {
         // lt/le are gt/ge with swapped operands, so that NaN (CF=ZF=PF=1) reads false.
         if condition == .lt || condition == .le { swap(&a, &b) }
         let left = xmm(a, temps.xmm(0))
-        let right = xmm(b, temps.xmm(1))
-        asm.sse(compare, left, right)
+        switch floatSource(b) {
+        case .register(let r): asm.sse(compare, left, r)
+        case .memory(let m): asm.sse(compare, left, m)
+        }
         // The result is general, the operands are not: its register is free.
         let d = destination(inst.result, temps.gpr(0))
         switch condition {
