@@ -15,7 +15,7 @@ import WasmText
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static var modules: [String] {
-        let folders = ["Tests/filetests/wasm", "Tests/filetests/isa/x64", "samples"]
+        let folders = ["Tests/filetests/wasm", "Tests/filetests/isa/x64", "Tests/filetests/run", "samples"]
         return folders.flatMap { folder in
             ((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(folder).path)) ?? [])
                 .filter { $0.hasSuffix(".wat") && $0 != "invalid-add.wat" }.sorted().map { "\(folder)/\($0)" }
