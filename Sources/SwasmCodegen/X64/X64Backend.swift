@@ -104,7 +104,9 @@ public enum X64ABI {
             let wide = isWideConstant(function, operands[0]) || isWideConstant(function, operands[1])
             return TemporaryRequest(general: wide ? 2 : 1)
         case .imul:
-            return TemporaryRequest(general: 2)
+            // The result; a constant first operand, or a second one no
+            // immediate holds, in a register of its own.
+            return TemporaryRequest(general: isConstant(function, operands[0]) || isWideConstant(function, operands[1]) ? 2 : 1)
         case .sdiv, .udiv, .srem, .urem:
             // rax and rdx are clobbers; a constant divisor needs a register.
             return TemporaryRequest(general: isConstant(function, operands[1]) ? 1 : 0)

@@ -318,7 +318,7 @@ extension X64CodeGen {
         let a = inst.operands[0], b = inst.operands[1]
         let d = destination(inst.result, temps.gpr(0))
         if case .immediate(let imm) = peekSource(b) {
-            let r = gpr(a, temps.gpr(1))
+            let r = gpr(a, d)
             asm.imul(size, d, r, imm)
             finish(inst.result, d)
             return

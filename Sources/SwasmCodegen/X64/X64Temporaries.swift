@@ -22,35 +22,30 @@ enum TemporaryOwner: CustomStringConvertible {
 }
 
 struct Temporaries {
-    static let none = Temporaries(general: [], vector: [], owner: .none)
+    static let none = Temporaries(PerClass(general: [], vector: []), owner: .none)
 
-    let general: [X64Reg]
-    let vector: [XmmReg]
+    /// Register numbers, as the allocation gives them (one array per
+    /// class, not converted: this is built for every instruction).
+    let registers: PerClass<[UInt8]>
     let owner: TemporaryOwner
 
-    init(general: [X64Reg], vector: [XmmReg], owner: TemporaryOwner) {
-        self.general = general
-        self.vector = vector
-        self.owner = owner
-    }
-
     init(_ registers: PerClass<[UInt8]>, owner: TemporaryOwner) {
-        self.init(general: registers.general.map { X64Reg(rawValue: $0)! },
-                  vector: registers.vector.map { XmmReg(rawValue: $0)! }, owner: owner)
+        self.registers = registers
+        self.owner = owner
     }
 
     /// General temporary `k`. Asking for more than were granted is a bug
     /// in X64ABI.temporaries' count for the instruction.
     func gpr(_ k: Int) -> X64Reg {
-        precondition(k < general.count,
-                     "x86-64 selection of \(owner) uses general temporary \(k + 1) but X64ABI.temporaries grants \(general.count)")
-        return general[k]
+        precondition(k < registers.general.count,
+                     "x86-64 selection of \(owner) uses general temporary \(k + 1) but X64ABI.temporaries grants \(registers.general.count)")
+        return X64Reg(rawValue: registers.general[k])!
     }
 
     func xmm(_ k: Int) -> XmmReg {
-        precondition(k < vector.count,
-                     "x86-64 selection of \(owner) uses vector temporary \(k + 1) but X64ABI.temporaries grants \(vector.count)")
-        return vector[k]
+        precondition(k < registers.vector.count,
+                     "x86-64 selection of \(owner) uses vector temporary \(k + 1) but X64ABI.temporaries grants \(registers.vector.count)")
+        return XmmReg(rawValue: registers.vector[k])!
     }
 
     /// The registers of a parallel move: per class, where a value of a
@@ -58,8 +53,8 @@ struct Temporaries {
     /// With one temporary of a class it serves as both: a move set that
     /// needs both has two moves or more of that class, and asked for two.
     var moves: MoveTemporaries {
-        MoveTemporaries(parking: PerClass(general: general.first?.rawValue, vector: vector.first?.rawValue),
-                        carrier: PerClass(general: general.last?.rawValue, vector: vector.last?.rawValue),
+        MoveTemporaries(parking: PerClass(general: registers.general.first, vector: registers.vector.first),
+                        carrier: PerClass(general: registers.general.last, vector: registers.vector.last),
                         owner: owner)
     }
 }
