@@ -92,9 +92,11 @@ public enum X64ABI {
     /// one). Constants are known here, so a count leaves out what an
     /// immediate spares.
     public static func temporaries(_ function: Function, _ index: Int) -> TemporaryRequest {
-        let inst = function.instructions[index]
-        let operands = inst.operands
-        switch inst.opcode {
+        // Fields are read in place: copying the instruction out retains
+        // every array it holds, and this runs for every instruction.
+        let instructions = function.instructions
+        let operands = instructions[index].operands
+        switch instructions[index].opcode {
         case .iconst, .fconst, .trap:
             return .none
         case .iadd, .isub, .band, .bor, .bxor:
@@ -124,29 +126,29 @@ public enum X64ABI {
             // vector 0, an integer in general 0 (the condition is in the
             // flags by then), with a constant value cmov cannot read in 1.
             let constantCondition = isConstant(function, operands[0])
-            if inst.type.isFloat { return TemporaryRequest(general: constantCondition ? 1 : 0, vector: 1) }
+            if instructions[index].type.isFloat { return TemporaryRequest(general: constantCondition ? 1 : 0, vector: 1) }
             return TemporaryRequest(general: isConstant(function, operands[1]) || isConstant(function, operands[2]) ? 2 : 1)
         case .load:
-            return TemporaryRequest(general: 2, vector: inst.type.isFloat ? 1 : 0)
+            return TemporaryRequest(general: 2, vector: instructions[index].type.isFloat ? 1 : 0)
         case .store:
             // Base, index and the stored value.
-            if inst.type.isFloat { return TemporaryRequest(general: 2, vector: 1) }
+            if instructions[index].type.isFloat { return TemporaryRequest(general: 2, vector: 1) }
             return TemporaryRequest(general: isConstant(function, operands[2]) && !isWideConstant(function, operands[2]) ? 2 : 3)
         case .pload:
-            return TemporaryRequest(general: 1, vector: inst.type.isFloat ? 1 : 0)
+            return TemporaryRequest(general: 1, vector: instructions[index].type.isFloat ? 1 : 0)
         case .pstore:
-            return inst.type.isFloat ? TemporaryRequest(general: 1, vector: 1) : TemporaryRequest(general: 2)
+            return instructions[index].type.isFloat ? TemporaryRequest(general: 1, vector: 1) : TemporaryRequest(general: 2)
         case .call, .callPtr:
-            return callTemporaries(function, inst)
+            return callTemporaries(function, instructions[index])
         case .jump, .brif, .brTable:
             var general = 0, vector = 0
-            for target in inst.targets {
+            for target in instructions[index].targets {
                 let (g, v) = branchMoveTemporaries(function, target.arguments)
                 general = max(general, g)
                 vector = max(vector, v)
             }
-            if inst.opcode == .brTable { general = max(general, 2) }
-            if inst.opcode == .brif, isConstant(function, operands[0]) { general = max(general, 1) }
+            if instructions[index].opcode == .brTable { general = max(general, 2) }
+            if instructions[index].opcode == .brif, isConstant(function, operands[0]) { general = max(general, 1) }
             return TemporaryRequest(general: general, vector: vector)
         case .ret:
             // Several results: the result area's address and a spilled
@@ -168,7 +170,7 @@ public enum X64ABI {
         case .fcmp:
             // The first operand (the second is read from memory if need
             // be); the result, and a second flag for eq and ne.
-            let condition = inst.floatCondition
+            let condition = instructions[index].floatCondition
             return TemporaryRequest(general: condition == .eq || condition == .ne ? 2 : 1, vector: 1)
         case .bitcast:
             return TemporaryRequest(general: 1, vector: 1)
@@ -179,7 +181,7 @@ public enum X64ABI {
             return TemporaryRequest(general: function.type(of: operands[0]) == .i64 ? 2 : 1, vector: 1)
         case .fcvtToSint, .fcvtToUint, .fcvtToSintSat, .fcvtToUintSat:
             // The source and a bound; the result, and 2^63 for u64.
-            let u64 = inst.type == .i64 && (inst.opcode == .fcvtToUint || inst.opcode == .fcvtToUintSat)
+            let u64 = instructions[index].type == .i64 && (instructions[index].opcode == .fcvtToUint || instructions[index].opcode == .fcvtToUintSat)
             return TemporaryRequest(general: u64 ? 2 : 1, vector: 2)
         }
     }

@@ -79,8 +79,8 @@ extension X64CodeGen {
             guard inst.width == .full && next.opcode == .icmp && next.operands[1] == inst.result
                 && next.operands[0] != inst.result && !isConstant(next.operands[0]) else { return false }
             if case .register = location(next.operands[0]) { return true }
-            let compareTemporaries = allocation.temporaries(at: nextIndex).general
-            if case .register(let base) = location(inst.operands[0]), compareTemporaries.first == base { return false }
+            if case .register(let base) = location(inst.operands[0]),
+               allocation.temporaries(at: nextIndex).general.first == base { return false }
             return true
         case .uextend:
             return inst.type == .i64 && function.type(of: inst.operands[0]) == .i32 && next.opcode == .iadd

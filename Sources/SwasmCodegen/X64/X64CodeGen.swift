@@ -215,7 +215,8 @@ struct X64CodeGen {
 
     /// The temporaries of instruction `index`.
     func temporaries(at index: Int) -> Temporaries {
-        Temporaries(allocation.temporaries(at: index), owner: .instruction(function.instructions[index].opcode, index))
+        let packed = index < allocation.packedTemporaries.count ? allocation.packedTemporaries[index] : UInt64.max
+        return Temporaries(packed: packed, owner: .instruction(function.instructions[index].opcode, index))
     }
 
     /// The value in a general register: its own, or loaded into `scratch`.

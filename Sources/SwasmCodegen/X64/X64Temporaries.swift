@@ -22,30 +22,53 @@ enum TemporaryOwner: CustomStringConvertible {
 }
 
 struct Temporaries {
-    static let none = Temporaries(PerClass(general: [], vector: []), owner: .none)
+    static let none = Temporaries(packed: UInt64.max, owner: .none)
 
-    /// Register numbers, as the allocation gives them (one array per
-    /// class, not converted: this is built for every instruction).
-    let registers: PerClass<[UInt8]>
+    /// As `Allocation` packs them: general registers in bytes 0-3, vector
+    /// ones in bytes 4-7, 0xFF where there is none (read in place: this is
+    /// made for every instruction).
+    let packed: UInt64
     let owner: TemporaryOwner
 
-    init(_ registers: PerClass<[UInt8]>, owner: TemporaryOwner) {
-        self.registers = registers
+    init(packed: UInt64, owner: TemporaryOwner) {
+        self.packed = packed
         self.owner = owner
+    }
+
+    init(_ registers: PerClass<[UInt8]>, owner: TemporaryOwner) {
+        var packed = UInt64.max
+        for (k, r) in registers.general.enumerated() { packed = packed & ~(0xFF << (8 * UInt64(k))) | UInt64(r) << (8 * UInt64(k)) }
+        for (k, r) in registers.vector.enumerated() {
+            packed = packed & ~(0xFF << (32 + 8 * UInt64(k))) | UInt64(r) << (32 + 8 * UInt64(k))
+        }
+        self.init(packed: packed, owner: owner)
+    }
+
+    /// Register `k` of the class at bit `shift` (0 or 32), nil if not granted.
+    private func register(_ k: Int, _ shift: UInt64) -> UInt8? {
+        guard k < TemporaryRequest.maximum else { return nil }
+        let byte = UInt8(truncatingIfNeeded: packed >> (shift + 8 * UInt64(k)))
+        return byte == 0xFF ? nil : byte
+    }
+
+    private func count(_ shift: UInt64) -> Int {
+        (0..<TemporaryRequest.maximum).reduce(0) { $0 + (register($1, shift) == nil ? 0 : 1) }
     }
 
     /// General temporary `k`. Asking for more than were granted is a bug
     /// in X64ABI.temporaries' count for the instruction.
     func gpr(_ k: Int) -> X64Reg {
-        precondition(k < registers.general.count,
-                     "x86-64 selection of \(owner) uses general temporary \(k + 1) but X64ABI.temporaries grants \(registers.general.count)")
-        return X64Reg(rawValue: registers.general[k])!
+        guard let r = register(k, 0) else {
+            preconditionFailure("x86-64 selection of \(owner) uses general temporary \(k + 1) but X64ABI.temporaries grants \(count(0))")
+        }
+        return X64Reg(rawValue: r)!
     }
 
     func xmm(_ k: Int) -> XmmReg {
-        precondition(k < registers.vector.count,
-                     "x86-64 selection of \(owner) uses vector temporary \(k + 1) but X64ABI.temporaries grants \(registers.vector.count)")
-        return XmmReg(rawValue: registers.vector[k])!
+        guard let r = register(k, 32) else {
+            preconditionFailure("x86-64 selection of \(owner) uses vector temporary \(k + 1) but X64ABI.temporaries grants \(count(32))")
+        }
+        return XmmReg(rawValue: r)!
     }
 
     /// The registers of a parallel move: per class, where a value of a
@@ -53,9 +76,12 @@ struct Temporaries {
     /// With one temporary of a class it serves as both: a move set that
     /// needs both has two moves or more of that class, and asked for two.
     var moves: MoveTemporaries {
-        MoveTemporaries(parking: PerClass(general: registers.general.first, vector: registers.vector.first),
-                        carrier: PerClass(general: registers.general.last, vector: registers.vector.last),
-                        owner: owner)
+        func last(_ shift: UInt64) -> UInt8? {
+            let n = count(shift)
+            return n == 0 ? nil : register(n - 1, shift)
+        }
+        return MoveTemporaries(parking: PerClass(general: register(0, 0), vector: register(0, 32)),
+                               carrier: PerClass(general: last(0), vector: last(32)), owner: owner)
     }
 }
 
