@@ -32,7 +32,7 @@ INSTALL_BIN ?= $(RELEASE_BIN)
 # The staging install `make samples` links its pkg-config and CMake samples against.
 SAMPLES_PREFIX = $(CURDIR)/.build/samples-prefix
 
-.PHONY: all deps build release demo test unit spec spec-explicit spec-c bench-c spec-aarch64 spec-aarch64-explicit bench-aarch64 bench-aarch64-checksums runtime-aarch64 fuzz fuzz-diff soak-diff fuzz-build fuzz-coverage fuzz-coverage-short yosys soak bench-validate bench-instantiate bless clean samples runtime-lib install
+.PHONY: all deps build release demo test unit spec spec-explicit spec-c bench-c spec-aarch64 spec-aarch64-explicit spec-wast bench-aarch64 bench-aarch64-checksums runtime-aarch64 fuzz fuzz-diff soak-diff fuzz-build fuzz-coverage fuzz-coverage-short yosys soak bench-validate bench-instantiate bless clean samples runtime-lib install
 .PHONY: install-files samples-prefix swift-plugin-sample docs
 
 all: build
@@ -61,7 +61,7 @@ demo: build
 	@echo "--- an invalid module is rejected with its offset, function and reason:"
 	@if $(DEBUG_BIN)/swasmc --validate samples/invalid-add.wat; then echo "expected a validation error"; exit 1; fi
 
-test: build unit fuzz fuzz-diff fuzz-coverage-short yosys samples spec spec-explicit spec-c spec-aarch64 spec-aarch64-explicit bench-aarch64-checksums docs
+test: build unit fuzz fuzz-diff fuzz-coverage-short yosys samples spec spec-explicit spec-c spec-aarch64 spec-aarch64-explicit spec-wast bench-aarch64-checksums docs
 
 unit:
 	$(SWIFT) test
@@ -89,6 +89,31 @@ spec-aarch64: build
 spec-aarch64-explicit: build
 	$(DEBUG_BIN)/swasm-spec run --spec-directory $(SPEC_DIR) --target aarch64-linux --bounds-checks explicit \
 		--report results/spec-aarch64-explicit-report.txt
+# The repository's own wast scripts (Tests/wast, docs/aarch64-testing.md):
+# frames beyond 32 KiB and calls with 300 arguments and 16 results
+# (generated, expected values computed in Python), fuel and epoch deadlines;
+# converted by wasm-tools, run at -O0 and -O2 here and on AArch64 under qemu.
+WAST_DIR = .build/wast
+WAST_RUN = $(DEBUG_BIN)/swasm-spec run --spec-directory $(WAST_DIR) --report $(WAST_DIR)/report.txt
+spec-wast: build
+	rm -rf $(WAST_DIR) && mkdir -p $(WAST_DIR)
+	python3 Tests/wast/generate.py $(WAST_DIR)
+	cp Tests/wast/*.wast $(WAST_DIR)
+	cd $(WAST_DIR) && for f in *.wast; do wasm-tools json-from-wast $$f -o $${f%.wast}.json --wasm-dir . || exit 1; done
+	$(WAST_RUN) --harness c --fuel 1000 fuel
+	$(WAST_RUN) --harness c --epoch-deadline 0 epoch_passed
+	$(WAST_RUN) --harness c --epoch-deadline 0 --epoch-deadline-continues epoch_far
+	$(WAST_RUN) --harness c --epoch-deadline 1 epoch_ticks
+	set -e; for level in 0 2; do \
+		$(WAST_RUN) -O $$level large_frames stack_arguments; \
+		$(WAST_RUN) -O $$level --target aarch64-linux large_frames stack_arguments; \
+		$(WAST_RUN) -O $$level --target aarch64-linux --fuel 1000 fuel; \
+		$(WAST_RUN) -O $$level --target aarch64-linux --epoch-deadline 0 epoch_passed; \
+		$(WAST_RUN) -O $$level --target aarch64-linux --epoch-deadline 1 epoch_ticks; \
+		$(WAST_RUN) -O $$level --target aarch64-linux --epoch-deadline 0 --epoch-deadline-continues epoch_far; \
+	done
+	$(WAST_RUN) --target aarch64-linux --fuel 100000000 --epoch-deadline 0 --epoch-deadline-continues epoch_far
+
 bench-aarch64: bench-aarch64-checksums
 	python3 bench/code_size.py --bin $(DEBUG_BIN) --target aarch64-linux
 bench-aarch64-checksums: build

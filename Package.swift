@@ -74,7 +74,7 @@ let package = Package(
         .target(name: "SwasmSpec", dependencies: ["WasmModel", "SwasmCompiler", "SwasmRuntime"]),
         // Command-line front ends as a library, so each executable is one small file.
         .target(name: "SwasmCLI", dependencies: [
-            "WasmModel", "WasmText", "SwasmABI", "SwasmRuntime", "SwasmSpec", "SwasmCompiler",
+            "WasmModel", "WasmText", "SwasmABI", "SwasmRuntime", "SwasmSpec", "SwasmCompiler", "SwasmObject",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "swasmc", dependencies: ["SwasmCLI"]),

@@ -58,6 +58,18 @@ public struct SpecCommand: ParsableCommand {
         @Option(help: "The repository's runtime/ folder (the C harness compiles its C and assembly parts).")
         var runtimeDirectory = "runtime"
 
+        @Option(name: .customShort("O"), help: "Optimization level modules are compiled at.")
+        var level = 2
+
+        @Option(help: ArgumentHelp("Compile modules with fuel checks (swasmc --consume-fuel); every instantiation and call starts with this much fuel (docs/fuel-and-epochs.md).", valueName: "units"))
+        var fuel: Int64?
+
+        @Option(help: ArgumentHelp("Compile modules with epoch checks (swasmc --epoch-interruption), every instantiation and call starting with the deadline this many ticks beyond the epoch (0: already reached); each call of a spectest print function advances the epoch one tick.", valueName: "ticks"))
+        var epochDeadline: UInt64?
+
+        @Flag(help: "At the epoch deadline, go on instead of trapping (a deadline callback answering \"continue for 0 ticks\"), so that every later check calls the deadline helper.")
+        var epochDeadlineContinues = false
+
         func run() throws {
             let directory = URL(fileURLWithPath: specDirectory)
             var names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
@@ -97,8 +109,12 @@ public struct SpecCommand: ParsableCommand {
                 cHarness = toolchain
             default: throw ValidationError("--harness is swift or c, not \(harness)")
             }
+            guard (0...2).contains(level) else { throw ValidationError("-O takes 0, 1 or 2") }
+            if let fuel, fuel < 0 { throw ValidationError("--fuel is at least 0, not \(fuel)") }
+            if epochDeadlineContinues && epochDeadline == nil { throw ValidationError("--epoch-deadline-continues needs --epoch-deadline") }
             let runner = SpecRunner(execute: !validateOnly, workDirectory: work, boundsChecks: boundsChecks, cHarness: cHarness,
-                                    target: target)
+                                    target: target, optimizationLevel: level, fuel: fuel, epochDeadline: epochDeadline,
+                                    epochDeadlineContinues: epochDeadlineContinues)
             let scripts = names
             let collected = ResultBox(count: scripts.count)
             DispatchQueue.concurrentPerform(iterations: scripts.count) { i in

@@ -4,6 +4,7 @@ import Foundation
 import SwasmABI
 import SwasmCompiler
 import SwasmIR
+import SwasmObject
 import WasmModel
 
 public struct SwasmcCommand: ParsableCommand {
@@ -176,7 +177,7 @@ public struct SwasmcCommand: ParsableCommand {
             if let header {
                 let text = HeaderEmitter.header(for: module, prefix: symbolPrefix, metadataSize: object.metadata.count,
                                                 source: URL(fileURLWithPath: input).lastPathComponent, target: target)
-                do { try text.write(toFile: header, atomically: true, encoding: .utf8) } catch {
+                do { try OutputFile.write(text: text, to: header) } catch {
                     throw InputError(path: header, detail: "cannot write the header")
                 }
             }
@@ -186,8 +187,8 @@ public struct SwasmcCommand: ParsableCommand {
                 return
             }
             let path = output ?? defaultOutput("o")
-            guard FileManager.default.createFile(atPath: path, contents: Data(object.bytes)) else {
-                throw InputError(path: path, detail: "cannot write the object file")
+            do { try OutputFile.write(object.bytes, to: path) } catch {
+                throw InputError(path: path, detail: "cannot write the object file: \(error)")
             }
             if stats {
                 let seconds = (clock.now - start) / .seconds(1)
@@ -213,7 +214,7 @@ public struct SwasmcCommand: ParsableCommand {
             print(text, terminator: "")
             return
         }
-        try text.write(toFile: output, atomically: true, encoding: .utf8)
+        try OutputFile.write(text: text, to: output)
     }
 
     /// On a terminal, long compiles show "functions done of total" on stderr.

@@ -9,7 +9,9 @@
 import SwasmABI
 import SwasmIR
 
-public protocol Backend {
+/// Backends are used as types (static members only), shared by every
+/// compile thread: the metatype must be sendable.
+public protocol Backend: SendableMetatype {
     /// The machine the code runs on.
     static var target: CodeTarget { get }
     /// Instruction-set extensions the generated code may use beyond the

@@ -36,45 +36,9 @@ public enum ObjectWriter {
         return try emit(layout)
     }
 
-    /// Writes the object to `path` (through a temporary file in the same
-    /// directory and a rename, so readers never see a partial object).
+    /// Writes the object to `path` (see `OutputFile.write`).
     public static func write(_ description: ObjectFileDescription, to path: String) throws {
-        let bytes = try write(description)
-        // A fresh name next to the target (so that rename is atomic); the
-        // mode goes through the umask like any created file.
-        var temporary = ""
-        var fd: Int32 = -1
-        repeat {
-            temporary = path + ".tmp-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
-            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        } while fd < 0 && errno == EEXIST
-        guard fd >= 0 else { throw ObjectWriterError.io(operation: "create", path: temporary, errno: errno) }
-        var written = 0
-        let failure: Int32? = bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let n = pwrite(fd, buffer.baseAddress! + written, buffer.count - written, off_t(written))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                written += n
-            }
-            return nil
-        }
-        if close(fd) != 0, failure == nil {
-            let code = errno
-            unlink(temporary)
-            throw ObjectWriterError.io(operation: "close", path: temporary, errno: code)
-        }
-        if let failure {
-            unlink(temporary)
-            throw ObjectWriterError.io(operation: "write", path: temporary, errno: failure)
-        }
-        if rename(temporary, path) != 0 {
-            let code = errno
-            unlink(temporary)
-            throw ObjectWriterError.io(operation: "rename to", path: path, errno: code)
-        }
+        try OutputFile.write(try write(description), to: path)
     }
 }
 

@@ -16,12 +16,38 @@ final class ScriptState {
     var registered: [WasmName: Instance] = [:]
     lazy var spectest: [String: ExternValue] = {
         var exports = SpecTestHost.exports()
+        // With epoch checks the print functions are the clock: each call
+        // advances the epoch one tick (as in the C harness).
+        if runner.epochDeadline != nil, let counter = limits?.epochCounter {
+            for (name, export) in exports {
+                guard case .function(let print) = export else { continue }
+                exports[name] = .function(Function(type: print.type) { _, _ in
+                    counter.increment()
+                    return []
+                })
+            }
+        }
         if runner.boundsChecks == .explicit, let type = exports["memory"]?.memory?.type {
             exports["memory"] = .memory(try! Memory(type: type, strategy: .explicit))
         }
         return exports
     }()
     var objectCounter = 0
+    /// With fuel or an epoch deadline: the limits every instance of the
+    /// script shares, as a store's instances do.
+    lazy var limits: ExecutionLimits? = {
+        guard runner.hasExecutionLimits else { return nil }
+        let limits = ExecutionLimits(fuel: runner.fuel ?? .max, epochDeadline: runner.epochDeadline ?? .max)
+        if runner.epochDeadlineContinues { limits.onEpochDeadline = { .continueFor(ticks: 0) } }
+        return limits
+    }()
+
+    /// Every instantiation and call starts with the run's fuel, and its
+    /// epoch deadline so many ticks beyond the current epoch.
+    func refuel() {
+        if let limits, let fuel = runner.fuel { limits.fuel = fuel }
+        if let limits, let ticks = runner.epochDeadline { limits.setEpochDeadline(ticksBeyondCurrent: ticks) }
+    }
 
     init(runner: SpecRunner, directory: URL, script: String) {
         self.runner = runner
@@ -62,7 +88,8 @@ final class ScriptState {
 
     func instantiate(_ bytes: [UInt8]) throws -> Instance {
         let module = try compile(bytes)
-        return try Instance(module: module, imports: try resolveImports(module))
+        refuel()
+        return try Instance(module: module, imports: try resolveImports(module), limits: limits)
     }
 
     func instance(_ name: String?) throws -> Instance {
@@ -83,7 +110,9 @@ final class ScriptState {
             guard case .function(let function)? = instance.export(named: action.field) else {
                 throw SpecHarnessError("no exported function \(action.field)")
             }
-            return try instance.call(function, try (action.args ?? []).map(SpecValues.argument))
+            let arguments = try (action.args ?? []).map(SpecValues.argument)
+            refuel()
+            return try instance.call(function, arguments)
         case "get":
             guard case .global(let global)? = instance.export(named: action.field) else {
                 throw SpecHarnessError("no exported global \(action.field)")

@@ -57,24 +57,46 @@ public struct SpecRunner: Sendable {
     /// The machine modules are compiled for; another than this one needs
     /// the C harness with that machine's toolchain.
     public var target: CodeTarget
+    /// The compiler's optimization level (swasmc -O).
+    public var optimizationLevel: Int
+    /// Compile with fuel checks, and start every instantiation and call
+    /// with this much fuel (docs/fuel-and-epochs.md).
+    public var fuel: Int64?
+    /// Compile with epoch checks; every instantiation and call starts with
+    /// the deadline this many ticks beyond the epoch (0: already reached),
+    /// which only calls of the spectest print functions advance, a tick each.
+    public var epochDeadline: UInt64?
+    /// At the epoch deadline, go on rather than trap (as a store's callback
+    /// answering "continue for 0 ticks": every later check calls it again).
+    public var epochDeadlineContinues: Bool
 
     public init(execute: Bool = true, workDirectory: URL = FileManager.default.temporaryDirectory,
                 boundsChecks: CompilerOptions.BoundsChecks = .guardRegion, cHarness: CHarnessToolchain? = nil,
-                target: CodeTarget = .host) {
+                target: CodeTarget = .host, optimizationLevel: Int = 2, fuel: Int64? = nil, epochDeadline: UInt64? = nil,
+                epochDeadlineContinues: Bool = false) {
         self.execute = execute
         self.workDirectory = workDirectory
         self.boundsChecks = boundsChecks
         self.cHarness = cHarness
         self.target = target
+        self.optimizationLevel = optimizationLevel
+        self.fuel = fuel
+        self.epochDeadline = epochDeadline
+        self.epochDeadlineContinues = epochDeadlineContinues
     }
 
     /// How each script's modules are compiled (both harnesses).
     public var compilerOptions: CompilerOptions {
-        var options = CompilerOptions(optimizationLevel: 2, jobs: 1)
+        var options = CompilerOptions(optimizationLevel: optimizationLevel, jobs: 1)
         options.boundsChecks = boundsChecks
         options.target = target
+        options.consumeFuel = fuel != nil
+        options.epochInterruption = epochDeadline != nil
         return options
     }
+
+    /// Whether modules run with execution limits (fuel or an epoch deadline).
+    var hasExecutionLimits: Bool { fuel != nil || epochDeadline != nil }
 
     /// Runs one script.
     public func run(scriptAt url: URL) -> SpecFileResult {

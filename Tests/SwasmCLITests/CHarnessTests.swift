@@ -44,7 +44,9 @@ import WasmText
             return name
         }
 
-        func run(_ commands: [[String: Any]], boundsChecks: CompilerOptions.BoundsChecks = .guardRegion) throws -> SpecFileResult {
+        func run(_ commands: [[String: Any]], boundsChecks: CompilerOptions.BoundsChecks = .guardRegion,
+                 fuel: Int64? = nil, epochDeadline: UInt64? = nil, continues: Bool = false,
+                 throughC: Bool = true) throws -> SpecFileResult {
             var numbered: [[String: Any]] = []
             for (index, command) in commands.enumerated() {
                 var command = command
@@ -54,7 +56,8 @@ import WasmText
             let script = url.appendingPathComponent("script.json")
             try JSONSerialization.data(withJSONObject: ["source_filename": "script.wast", "commands": numbered])
                 .write(to: script)
-            let runner = SpecRunner(workDirectory: url, boundsChecks: boundsChecks, cHarness: toolchain)
+            let runner = SpecRunner(workDirectory: url, boundsChecks: boundsChecks, cHarness: throughC ? toolchain : nil,
+                                    fuel: fuel, epochDeadline: epochDeadline, epochDeadlineContinues: continues)
             return runner.run(scriptAt: script)
         }
     }
@@ -178,5 +181,61 @@ import WasmText
         #expect(throughC.failures.map(\.line) == native.failures.map(\.line), "\(throughC.failures)")
         #expect(throughC.passed == native.passed && throughC.skipped == native.skipped)
         #expect(throughC.passed > 0)
+    }
+
+    /// Fuel and epoch deadlines (docs/fuel-and-epochs.md): the driver's
+    /// limits block and deadline helper stop the code exactly where the
+    /// Swift runtime does. "spin" costs 5 units an iteration, so with F
+    /// units n iterations complete if and only if F > 5(n-1).
+    @Test(arguments: [true, false])
+    func fuelStopsAtTheSameOperator(throughC: Bool) throws {
+        let workspace = try Workspace()
+        let module = try workspace.module("""
+            (module
+              (func (export "spin") (param $n i32) (result i32)
+                (loop $again (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+                (local.get $n)))
+            """)
+        let commands: [[String: Any]] = [
+            ["type": "module", "filename": module],
+            ["type": "assert_return", "action": Self.invoke("spin", [Self.value("i32", "200")]), "expected": [Self.value("i32", "0")]],
+            ["type": "assert_trap", "action": Self.invoke("spin", [Self.value("i32", "201")]), "text": "all fuel consumed"],
+        ]
+        if !throughC { _ = CodeExecutor.installSignalHandlers() }
+        let exact = try workspace.run(commands, fuel: 1000, throughC: throughC)
+        #expect(exact.failures.map(\.description) == [] && exact.passed == 3)
+        // One unit less stops the 200th iteration; one more lets the 201st finish.
+        #expect(try workspace.run(commands, fuel: 995, throughC: throughC).failures.map(\.line) == [2])
+        #expect(try workspace.run(commands, fuel: 1001, throughC: throughC).failures.map(\.line) == [3])
+    }
+
+    /// A deadline already reached traps with "interrupted" at the first
+    /// check; one that continues (every check calls the helper) or lies
+    /// ahead lets the code run to its result.
+    @Test(arguments: [true, false])
+    func epochDeadlineTrapsOrContinues(throughC: Bool) throws {
+        let workspace = try Workspace()
+        let module = try workspace.module("""
+            (module
+              (func (export "count") (param $n i32) (result i64) (local $sum i64)
+                (loop $again
+                  (local.set $sum (i64.add (local.get $sum) (i64.extend_i32_u (local.get $n))))
+                  (br_if $again (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+                (local.get $sum)))
+            """)
+        let interrupted: [[String: Any]] = [
+            ["type": "module", "filename": module],
+            ["type": "assert_trap", "action": Self.invoke("count", [Self.value("i32", "100")]), "text": "interrupted"],
+        ]
+        let completes: [[String: Any]] = [
+            ["type": "module", "filename": module],
+            ["type": "assert_return", "action": Self.invoke("count", [Self.value("i32", "100")]), "expected": [Self.value("i64", "5050")]],
+        ]
+        if !throughC { _ = CodeExecutor.installSignalHandlers() }
+        #expect(try workspace.run(interrupted, epochDeadline: 0, throughC: throughC).failures.map(\.description) == [])
+        #expect(try workspace.run(interrupted, epochDeadline: 1000, throughC: throughC).failures.map(\.line) == [2])
+        #expect(try workspace.run(completes, epochDeadline: 0, throughC: throughC).failures.map(\.line) == [2])
+        #expect(try workspace.run(completes, epochDeadline: 0, continues: true, throughC: throughC).failures.map(\.description) == [])
+        #expect(try workspace.run(completes, epochDeadline: 1000, throughC: throughC).failures.map(\.description) == [])
     }
 }

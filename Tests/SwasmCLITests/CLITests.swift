@@ -568,6 +568,38 @@ struct RefusalTests {
         let missing = try run("swasmc", [directory.url.appendingPathComponent("missing.wasm").path], in: directory)
         #expect(missing.stderr.hasSuffix("missing.wasm: cannot read file: No such file or directory\n"), "\(missing.stderr)")
     }
+
+    /// An output path that is a pipe (or /dev/null) is written into, not
+    /// renamed over: the FIFO is still a FIFO afterwards and got the bytes.
+    @Test func outputsIntoAPipeLeaveThePipe() throws {
+        let directory = try TemporaryDirectory()
+        let wat = try directory.write("add.wat", text: "(module (func (export \"add\") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))")
+        let fifo = directory.url.appendingPathComponent("out").path
+        try #require(mkfifo(fifo, 0o600) == 0)
+        // Held open for reading and writing, so that the writer's open does
+        // not wait for a reader and the bytes wait in the pipe.
+        let reader = open(fifo, O_RDWR | O_NONBLOCK)
+        try #require(reader >= 0)
+        defer { close(reader) }
+        func drain() -> [UInt8] {
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = read(reader, &buffer, buffer.count)
+                if n <= 0 { return bytes }
+                bytes += buffer[0..<n]
+            }
+        }
+        for (arguments, prefix) in [(["-o", fifo], Array("\u{7F}ELF".utf8)), (["--emit", "asm", "-o", fifo], Array(";".utf8)),
+                                    (["-o", directory.url.appendingPathComponent("add.o").path, "--header", fifo], Array("/*".utf8))] {
+            let result = try run("swasmc", [wat] + arguments, in: directory)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            var status = stat()
+            #expect(stat(fifo, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO, "\(arguments) replaced the FIFO")
+            let bytes = drain()
+            #expect(bytes.starts(with: prefix), "\(arguments): \(bytes.prefix(8))")
+        }
+    }
 }
 
 // `swasmc --emit swift` (SwiftWrapperTests checks the generated text).

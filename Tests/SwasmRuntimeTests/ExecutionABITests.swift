@@ -19,6 +19,15 @@ import Testing
         #expect(Int(SWASM_VMCTX_EXECUTION_LIMITS) == VMContextLayout.executionLimits)
         #expect(Int(SWASM_VMCTX_HEADER_SIZE) == VMContextLayout.headerSize)
         #expect(Int(SWASM_HELPER_RAISE_TRAP) == HelperID.raiseTrap.rawValue)
+        #expect(Int(SWASM_HELPER_EPOCH_DEADLINE) == HelperID.epochDeadline.rawValue)
+        #expect(HelperID.allCases.count == Int(SWASM_HELPER_EPOCH_DEADLINE) + 1)
+    }
+
+    @Test func executionLimitsOffsetsMatch() {
+        #expect(Int(SWASM_LIMITS_FUEL) == ExecutionLimitsLayout.fuel)
+        #expect(Int(SWASM_LIMITS_EPOCH_DEADLINE) == ExecutionLimitsLayout.epochDeadline)
+        #expect(Int(SWASM_LIMITS_EPOCH_COUNTER) == ExecutionLimitsLayout.epochCounter)
+        #expect(Int(SWASM_LIMITS_SIZE) == ExecutionLimitsLayout.size)
     }
 
     /// The AArch64 bits the CPU probe (cpu.c) reports; the x86-64 ones are

@@ -43,6 +43,10 @@ import WasmModel
         // The funcref of an exported function maps back to it.
         let again = try #require(instance.function(forReference: add.reference))
         #expect(try again.call([.i32(20), .i32(22)]) == [.i32(42)])
+        // By index: the one function, and nothing (not a crash) around it.
+        #expect(try instance.function(at: 0)?.call([.i32(1), .i32(2)]) == [.i32(3)])
+        #expect(instance.function(at: 1) == nil)
+        #expect(instance.function(at: -1) == nil)
     }
 
     @Test func signatureIDsAreCanonical() {

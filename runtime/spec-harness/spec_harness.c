@@ -146,7 +146,11 @@ static uint32_t table_grow(table *t, uint32_t delta, uint64_t value) {
 
 // MARK: spectest
 
-static void spectest_print(void) {}
+/// The epoch: 0 at the start, advanced one tick by each call of a spectest
+/// print function (scripts run with epoch checks use them as the clock).
+static uint64_t epoch_counter;
+
+static void spectest_print(void) { epoch_counter++; }
 
 static table *spectest_table;
 static memory *spectest_memory;
@@ -222,7 +226,42 @@ static uint32_t helper_table_init(instance *in, uint32_t index, uint32_t segment
 
 static void helper_element_drop(instance *in, uint32_t segment) { in->element_counts[segment] = 0; }
 
-static const void *helpers[SWASM_HELPER_RAISE_TRAP + 1];
+// Fuel and epoch deadlines: one limits block (ExecutionLimitsLayout) shared
+// by every instance, as a store's is, measured against `epoch_counter`.
+static uint64_t limits_block[SWASM_LIMITS_SIZE / 8] __attribute__((aligned(16)));
+static bool limits_enabled, continue_at_deadline;
+static int64_t initial_fuel;
+static uint64_t deadline_ticks;
+
+void sh_set_execution_limits(int64_t fuel, uint64_t epoch_deadline, bool continues) {
+    limits_enabled = true;
+    continue_at_deadline = continues;
+    initial_fuel = fuel;
+    deadline_ticks = epoch_deadline;
+    limits_block[SWASM_LIMITS_EPOCH_COUNTER / 8] = (uint64_t)(uintptr_t)&epoch_counter;
+}
+
+/// Before each call from the script: the fuel, and the deadline so many
+/// ticks beyond the current epoch (saturating), as a host sets them on its
+/// store before a call.
+static void reset_limits(void) {
+    if (!limits_enabled) return;
+    limits_block[SWASM_LIMITS_FUEL / 8] = (uint64_t)initial_fuel;
+    uint64_t deadline = epoch_counter + deadline_ticks;
+    limits_block[SWASM_LIMITS_EPOCH_DEADLINE / 8] = deadline < epoch_counter ? UINT64_MAX : deadline;
+}
+
+/// Called when the epoch reached the deadline: as the runtime's helper,
+/// continue if the deadline has moved since, else ask the policy (trap, or
+/// continue with the deadline 0 ticks beyond the epoch, where it is).
+static uint32_t helper_epoch_deadline(instance *in) {
+    const uint64_t *block = (const uint64_t *)(uintptr_t)in->vmctx[SWASM_VMCTX_EXECUTION_LIMITS / 8];
+    const uint64_t *counter = (const uint64_t *)(uintptr_t)block[SWASM_LIMITS_EPOCH_COUNTER / 8];
+    if (*counter < block[SWASM_LIMITS_EPOCH_DEADLINE / 8]) return 0;
+    return continue_at_deadline ? 0 : SWASM_TRAP_INTERRUPTED;
+}
+
+static const void *helpers[SWASM_HELPER_EPOCH_DEADLINE + 1];
 
 static void install_helpers(void) {
     helpers[0] = (const void *)helper_memory_grow;
@@ -236,6 +275,7 @@ static void install_helpers(void) {
     helpers[8] = (const void *)helper_table_init;
     helpers[9] = (const void *)helper_element_drop;
     helpers[SWASM_HELPER_RAISE_TRAP] = swasm_raise_trap_address();
+    helpers[SWASM_HELPER_EPOCH_DEADLINE] = (const void *)helper_epoch_deadline;
 }
 
 // MARK: Calls
@@ -253,6 +293,7 @@ static uint32_t call(instance *in, uint32_t index, uint64_t *frame, swasm_activa
     frame[0] = (uint64_t)(uintptr_t)ref->code;
     const void *trampoline = mod->text + mod->trampoline_offsets[mod->function_types[index]];
     memset(act, 0, sizeof *act);
+    reset_limits();
     return swasm_enter(trampoline, ref->vmctx, frame, act);
 }
 
@@ -388,6 +429,7 @@ static void instantiate(uint32_t id, const sh_module *mod, instance *in) {
     in->vmctx[SWASM_VMCTX_SIGNATURE_IDS / 8] = (uint64_t)(uintptr_t)mod->signature_ids;
     in->vmctx[SWASM_VMCTX_FUNCTION_REFERENCES / 8] = (uint64_t)(uintptr_t)in->functions;
     in->vmctx[SWASM_VMCTX_INSTANCE / 8] = (uint64_t)(uintptr_t)in;
+    if (limits_enabled) in->vmctx[SWASM_VMCTX_EXECUTION_LIMITS / 8] = (uint64_t)(uintptr_t)limits_block;
     if (memory_total) memory_attach(in->memories[0], in->vmctx);
     for (uint32_t t = 0; t < table_total; t++) table_attach(in->tables[t], in->table_descriptors + 3 * t);
     // A module without functions or types has no code to register.

@@ -104,6 +104,18 @@ typedef struct sh_command {
     const uint64_t *args;
 } sh_command;
 
+/// For objects compiled with fuel or epoch checks (docs/fuel-and-epochs.md):
+/// every instantiation and invocation starts with `fuel` units and the
+/// epoch deadline `epoch_deadline` ticks beyond the current epoch (0: a
+/// deadline already reached). The epoch advances only by calls of the
+/// spectest print functions, one tick each. When the deadline is reached, the code traps
+/// with "interrupted", or with `continue_at_deadline` goes on with the
+/// deadline where it is (as a store's callback answering "continue for 0
+/// ticks"), so that every later check calls the helper again. Without this
+/// call VM contexts have no limits block, as the runtime's do for code
+/// compiled without either.
+void sh_set_execution_limits(int64_t fuel, uint64_t epoch_deadline, bool continue_at_deadline);
+
 /// Runs `commands` over `modules` (instance i is module i, made by its
 /// instantiate command); prints one line per command. Returns 0.
 int sh_run(const sh_module *modules, uint32_t module_count, const sh_command *commands, uint32_t command_count);

@@ -282,36 +282,33 @@ public struct LinearScan {
                                       forbidden: forbidden(regClass, s, e),
                                       bytes: data.type.byteSize, slot: SpillSlot(size: data.type.slotSize)))
         }
+        intervals.sort { $0.start != $1.start ? $0.start < $1.start : $0.value < $1.value }
         // Temporaries: one interval each over their instruction's two
         // positions (operands and results), so they meet neither; the
         // entry's over the parameters' definition, which they then avoid.
-        for (p, index, request) in requests {
-            let clobbered = clobbers?(function, index) ?? PerClass(general: 0, vector: 0)
-            for regClass in RegClass.allCases {
-                for k in 0..<request.count[regClass] {
-                    intervals.append(Interval(value: Value(0), owner: .temporary(instruction: index, slot: k), start: p, end: p + 1,
-                                              crossesCall: false, regClass: regClass,
-                                              forbidden: request.avoiding[regClass] | clobbered[regClass], bytes: 0,
-                                              slot: .eightBytes))
-                }
-            }
-        }
+        // They arrive in position order, the entry's first, and are merged
+        // into the scan rather than sorted with the values.
+        var temporaryIntervals = PerClass<[Interval]>(general: [], vector: [])
         if let entry = order.first {
             for regClass in RegClass.allCases {
                 for k in 0..<entryTemporaries.count[regClass] {
                     let p = blockStart[Int(entry.index)]
-                    intervals.append(Interval(value: Value(0), owner: .entryTemporary(slot: k), start: p, end: p,
-                                              crossesCall: false, regClass: regClass,
-                                              forbidden: entryTemporaries.avoiding[regClass], bytes: 0, slot: .eightBytes))
+                    temporaryIntervals[regClass].append(Interval(
+                        value: Value(0), owner: .entryTemporary(slot: k), start: p, end: p, crossesCall: false,
+                        regClass: regClass, forbidden: entryTemporaries.avoiding[regClass], bytes: 0, slot: .eightBytes))
                 }
             }
         }
-        // Temporaries come first among intervals that start together (only
-        // the entry's do), so that the parameters keep clear of them.
-        intervals.sort {
-            if $0.start != $1.start { return $0.start < $1.start }
-            if $0.owner.isValue != $1.owner.isValue { return !$0.owner.isValue }
-            return $0.value < $1.value
+        for (p, index, request) in requests {
+            let clobbered = clobbers?(function, index) ?? PerClass(general: 0, vector: 0)
+            for regClass in RegClass.allCases {
+                for k in 0..<request.count[regClass] {
+                    temporaryIntervals[regClass].append(Interval(
+                        value: Value(0), owner: .temporary(instruction: index, slot: k), start: p, end: p + 1,
+                        crossesCall: false, regClass: regClass,
+                        forbidden: request.avoiding[regClass] | clobbered[regClass], bytes: 0, slot: .eightBytes))
+                }
+            }
         }
 
         // Hints: a branch argument prefers its parameter's register (the
@@ -364,15 +361,43 @@ public struct LinearScan {
             let allocatableMask = registerClass.allocatable.reduce(UInt64(0)) { $0 | 1 << UInt64($1) }
             var free = allocatableMask
             var active: [(end: Int, register: UInt8, value: Value, slot: SpillSlot, isTemporary: Bool)] = []
-            for var interval in intervals where interval.regClass == regClass {
-                // Expire.
-                active.removeAll { entry in
-                    if entry.end < interval.start {
-                        free |= 1 << UInt64(entry.register)
-                        return true
-                    }
-                    return false
+            // The earliest end among the active intervals: expiring scans
+            // them only when one has ended.
+            var earliestEnd = Int.max
+            let temporaries = temporaryIntervals[regClass]
+            var nextTemporary = 0
+            var nextValue = 0
+            while true {
+                // The next interval by start; a temporary before a value
+                // that starts with it (only the entry's do), so that the
+                // parameters keep clear of the entry's temporaries.
+                while nextValue < intervals.count && intervals[nextValue].regClass != regClass { nextValue += 1 }
+                var interval: Interval
+                if nextTemporary < temporaries.count
+                    && (nextValue == intervals.count || temporaries[nextTemporary].start <= intervals[nextValue].start) {
+                    interval = temporaries[nextTemporary]
+                    nextTemporary += 1
+                } else if nextValue < intervals.count {
+                    interval = intervals[nextValue]
+                    nextValue += 1
+                } else {
+                    break
                 }
+                // Expire.
+                if earliestEnd < interval.start {
+                    earliestEnd = Int.max
+                    active.removeAll { entry in
+                        if entry.end < interval.start {
+                            free |= 1 << UInt64(entry.register)
+                            return true
+                        }
+                        earliestEnd = min(earliestEnd, entry.end)
+                        return false
+                    }
+                }
+                // Whatever this interval does, an entry it adds ends with it
+                // (an early value is only an extra scan).
+                defer { earliestEnd = min(earliestEnd, interval.end) }
                 if !interval.owner.isValue {
                     // A branch's temporaries keep clear of the parameters
                     // its moves write: those of targets allocated already

@@ -261,7 +261,9 @@ final class CHarnessScript {
     }
 
     func execute() throws -> [Outcome] {
-        let source = CDriverSource.write(modules: modules.map(\.description), commands: commands)
+        let limits = runner.hasExecutionLimits
+            ? (runner.fuel ?? .max, runner.epochDeadline ?? .max, runner.epochDeadlineContinues) : nil
+        let source = CDriverSource.write(modules: modules.map(\.description), commands: commands, executionLimits: limits)
         let driver = runner.workDirectory.appendingPathComponent("\(script).driver.c")
         let executable = runner.workDirectory.appendingPathComponent("\(script).driver")
         try source.write(to: driver, atomically: true, encoding: .utf8)

@@ -18,8 +18,16 @@
 #define SWASM_VMCTX_EXECUTION_LIMITS 88
 #define SWASM_VMCTX_HEADER_SIZE 96
 
-// HelperID: index of `raiseTrap` in the helper table.
+// HelperID: indices of `raiseTrap` and `epochDeadline` in the helper table.
 #define SWASM_HELPER_RAISE_TRAP 10
+#define SWASM_HELPER_EPOCH_DEADLINE 11
+
+// ExecutionLimitsLayout: byte offsets in the execution limits block that
+// `SWASM_VMCTX_EXECUTION_LIMITS` points to (fuel, epoch deadline).
+#define SWASM_LIMITS_FUEL 0
+#define SWASM_LIMITS_EPOCH_DEADLINE 8
+#define SWASM_LIMITS_EPOCH_COUNTER 16
+#define SWASM_LIMITS_SIZE 32
 
 // TrapCode raw values.
 #define SWASM_TRAP_UNREACHABLE 1

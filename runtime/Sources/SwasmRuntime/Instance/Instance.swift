@@ -210,7 +210,7 @@ public final class Instance {
                 self.dataSegments[index] = UnsafeRawBufferPointer(start: nil, count: 0)
             }
             if let start = wasm.start {
-                _ = try function(at: Int(start)).call([])
+                _ = try function(validIndex: Int(start)).call([])
             }
         } catch {
             // References to this instance's functions now live in imported
@@ -282,8 +282,15 @@ public final class Instance {
 
     // MARK: Exports and calls
 
-    /// Function `index` (imports first). Imported functions are returned as given.
-    public func function(at index: Int) -> Function {
+    /// Function `index` (imports first), nil past the last one. Imported
+    /// functions are returned as given.
+    public func function(at index: Int) -> Function? {
+        guard index >= 0 && index < functionTypeIndices.count else { return nil }
+        return function(validIndex: index)
+    }
+
+    /// Function `index`, which the module's validation has checked.
+    func function(validIndex index: Int) -> Function {
         if index < importedFunctions.count { return importedFunctions[index] }
         let typeIndex = Int(functionTypeIndices[index])
         return Function(reference: native.functionReferences + index * FunctionReferenceLayout.size,
@@ -302,12 +309,12 @@ public final class Instance {
             // This instance's copy of an import's record: call the import.
             return importedFunctions[index]
         }
-        return function(at: index)
+        return function(validIndex: index)
     }
 
     func externValue(_ kind: ExternalKind, _ index: Int) -> ExternValue {
         switch kind {
-        case .function: return .function(function(at: index))
+        case .function: return .function(function(validIndex: index))
         case .table: return .table(tables[index])
         case .memory: return .memory(memories[index])
         case .global: return .global(globals[index])
