@@ -176,7 +176,14 @@ public struct LinearScan {
                     let registers = clobbers(function, index)
                     for regClass in RegClass.allCases where registers[regClass] != 0 {
                         for r in UInt8(0)..<64 where registers[regClass] & 1 << UInt64(r) != 0 {
-                            clobberPositions[regClass][r, default: []].append(position)
+                            // Through the stored property: PerClass's subscript
+                            // hands out a copy, and appending to it would copy
+                            // the whole list on every clobber.
+                            if regClass == .general {
+                                clobberPositions.general[r, default: []].append(position)
+                            } else {
+                                clobberPositions.vector[r, default: []].append(position)
+                            }
                         }
                     }
                 }
@@ -289,11 +296,21 @@ public struct LinearScan {
         // They arrive in position order, the entry's first, and are merged
         // into the scan rather than sorted with the values.
         var temporaryIntervals = PerClass<[Interval]>(general: [], vector: [])
+        // Appended through the stored properties: PerClass's subscript
+        // hands out a copy, and appending to it copied the whole list on
+        // every temporary (quadratic in a function's size).
+        func appendTemporary(_ interval: Interval) {
+            if interval.regClass == .general {
+                temporaryIntervals.general.append(interval)
+            } else {
+                temporaryIntervals.vector.append(interval)
+            }
+        }
         if let entry = order.first {
             for regClass in RegClass.allCases {
                 for k in 0..<entryTemporaries.count[regClass] {
                     let p = blockStart[Int(entry.index)]
-                    temporaryIntervals[regClass].append(Interval(
+                    appendTemporary(Interval(
                         value: Value(0), owner: .entryTemporary(slot: k), start: p, end: p, crossesCall: false,
                         regClass: regClass, forbidden: entryTemporaries.avoiding[regClass], bytes: 0, slot: .eightBytes))
                 }
@@ -303,7 +320,7 @@ public struct LinearScan {
             let clobbered = clobbers?(function, index) ?? PerClass(general: 0, vector: 0)
             for regClass in RegClass.allCases {
                 for k in 0..<request.count[regClass] {
-                    temporaryIntervals[regClass].append(Interval(
+                    appendTemporary(Interval(
                         value: Value(0), owner: .temporary(instruction: index, slot: k), start: p, end: p + 1,
                         crossesCall: false, regClass: regClass,
                         forbidden: request.avoiding[regClass] | clobbered[regClass], bytes: 0, slot: .eightBytes))

@@ -11,7 +11,7 @@ extension X64CodeGen {
     }
 
     mutating func jump(_ target: BlockCall) throws {
-        try moveArguments(target)
+        try moveArguments(target, using: temps.moves)
         if target.block != nextBlock { asm.jmp(blockLabels[Int(target.block.index)]) }
     }
 
@@ -21,6 +21,7 @@ extension X64CodeGen {
         if !needsMoves(target) { return blockLabels[Int(target.block.index)] }
         let label = asm.newLabel()
         outOfLine.edges.append((label, target))
+        edgeMoveTemporaries.append(temps.moves)
         return label
     }
 
@@ -44,18 +45,21 @@ extension X64CodeGen {
 
     /// Bounds check to the default, then one indirect jump through a table
     /// of 32-bit offsets from the table (placed after the function, so
-    /// `.text` needs no relocation for it).
+    /// `.text` needs no relocation for it). The index, if not in a
+    /// register, and the target's address in general temporary 0, the
+    /// table's in 1.
     mutating func branchTable(_ inst: Instruction) throws {
-        let index = gpr(inst.operands[0], .rax)
+        let (target, base) = (temps.gpr(0), temps.gpr(1))
+        let index = gpr(inst.operands[0], target)
         let targets = Array(inst.targets.dropFirst())
         let defaultLabel = edgeLabel(inst.targets[0])
         asm.cmp(.s32, index, Int32(truncatingIfNeeded: targets.count))
         asm.jcc(.ae, defaultLabel)
         let table = asm.newLabel()
-        asm.lea(.s64, .r11, X64Mem.label(table))
-        asm.movsxd(.rcx, X64Mem(.r11, index, scale: 4, 0))
-        asm.add(.s64, .rcx, .r11)
-        asm.jmp(.rcx)
+        asm.lea(.s64, base, X64Mem.label(table))
+        asm.movsxd(target, X64Mem(base, index, scale: 4, 0))
+        asm.add(.s64, target, base)
+        asm.jmp(target)
         let labels = targets.map { edgeLabel($0) }
         outOfLine.jumpTables.append((table, labels))
     }
@@ -68,17 +72,21 @@ extension X64CodeGen {
             moves.append(Move(destination: .register(register), source: moveSource(value), regClass: regClass))
         }
         if inst.operands.count > 1, let slot = resultPointerSlot {
-            asm.mov(.s64, .rdx, slotAddress(slot))
+            // The result area's address in general temporary 0, a value not
+            // in a register in general 1 or vector 0; the first result moves
+            // alone, so it needs no temporary.
+            let area = temps.gpr(0)
+            asm.mov(.s64, area, slotAddress(slot))
             for (i, value) in inst.operands.enumerated().dropFirst() {
-                let address = X64Mem(.rdx, Int32((i - 1) * 8))
+                let address = X64Mem(area, Int32((i - 1) * 8))
                 if function.type(of: value).isFloat {
-                    asm.movsd(address, xmm(value, .xmm15))
+                    asm.movsd(address, xmm(value, temps.xmm(0)))
                 } else {
-                    asm.mov(.s64, address, gpr(value, .rcx))
+                    asm.mov(.s64, address, gpr(value, temps.gpr(1)))
                 }
             }
         }
-        parallelMove(moves)
+        parallelMove(moves, using: temps.moves)
         if frame.frameSize > 0 { asm.add(.s64, .rsp, Int32(frame.frameSize)) }
         for register in saved.reversed() { asm.pop(register) }
         asm.pop(.rbp)
@@ -96,9 +104,9 @@ extension X64CodeGen {
             guard case .stack(let offset) = place else { continue }
             let address = X64Mem(.rsp, Int32(offset))
             if function.type(of: value).isFloat {
-                asm.movsd(address, xmm(value, .xmm15))
+                asm.movsd(address, xmm(value, temps.xmm(0)))
             } else {
-                asm.mov(.s64, address, gpr(value, .rax))
+                asm.mov(.s64, address, gpr(value, temps.gpr(0)))
             }
         }
         var moves: [Move] = []
@@ -109,13 +117,15 @@ extension X64CodeGen {
         if let calleePointer {
             // Park the callee in its frame slot before the argument moves
             // overwrite registers; call through memory afterwards.
-            let pointer = gpr(calleePointer, .rax)
+            let pointer = gpr(calleePointer, temps.gpr(0))
             asm.mov(.s64, slotAddress(calleeParkingSlot), pointer)
         }
         if let resultPointer = placement.resultPointer, case .register(_, let r) = resultPointer {
             moves.append(Move(destination: .register(r), source: .frameAddress(frame.outgoingSize), regClass: .general))
         }
-        parallelMove(moves)
+        // The call's temporaries keep clear of the argument registers, so
+        // one of each class parks a value of a cycle among these moves.
+        parallelMove(moves, using: temps.moves)
         if calleePointer != nil {
             asm.call(slotAddress(calleeParkingSlot))
         } else {
@@ -140,13 +150,17 @@ extension X64CodeGen {
                     finish(result, X64Reg.rax)
                 }
             } else {
+                // The first result has left rax/xmm0 by now, and temporaries
+                // are none of the results' homes.
                 let address = X64Mem(.rsp, Int32(frame.outgoingSize + (i - 1) * 8))
                 if type.isFloat {
-                    asm.movsd(.xmm15, address)
-                    finish(result, XmmReg.xmm15)
+                    let scratch = destination(result, temps.xmm(0))
+                    asm.movsd(scratch, address)
+                    finish(result, scratch)
                 } else {
-                    asm.mov(zeroExtends ? .s32 : .s64, .rcx, address)
-                    finish(result, X64Reg.rcx)
+                    let scratch = destination(result, temps.gpr(0))
+                    asm.mov(zeroExtends ? .s32 : .s64, scratch, address)
+                    finish(result, scratch)
                 }
             }
         }

@@ -1,20 +1,24 @@
 // `epoch_check`: the engine's epoch against the store's deadline inline
-// (rax and rcx, both reserved temporaries), the deadline helper's call out
+// (in the check's two general temporaries), the deadline helper's call out
 // of line. The call saves and restores every caller-saved register the
-// function's allocation uses, so to the allocator the check is an ordinary
-// instruction with no clobbers: values live through a checked loop keep
-// their registers, where a call would push them into callee-saved
-// registers or (floats, SysV having no callee-saved XMM) into memory.
+// function's allocation gives a value, so to the allocator the check is an
+// ordinary instruction with no clobbers: values live through a checked
+// loop keep their registers, where a call would push them into
+// callee-saved registers or (floats, SysV having no callee-saved XMM) into
+// memory. The stub needs no temporaries: once those registers are saved,
+// every caller-saved register is free (the check's own temporaries hold
+// nothing after it).
 import SwasmABI
 import SwasmIR
 
 extension X64CodeGen {
     mutating func epochCheck(_ inst: Instruction) {
-        let vmctx = gpr(inst.operands[0], .r11)
-        asm.mov(.s64, .rax, X64Mem(vmctx, Int32(VMContextLayout.executionLimits)))
-        asm.mov(.s64, .rcx, X64Mem(.rax, Int32(ExecutionLimitsLayout.epochCounter)))
-        asm.mov(.s64, .rcx, X64Mem(.rcx, 0))
-        asm.cmp(.s64, .rcx, X64Mem(.rax, Int32(ExecutionLimitsLayout.epochDeadline)))
+        let (limits, epoch) = (temps.gpr(0), temps.gpr(1))
+        let vmctx = gpr(inst.operands[0], limits)
+        asm.mov(.s64, limits, X64Mem(vmctx, Int32(VMContextLayout.executionLimits)))
+        asm.mov(.s64, epoch, X64Mem(limits, Int32(ExecutionLimitsLayout.epochCounter)))
+        asm.mov(.s64, epoch, X64Mem(epoch, 0))
+        asm.cmp(.s64, epoch, X64Mem(limits, Int32(ExecutionLimitsLayout.epochDeadline)))
         let stub = asm.newLabel(), resume = asm.newLabel()
         asm.jcc(.ae, stub)
         asm.bind(resume)
@@ -50,21 +54,28 @@ extension X64CodeGen {
         if (pushed + floatArea) % 16 != 0 { floatArea += 8 }
         for check in outOfLine.epochChecks {
             asm.bind(check.label)
-            // Read the vmctx before rsp moves (a spilled one is rsp-relative).
-            let vmctx = gpr(check.vmctx, .r11)
-            if vmctx != .r11 { asm.mov(.s64, .r11, vmctx) }
             for register in general { asm.push(register) }
             if floatArea > 0 { asm.sub(.s64, .rsp, Int32(floatArea)) }
             for (i, register) in vector.enumerated() { asm.movsd(X64Mem(.rsp, Int32(i * 8)), register) }
-            asm.mov(.s64, .rdi, .r11)
-            asm.mov(.s64, .rax, X64Mem(.r11, Int32(VMContextLayout.helpers)))
+            // Saved or holding nothing, rdi and rax are free now; a
+            // register vmctx is unchanged by the pushes, a spilled one
+            // further from rsp by what they took.
+            switch location(check.vmctx) {
+            case .register(let r): if r != X64Reg.rdi.rawValue { asm.mov(.s64, .rdi, X64Reg(rawValue: r)!) }
+            case .slot(let s): asm.mov(.s64, .rdi, X64Mem(.rsp, Int32(frame.slotOffset(s) + pushed + floatArea)))
+            case .constant(let bits): asm.mov(.s64, .rdi, bits)
+            case .none: break
+            }
+            asm.mov(.s64, .rax, X64Mem(.rdi, Int32(VMContextLayout.helpers)))
             asm.call(X64Mem(.rax, Int32(HelperID.epochDeadline.rawValue * 8)))
             returnSites.append(ReturnSite(returnOffset: asm.offset, wasmOffset: check.wasmOffset))
-            for (i, register) in vector.enumerated() { asm.movsd(register, X64Mem(.rsp, Int32(i * 8))) }
-            if floatArea > 0 { asm.add(.s64, .rsp, Int32(floatArea)) }
-            for register in general.reversed() { asm.pop(register) }
-            // The helper answers 0 (go on) or 1 (trap): an i32, upper half undefined.
+            // The helper answers 0 (go on) or 1 (trap): an i32, upper half
+            // undefined. Tested before rax is restored; the restores leave
+            // the flags alone (lea, not add).
             asm.test(.s32, .rax, .rax)
+            for (i, register) in vector.enumerated() { asm.movsd(register, X64Mem(.rsp, Int32(i * 8))) }
+            if floatArea > 0 { asm.lea(.s64, .rsp, X64Mem(.rsp, Int32(floatArea))) }
+            for register in general.reversed() { asm.pop(register) }
             asm.jcc(.ne, trapStub(.interrupted, check.wasmOffset))
             asm.jmp(check.resume)
         }

@@ -68,12 +68,20 @@ extension X64CodeGen {
     /// (`cmp end, [vmctx + length]`), and a zero-extension of an i32 used only
     /// by the next `iadd.i64 x, imm` disappears into a 64-bit `lea` (i32s are
     /// kept zero-extended, so the register already holds the i64).
-    func isFolded(_ inst: Instruction, next: Instruction?) -> Bool {
-        guard let next, inst.results.count == 1, useCounts[inst.result] == 1 else { return false }
+    ///
+    /// The icmp computes the folded pload's address with its own
+    /// temporaries, so the pload's base must not sit in the one the icmp
+    /// loads its first operand into: the base's life ended at the pload.
+    func isFolded(_ inst: Instruction, next: Instruction?, nextIndex: Int?) -> Bool {
+        guard let next, let nextIndex, inst.results.count == 1, useCounts[inst.result] == 1 else { return false }
         switch inst.opcode {
         case .pload:
-            return inst.width == .full && next.opcode == .icmp && next.operands[1] == inst.result
-                && next.operands[0] != inst.result && !isConstant(next.operands[0])
+            guard inst.width == .full && next.opcode == .icmp && next.operands[1] == inst.result
+                && next.operands[0] != inst.result && !isConstant(next.operands[0]) else { return false }
+            if case .register = location(next.operands[0]) { return true }
+            if case .register(let base) = location(inst.operands[0]),
+               allocation.temporaries(at: nextIndex).general.first == base { return false }
+            return true
         case .uextend:
             return inst.type == .i64 && function.type(of: inst.operands[0]) == .i32 && next.opcode == .iadd
                 && next.type == .i64 && next.operands[0] == inst.result && next.operands[1] != inst.result
@@ -88,7 +96,8 @@ extension X64CodeGen {
         return false
     }
 
-    /// Emits `cmp a, b` for an icmp and returns the x86 condition.
+    /// Emits `cmp a, b` for an icmp and returns the x86 condition, in the
+    /// icmp's temporaries (`temps` while it is emitted).
     mutating func compareFlags(_ inst: Instruction) -> X64Cond {
         var a = inst.operands[0]
         var b = inst.operands[1]
@@ -98,8 +107,8 @@ extension X64CodeGen {
             condition = condition.swapped
         }
         let size = Self.size(function.type(of: a))
-        let left = gpr(a, .rax)
-        switch source(b, scratch: .rcx) {
+        let left = gpr(a, temps.gpr(0))
+        switch source(b, temporary: 1) {
         case .register(let r): asm.cmp(size, left, r)
         case .memory(let m): asm.cmp(size, left, m)
         case .immediate(let i):
@@ -121,12 +130,20 @@ extension X64CodeGen {
         }
         if let previous, previous.opcode == .icmp, previous.results.first == value, pendingFusedCompare == value {
             pendingFusedCompare = nil
+            // The icmp's operands lived to the icmp only: its temporaries
+            // keep clear of them, this instruction's need not.
+            let own = temps
+            temps = fusedCompareTemporaries
+            defer { temps = own }
             return compareFlags(previous)
         }
         switch location(value) {
         case .slot(let s): asm.cmp(.s32, slotAddress(s), 0)
+        case .register(let r):
+            asm.test(.s32, X64Reg(rawValue: r)!, X64Reg(rawValue: r)!)
         default:
-            let r = gpr(value, .rax)
+            // A constant condition (left by an unoptimized build).
+            let r = gpr(value, temps.gpr(0))
             asm.test(.s32, r, r)
         }
         return .ne
@@ -134,19 +151,21 @@ extension X64CodeGen {
 
     // MARK: - Dispatch
 
-    mutating func emit(_ inst: Instruction, next: Instruction?) throws {
+    mutating func emit(_ inst: Instruction, index: Int, next: Instruction?, nextIndex: Int?) throws {
+        temps = temporaries(at: index)
         if let held = heldCompareValue, inst.opcode == .icmp, inst.results.first == held {
             heldCompareValue = nil
             heldFlags = (held, compareFlags(inst))
             return
         }
-        if isFolded(inst, next: next) {
+        if isFolded(inst, next: next, nextIndex: nextIndex) {
             foldedOperand = inst
             return
         }
         if isFused(inst, next: next) {
             pendingFusedCompare = inst.result
             fusedCompare = inst
+            fusedCompareTemporaries = temps
             return
         }
         let previous = fusedCompare
@@ -166,29 +185,30 @@ extension X64CodeGen {
             bitCount(inst)
         case .icmp:
             let condition = compareFlags(inst)
-            let d = destination(inst.result, .rax)
-            asm.setcc(condition, .rax)
-            asm.movzx(.s32, d, .rax, from: .s8)
+            // The operands are read: the result's register may be one of theirs.
+            let d = destination(inst.result, temps.gpr(0))
+            asm.setcc(condition, d)
+            asm.movzx(.s32, d, d, from: .s8)
             finish(inst.result, d)
         case .uextend, .ireduce:
-            let d = destination(inst.result, .rax)
-            switch source(inst.operands[0], scratch: .rax, allowImmediate: false) {
+            let d = destination(inst.result, temps.gpr(0))
+            switch source(inst.operands[0], temporary: 0, allowImmediate: false) {
             case .register(let r): asm.mov(.s32, d, r)
             case .memory(let m): asm.mov(.s32, d, m)
             case .immediate: break
             }
             finish(inst.result, d)
         case .sextend, .sext32:
-            let d = destination(inst.result, .rax)
-            switch source(inst.operands[0], scratch: .rax, allowImmediate: false) {
+            let d = destination(inst.result, temps.gpr(0))
+            switch source(inst.operands[0], temporary: 0, allowImmediate: false) {
             case .register(let r): asm.movsxd(d, r)
             case .memory(let m): asm.movsxd(d, m)
             case .immediate: break
             }
             finish(inst.result, d)
         case .sext8, .sext16:
-            let d = destination(inst.result, .rax)
-            let r = gpr(inst.operands[0], .rax)
+            let d = destination(inst.result, temps.gpr(0))
+            let r = gpr(inst.operands[0], temps.gpr(0))
             asm.movsx(Self.size(inst.type), d, r, from: inst.opcode == .sext8 ? .s8 : .s16)
             finish(inst.result, d)
         case .select:
@@ -198,11 +218,11 @@ extension X64CodeGen {
         case .store:
             heapStore(inst)
         case .pload:
-            let base = gpr(inst.operands[0], .r11)
+            let base = gpr(inst.operands[0], temps.gpr(0))
             load(inst, X64Mem(base, Int32(inst.immediate)))
         case .pstore:
-            let base = gpr(inst.operands[0], .r11)
-            store(inst, X64Mem(base, Int32(inst.immediate)), value: inst.operands[1])
+            let base = gpr(inst.operands[0], temps.gpr(0))
+            store(inst, X64Mem(base, Int32(inst.immediate)), value: inst.operands[1], valueTemporary: 1)
         case .call, .callPtr:
             try call(inst)
         case .jump:
@@ -241,20 +261,22 @@ extension X64CodeGen {
         let size = Self.size(inst.type)
         let a = inst.operands[0], b = inst.operands[1]
         if heldFlags != nil, op == .add || op == .sub, case .immediate(let imm) = peekSource(b) {
-            let d = destination(inst.result, .rax)
-            asm.lea(size, d, X64Mem(gpr(a, .rax), op == .add ? imm : -imm))
+            let d = destination(inst.result, temps.gpr(0))
+            asm.lea(size, d, X64Mem(gpr(a, temps.gpr(0)), op == .add ? imm : -imm))
             finish(inst.result, d)
             return
         }
         if let widened = foldedOperand, widened.opcode == .uextend, widened.result == a,
            case .immediate(let imm) = peekSource(b) {
             foldedOperand = nil
-            let d = destination(inst.result, .rax)
-            asm.lea(.s64, d, X64Mem(gpr(widened.operands[0], .rax), imm))
+            // The extended value's life ended at the uextend, but lea reads
+            // it before writing anything.
+            let d = destination(inst.result, temps.gpr(0))
+            asm.lea(.s64, d, X64Mem(gpr(widened.operands[0], temps.gpr(0)), imm))
             finish(inst.result, d)
             return
         }
-        var d = destination(inst.result, .rax)
+        var d = destination(inst.result, temps.gpr(0))
         let commutative = op != .sub
         if case .register(let rb) = location(b), rb == d.rawValue, location(a) != location(b) {
             if commutative {
@@ -262,7 +284,7 @@ extension X64CodeGen {
                 finish(inst.result, d)
                 return
             }
-            d = .rax
+            d = temps.gpr(0)
         }
         // lea for three-address add of a register and a small constant.
         if op == .add, case .register(let ra) = location(a), case .immediate(let imm) = peekSource(b), ra != d.rawValue {
@@ -284,7 +306,7 @@ extension X64CodeGen {
     }
 
     mutating func applyAlu(_ op: X64AluOp, _ size: OperandSize, _ d: X64Reg, _ value: Value) {
-        switch source(value, scratch: .rcx) {
+        switch source(value, temporary: 1) {
         case .register(let r): asm.alu(op, size, d, r)
         case .memory(let m): asm.alu(op, size, d, m)
         case .immediate(let i): asm.alu(op, size, d, i)
@@ -294,15 +316,15 @@ extension X64CodeGen {
     mutating func multiply(_ inst: Instruction) {
         let size = Self.size(inst.type)
         let a = inst.operands[0], b = inst.operands[1]
-        let d = destination(inst.result, .rax)
+        let d = destination(inst.result, temps.gpr(0))
         if case .immediate(let imm) = peekSource(b) {
-            let r = gpr(a, .rcx)
+            let r = gpr(a, d)
             asm.imul(size, d, r, imm)
             finish(inst.result, d)
             return
         }
         if case .register(let rb) = location(b), rb == d.rawValue {
-            switch source(a, scratch: .rcx, allowImmediate: false) {
+            switch source(a, temporary: 1, allowImmediate: false) {
             case .register(let r): asm.imul(size, d, r)
             case .memory(let m): asm.imul(size, d, m)
             case .immediate: break
@@ -311,7 +333,7 @@ extension X64CodeGen {
             return
         }
         load(d, a)
-        switch source(b, scratch: .rcx, allowImmediate: false) {
+        switch source(b, temporary: 1, allowImmediate: false) {
         case .register(let r): asm.imul(size, d, r)
         case .memory(let m): asm.imul(size, d, m)
         case .immediate: break
@@ -323,13 +345,9 @@ extension X64CodeGen {
         let size = Self.size(inst.type)
         let signed = inst.opcode == .sdiv || inst.opcode == .srem
         let remainder = inst.opcode == .srem || inst.opcode == .urem
+        // rax and rdx are the instruction's clobbers: no operand is there.
         load(.rax, inst.operands[0])
-        // The divisor may not be rax or rdx.
-        var divisor: Source = source(inst.operands[1], scratch: .rcx, allowImmediate: false)
-        if case .register(let r) = divisor, r == .rax || r == .rdx {
-            asm.mov(.s64, .rcx, r)
-            divisor = .register(.rcx)
-        }
+        let divisor: Source = source(inst.operands[1], temporary: 0, allowImmediate: false)
         let done = asm.newLabel()
         if signed {
             // x86 faults on MIN / -1: sdiv traps (overflow), srem yields 0.
@@ -380,15 +398,16 @@ extension X64CodeGen {
         }
         let mask: Int64 = size == .s32 ? 31 : 63
         if case .constant(let bits) = location(inst.operands[1]) {
-            let d = destination(inst.result, .rax)
+            let d = destination(inst.result, temps.gpr(0))
             load(d, inst.operands[0])
             let amount = UInt8(bits & mask)
             if amount != 0 { asm.shift(op, size, d, amount) } else if size == .s32 { asm.mov(.s32, d, d) }
             finish(inst.result, d)
             return
         }
+        // rcx is the instruction's clobber: neither operand nor the result is there.
         load(.rcx, inst.operands[1])
-        let d = destination(inst.result, .rax)
+        let d = destination(inst.result, temps.gpr(0))
         load(d, inst.operands[0])
         asm.shiftByCL(op, size, d)
         finish(inst.result, d)
@@ -396,8 +415,8 @@ extension X64CodeGen {
 
     mutating func bitCount(_ inst: Instruction) {
         let size = Self.size(inst.type)
-        let d = destination(inst.result, .rax)
-        let r = gpr(inst.operands[0], .rcx)
+        let d = destination(inst.result, temps.gpr(0))
+        let r = gpr(inst.operands[0], d)
         switch inst.opcode {
         case .clz: asm.lzcnt(size, d, r)
         case .ctz: asm.tzcnt(size, d, r)
@@ -409,7 +428,7 @@ extension X64CodeGen {
     mutating func select(_ inst: Instruction, previous: Instruction?) throws {
         let (c, a, b) = (inst.operands[0], inst.operands[1], inst.operands[2])
         if inst.type.isFloat {
-            let d = destination(inst.result, XmmReg.xmm14)
+            let d = destination(inst.result, temps.xmm(0))
             let condition = conditionFlags(c, fusedWith: previous)
             let skip = asm.newLabel()
             let done = asm.newLabel()
@@ -422,35 +441,45 @@ extension X64CodeGen {
             finish(inst.result, d)
             return
         }
-        let size = Self.size(inst.type)
-        // Flags first (moves leave them alone), then the false value in rax
-        // and a cmov of the true one over it.
+        let size: OperandSize = inst.type == .i32 ? .s32 : .s64
+        // Flags first (moves leave them alone), then one value in the
+        // result's register and a cmov of the other over it. The result's
+        // register may be the true value's: then the false one moves over
+        // it on the inverted condition.
         let condition = conditionFlags(c, fusedWith: previous)
-        load(.rdx, a)
-        load(.rax, b)
-        asm.cmovcc(condition, size == .s32 ? .s32 : .s64, .rax, .rdx)
-        finish(inst.result, .rax)
+        let d = destination(inst.result, temps.gpr(0))
+        let (kept, moved, cond): (Value, Value, X64Cond)
+        if case .register(let r) = location(a), r == d.rawValue { (kept, moved, cond) = (a, b, condition.inverted) }
+        else { (kept, moved, cond) = (b, a, condition) }
+        load(d, kept)
+        switch source(moved, temporary: 1, allowImmediate: false) {
+        case .register(let r): asm.cmovcc(cond, size, d, r)
+        case .memory(let m): asm.cmovcc(cond, size, d, m)
+        case .immediate: break
+        }
+        finish(inst.result, d)
     }
 
     // MARK: - Memory
 
-    /// [memory base + zero-extended index + offset]; offsets past 2 GiB are
-    /// added into r11 first.
+    /// [memory base + zero-extended index + offset], base and index in
+    /// general temporaries 0 and 1 if not in registers; offsets past 2 GiB
+    /// are added into temporary 0 first.
     mutating func heapAddress(_ inst: Instruction) -> X64Mem {
-        let base = gpr(inst.operands[0], .r11)
+        let base = gpr(inst.operands[0], temps.gpr(0))
         // A constant address (static data) needs no index register.
         if case .constant(let bits) = location(inst.operands[1]),
            let displacement = Int32(exactly: Int64(UInt32(truncatingIfNeeded: bits)) + inst.immediate) {
             return X64Mem(base, displacement)
         }
-        let index = gpr(inst.operands[1], .rcx)
+        let index = gpr(inst.operands[1], temps.gpr(1))
         if inst.immediate <= Int64(Int32.max) {
             return X64Mem(base, index, scale: 1, Int32(inst.immediate))
         }
-        asm.lea(.s64, .r11, X64Mem(base, index, scale: 1, 0))
-        asm.mov(.s64, .rdx, inst.immediate)
-        asm.add(.s64, .r11, .rdx)
-        return X64Mem(.r11, 0)
+        asm.lea(.s64, temps.gpr(0), X64Mem(base, index, scale: 1, 0))
+        asm.mov(.s64, temps.gpr(1), inst.immediate)
+        asm.add(.s64, temps.gpr(0), temps.gpr(1))
+        return X64Mem(temps.gpr(0), 0)
     }
 
     mutating func heapLoad(_ inst: Instruction) {
@@ -460,18 +489,20 @@ extension X64CodeGen {
 
     mutating func heapStore(_ inst: Instruction) {
         let address = heapAddress(inst)
-        store(inst, address, value: inst.operands[2], trap: true)
+        store(inst, address, value: inst.operands[2], valueTemporary: 2, trap: true)
     }
 
+    /// A load into the result's register, or into temporary 0 of its
+    /// class (which the address may use: the load reads it first).
     mutating func load(_ inst: Instruction, _ address: X64Mem, trap: Bool = false) {
         if inst.type.isFloat {
-            let d = destination(inst.result, XmmReg.xmm14)
+            let d = destination(inst.result, temps.xmm(0))
             if trap { recordTrap(.memoryOutOfBounds, inst.sourceOffset) }
             if inst.type == .f32 { asm.movss(d, address) } else { asm.movsd(d, address) }
             finish(inst.result, d)
             return
         }
-        let d = destination(inst.result, .rax)
+        let d = destination(inst.result, temps.gpr(0))
         let size = Self.size(inst.type)
         if trap { recordTrap(.memoryOutOfBounds, inst.sourceOffset) }
         switch inst.width {
@@ -486,9 +517,12 @@ extension X64CodeGen {
         finish(inst.result, d)
     }
 
-    mutating func store(_ inst: Instruction, _ address: X64Mem, value: Value, trap: Bool = false) {
+    /// A store of `value`: a float through vector temporary 0, an integer
+    /// through general temporary `valueTemporary` (the address may use the
+    /// ones before it) unless it is in a register or an immediate.
+    mutating func store(_ inst: Instruction, _ address: X64Mem, value: Value, valueTemporary: Int, trap: Bool = false) {
         if inst.type.isFloat {
-            let r = xmm(value, .xmm14)
+            let r = xmm(value, temps.xmm(0))
             if trap { recordTrap(.memoryOutOfBounds, inst.sourceOffset) }
             if inst.type == .f32 { asm.movss(address, r) } else { asm.movsd(address, r) }
             return
@@ -511,7 +545,7 @@ extension X64CodeGen {
             asm.mov(size, address, narrowed)
             return
         }
-        let r = gpr(value, .rax)
+        let r = gpr(value, temps.gpr(valueTemporary))
         if trap { recordTrap(.memoryOutOfBounds, inst.sourceOffset) }
         asm.mov(size, address, r)
     }

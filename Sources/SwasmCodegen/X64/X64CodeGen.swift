@@ -10,9 +10,16 @@
 //   memory directly: [memory base + index + offset]. i32s from outside
 //   compiled code (parameters, results of calls through a pointer) are
 //   zero-extended where they enter.
-// - rax, rcx, r11 and xmm14, xmm15 are scratch: never allocated, free to
-//   use within one IR instruction. rdx is allocatable, but not to a value
-//   that meets an instruction using it (X64ABI.clobbers).
+// - No register is reserved for selection: what an instruction writes
+//   besides its result comes from the allocator, as that instruction's
+//   temporaries (`temps`, counted by X64ABI.temporaries) or as fixed
+//   registers no value around it holds (X64ABI.clobbers: rax/rdx for
+//   division, rcx for a variable shift). Parallel moves park a value of a
+//   cycle and carry one between slots in the temporaries of the branch,
+//   call or entry they belong to. Code emitted for an instruction
+//   elsewhere (its edge moves, a fused compare, a folded operand, the
+//   epoch check's stub) uses the temporaries of the instruction it
+//   belongs to, or only registers it saves itself.
 // - Frame: FrameLayout's, with the saved registers pushed below the
 //   caller's rbp (where rbp points) and the return address. rbp is never
 //   allocated: it chains the frames so that the runtime can walk the wasm
@@ -57,6 +64,16 @@ struct X64CodeGen {
     var foldedOperand: Instruction?
     /// Frame slot that holds the target of an indirect call during its argument moves.
     var calleeParkingSlot = 0
+    /// The temporaries of the instruction being emitted.
+    var temps = Temporaries.none
+    /// The temporaries of the held-back icmp (`fusedCompare`), which its
+    /// flags are computed in where the next instruction emits it.
+    var fusedCompareTemporaries = Temporaries.none
+    /// The registers of the parallel move being emitted.
+    var moveTemporaries = MoveTemporaries.none
+    /// The move registers of each out-of-line edge (`outOfLine.edges`):
+    /// its branch's temporaries.
+    var edgeMoveTemporaries: [MoveTemporaries] = []
 
     init(function: Function, allocation: Allocation, listing: Bool) {
         self.function = function
@@ -67,7 +84,9 @@ struct X64CodeGen {
 
     /// Compiles `function`.
     static func compile(_ function: Function, listing: Bool) throws -> CompiledFunction {
-        let allocation = LinearScan(function: function, registers: X64ABI.registers, clobbers: X64ABI.clobbers).allocate()
+        let allocation = LinearScan(function: function, registers: X64ABI.registers, clobbers: X64ABI.clobbers,
+                                    temporaries: X64ABI.temporaries,
+                                    entryTemporaries: X64ABI.entryTemporaries(function)).allocate()
         var generator = X64CodeGen(function: function, allocation: allocation, listing: listing)
         try generator.run()
         let code = generator.asm.finish()
@@ -148,14 +167,15 @@ struct X64CodeGen {
             // arrays): the lookahead becomes the next one emitted.
             var current = instructions.isEmpty ? nil : function.instructions[instructions[0]]
             for k in instructions.indices {
-                let next = k + 1 < instructions.count ? function.instructions[instructions[k + 1]] : nil
-                try emit(current!, next: next)
+                let nextIndex = k + 1 < instructions.count ? instructions[k + 1] : nil
+                let next = nextIndex.map { function.instructions[$0] }
+                try emit(current!, index: instructions[k], next: next, nextIndex: nextIndex)
                 current = next
             }
         }
-        for edge in outOfLine.edges {
+        for (edge, moves) in zip(outOfLine.edges, edgeMoveTemporaries) {
             asm.bind(edge.label)
-            try moveArguments(edge.target)
+            try moveArguments(edge.target, using: moves)
             asm.jmp(blockLabels[Int(edge.target.block.index)])
         }
         emitEpochCheckStubs()
@@ -181,8 +201,10 @@ struct X64CodeGen {
     }
 
     mutating func moveIncomingParameters() throws {
+        let entry = Temporaries(allocation.entryTemporaries, owner: .entry)
         parallelMove(X64Backend.callingConvention.incomingParameterMoves(function, allocation: allocation, frame: frame,
-                                                                      resultPointerSlot: resultPointerSlot))
+                                                                      resultPointerSlot: resultPointerSlot),
+                     using: entry.moves)
     }
 
     // MARK: - Operands
@@ -190,6 +212,12 @@ struct X64CodeGen {
     func location(_ value: Value) -> Location { allocation.locations[Int(value.index)] }
 
     static func size(_ type: IRType) -> OperandSize { type == .i64 || type == .f64 ? .s64 : .s32 }
+
+    /// The temporaries of instruction `index`.
+    func temporaries(at index: Int) -> Temporaries {
+        let packed = index < allocation.packedTemporaries.count ? allocation.packedTemporaries[index] : UInt64.max
+        return Temporaries(packed: packed, owner: .instruction(function.instructions[index].opcode, index))
+    }
 
     /// The value in a general register: its own, or loaded into `scratch`.
     mutating func gpr(_ value: Value, _ scratch: X64Reg) -> X64Reg {
@@ -249,10 +277,14 @@ struct X64CodeGen {
         case immediate(Int32)
     }
 
-    mutating func source(_ value: Value, scratch: X64Reg, allowImmediate: Bool = true) -> Source {
+    /// `value` as a source operand; a constant no immediate holds (or any
+    /// constant, without `allowImmediate`) in general temporary `k`, which
+    /// only then must have been granted. A folded pload's base, if not in
+    /// a register, goes to temporary `k` too.
+    mutating func source(_ value: Value, temporary k: Int, allowImmediate: Bool = true) -> Source {
         if let folded = foldedOperand, folded.opcode == .pload, folded.results[0] == value {
             foldedOperand = nil
-            return .memory(X64Mem(gpr(folded.operands[0], .r11), Int32(folded.immediate)))
+            return .memory(X64Mem(gpr(folded.operands[0], temps.gpr(k)), Int32(folded.immediate)))
         }
         switch location(value) {
         case .register(let r): return .register(X64Reg(rawValue: r)!)
@@ -261,9 +293,10 @@ struct X64CodeGen {
             let type = function.type(of: value)
             let normalized = type == .i32 ? Int64(Int32(truncatingIfNeeded: bits)) : bits
             if allowImmediate, let imm = Int32(exactly: normalized) { return .immediate(imm) }
+            let scratch = temps.gpr(k)
             materialize(scratch, bits, type)
             return .register(scratch)
-        case .none: return .register(scratch)
+        case .none: return .register(temps.gpr(k))
         }
     }
 

@@ -1,11 +1,29 @@
 // The x86-64 half of parallel moves (Frame/ParallelMove.swift orders them):
-// each move as one or two instructions. Slot-to-slot moves and constants
-// too wide for an immediate go through rax, not r11: r11 may hold a value
-// parked by a cycle.
+// each move as one or two instructions. The registers come from the
+// temporaries of the instruction the moves belong to (a branch, a call, a
+// return, or the entry's for the incoming parameters), which the allocator
+// keeps clear of every register the moves read or write: a value of a
+// cycle parks in one, and slot-to-slot moves, incoming stack arguments and
+// constants too wide for an immediate go through the other (the carrier),
+// since the parked value may still be waiting.
 import SwasmIR
 
 extension X64CodeGen: MoveEmitter {
-    var moveScratch: PerClass<UInt8> { X64ABI.registers.moveScratch }
+    /// The current move's parking registers; a class without one gets a
+    /// number no register has, so a cycle there fails loudly in `emitMove`.
+    var moveScratch: PerClass<UInt8> {
+        PerClass(general: moveTemporaries.parking.general ?? Self.noParking,
+                 vector: moveTemporaries.parking.vector ?? Self.noParking)
+    }
+
+    static let noParking: UInt8 = 0xFF
+
+    /// Emits `moves` at once with `registers` to park and carry values.
+    mutating func parallelMove(_ moves: [Move], using registers: MoveTemporaries) {
+        moveTemporaries = registers
+        parallelMove(moves)
+        moveTemporaries = .none
+    }
 
     func moveSource(_ value: Value) -> MoveSource {
         switch location(value) {
@@ -17,7 +35,7 @@ extension X64CodeGen: MoveEmitter {
     }
 
     /// Moves the arguments of a branch into the target's parameters.
-    mutating func moveArguments(_ target: BlockCall) throws {
+    mutating func moveArguments(_ target: BlockCall, using registers: MoveTemporaries) throws {
         let parameters = function.parameters(of: target.block)
         var moves: [Move] = []
         for (parameter, argument) in zip(parameters, target.arguments) {
@@ -25,10 +43,14 @@ extension X64CodeGen: MoveEmitter {
             if destination == .none { continue }
             moves.append(Move(destination: destination, source: moveSource(argument), regClass: function.type(of: parameter).regClass))
         }
-        parallelMove(moves)
+        parallelMove(moves, using: registers)
     }
 
     mutating func emitMove(_ move: Move) {
+        if case .register(let d) = move.destination {
+            precondition(d != Self.noParking,
+                         "x86-64 parallel move of \(moveTemporaries.owner) has a \(move.regClass) cycle but X64ABI.temporaries grants no register to break it")
+        }
         if move.regClass == .vector {
             switch move.destination {
             case .register(let d):
@@ -66,31 +88,35 @@ extension X64CodeGen: MoveEmitter {
                 if let imm = Int32(exactly: normalized) {
                     asm.mov(.s64, slotAddress(s), imm)
                 } else {
-                    materialize(.rax, bits, type)
-                    asm.mov(.s64, slotAddress(s), .rax)
+                    let carrier = moveTemporaries.carrierGPR()
+                    materialize(carrier, bits, type)
+                    asm.mov(.s64, slotAddress(s), carrier)
                 }
             case .slot(let from):
-                asm.mov(.s64, .rax, slotAddress(from))
-                asm.mov(.s64, slotAddress(s), .rax)
+                let carrier = moveTemporaries.carrierGPR()
+                asm.mov(.s64, carrier, slotAddress(from))
+                asm.mov(.s64, slotAddress(s), carrier)
             case .incoming(let offset), .frame(let offset):
-                asm.mov(.s64, .rax, X64Mem(.rsp, Int32(offset)))
-                asm.mov(.s64, slotAddress(s), .rax)
+                let carrier = moveTemporaries.carrierGPR()
+                asm.mov(.s64, carrier, X64Mem(.rsp, Int32(offset)))
+                asm.mov(.s64, slotAddress(s), carrier)
             case .frameAddress(let offset):
-                asm.lea(.s64, .rax, X64Mem(.rsp, Int32(offset)))
-                asm.mov(.s64, slotAddress(s), .rax)
+                let carrier = moveTemporaries.carrierGPR()
+                asm.lea(.s64, carrier, X64Mem(.rsp, Int32(offset)))
+                asm.mov(.s64, slotAddress(s), carrier)
             }
         default: break
         }
     }
 
     /// A 32-bit move of an i32 (x86 clears the upper half of a 32-bit
-    /// destination register), through rax into a spill slot; false for
-    /// sources that need no extension.
+    /// destination register), through the carrier into a spill slot; false
+    /// for sources that need no extension.
     mutating func emitZeroExtendingMove(_ move: Move) -> Bool {
         let register: X64Reg
         switch move.destination {
         case .register(let d): register = X64Reg(rawValue: d)!
-        case .slot: register = .rax
+        case .slot: register = moveTemporaries.carrierGPR()
         default: return true
         }
         switch move.source {
@@ -103,16 +129,18 @@ extension X64CodeGen: MoveEmitter {
     }
 
     mutating func floatSourceRegister(_ source: MoveSource) -> XmmReg {
+        if case .register(let s) = source { return XmmReg(rawValue: s)! }
+        let carrier = moveTemporaries.carrierXMM()
         switch source {
-        case .register(let s): return XmmReg(rawValue: s)!
+        case .register: break
         case .slot(let s):
-            asm.movsd(.xmm14, slotAddress(s))
+            asm.movsd(carrier, slotAddress(s))
         case .incoming(let offset), .frame(let offset):
-            asm.movsd(.xmm14, X64Mem(.rsp, Int32(offset)))
+            asm.movsd(carrier, X64Mem(.rsp, Int32(offset)))
         case .constant(let bits, let type):
-            loadFloatConstant(.xmm14, bits, type)
+            loadFloatConstant(carrier, bits, type)
         case .frameAddress: break
         }
-        return .xmm14
+        return carrier
     }
 }
