@@ -19,8 +19,7 @@ private let acrossCall = """
 private let aapcs64Like = RegisterFile(
     classes: PerClass(
         general: RegisterClass(allocatable: [0, 1, 19], preservedBytes: [19: 8]),
-        vector: RegisterClass(allocatable: [0, 1, 8], preservedBytes: [8: 8])),
-    moveScratch: PerClass(general: 16, vector: 31))
+        vector: RegisterClass(allocatable: [0, 1, 8], preservedBytes: [8: 8])))
 
 @Suite struct LinearScanTests {
     @Test func aValueCrossingACallNeedsARegisterPreservedForItsWidth() throws {
@@ -74,8 +73,7 @@ private let aapcs64Like = RegisterFile(
             """
         let registers = RegisterFile(
             classes: PerClass(general: RegisterClass(allocatable: [2, 3, 4, 5, 6], calleeSaved: []),
-                              vector: RegisterClass(allocatable: [0, 1], calleeSaved: [])),
-            moveScratch: PerClass(general: 11, vector: 15))
+                              vector: RegisterClass(allocatable: [0, 1], calleeSaved: [])))
         let function = try Parser.parseFunction(text)
         let divisionClobbers: (Function, Int) -> Clobbers = { function, index in
             PerClass(general: function.instructions[index].opcode == .sdiv ? 1 << 2 : 0, vector: 0)

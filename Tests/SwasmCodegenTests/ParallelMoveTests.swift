@@ -7,7 +7,8 @@ import Testing
 
 /// The x86-64 parking registers (r11, xmm15); the schedule takes whatever
 /// the target gives.
-private let scratch = X64ABI.registers.moveScratch
+/// Parking registers of the kind a branch's temporaries give (x86 r11, xmm15).
+private let scratch = PerClass<UInt8>(general: 11, vector: 15)
 
 private extension Move {
     init(destination: Location, source: MoveSource, isFloat: Bool, zeroExtends: Bool = false) {

@@ -8,8 +8,7 @@ import Testing
 
 private func registerFile(general: [UInt8], vector: [UInt8] = [0, 1, 2, 3]) -> RegisterFile {
     RegisterFile(classes: PerClass(general: RegisterClass(allocatable: general, calleeSaved: []),
-                                   vector: RegisterClass(allocatable: vector, calleeSaved: [])),
-                 moveScratch: PerClass(general: 15, vector: 15))
+                                   vector: RegisterClass(allocatable: vector, calleeSaved: [])))
 }
 
 /// Every instruction but constants asks for two general temporaries and one vector one.

@@ -52,8 +52,5 @@ public enum A64ABI {
                 calleeSaved: Set(calleeSavedGeneral.map(\.rawValue))),
             vector: RegisterClass(
                 allocatable: (0...7).map { UInt8($0) } + (16...31).map { UInt8($0) } + (8...15).map { UInt8($0) },
-                preservedBytes: Dictionary(uniqueKeysWithValues: calleeSavedVector.map { ($0.rawValue, 8) }))),
-        // Not used on AArch64: parallel moves park values in their
-        // instruction's temporaries (A64Moves.swift). No register has this number.
-        moveScratch: PerClass(general: 0xFF, vector: 0xFF))
+                preservedBytes: Dictionary(uniqueKeysWithValues: calleeSavedVector.map { ($0.rawValue, 8) }))))
 }

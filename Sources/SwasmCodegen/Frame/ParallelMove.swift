@@ -2,8 +2,10 @@
 // argument registers, incoming parameters into their homes. All moves
 // happen "at once"; the schedule orders them so that a move runs only when
 // no pending move still reads its destination, and breaks a cycle by
-// parking one source in the target's scratch register of its class. A
-// target emits the steps through `MoveEmitter`.
+// parking one source in a parking register of its class: a temporary the
+// allocator gave the instruction the moves belong to (a branch, call,
+// return, or the entry), clear of every source and destination. A target
+// emits the steps through `MoveEmitter`.
 //
 // The schedule takes time about linear in the number of moves: a jump can
 // carry hundreds of block arguments, and rescanning every pending move for
@@ -12,7 +14,7 @@
 // computed: always the first move (in input order) whose destination no
 // other pending move of its class reads; when there is none, every pending
 // move sits on a cycle, and the first one's source is parked in the
-// scratch register, which frees it.
+// parking register, which frees it.
 import SwasmIR
 
 public enum MoveSource: Hashable, Sendable {
@@ -49,7 +51,8 @@ public struct Move: Sendable, Equatable {
 
 /// What a target supplies to carry out a parallel move: one move at a time.
 public protocol MoveEmitter {
-    /// The target's parking register per class (see `RegisterFile.moveScratch`).
+    /// The parking register per class for the moves being emitted: one of
+    /// their instruction's temporaries.
     var moveScratch: PerClass<UInt8> { get }
     mutating func emitMove(_ move: Move)
 }

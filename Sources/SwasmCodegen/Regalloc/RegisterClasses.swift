@@ -74,12 +74,8 @@ public struct RegisterClass: Sendable {
 /// A target's registers as the machine layer sees them.
 public struct RegisterFile: Sendable {
     public var classes: PerClass<RegisterClass>
-    /// The register of each class that parallel moves park a value in to
-    /// break a cycle; never allocatable.
-    public var moveScratch: PerClass<UInt8>
 
-    public init(classes: PerClass<RegisterClass>, moveScratch: PerClass<UInt8>) {
+    public init(classes: PerClass<RegisterClass>) {
         self.classes = classes
-        self.moveScratch = moveScratch
     }
 }

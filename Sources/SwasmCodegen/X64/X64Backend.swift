@@ -40,10 +40,7 @@ public enum X64ABI {
                 allocatable: [X64Reg.r11, .rax, .r10, .rsi, .rdi, .r8, .r9, .rcx, .rdx,
                               .rbx, .r12, .r13, .r14, .r15].map(\.rawValue),
                 calleeSaved: Set([X64Reg.rbx, .r12, .r13, .r14, .r15].map(\.rawValue))),
-            vector: RegisterClass(allocatable: (0..<16).map { UInt8($0) }, calleeSaved: [])),
-        // Not used by this backend: its parallel moves park a value in one
-        // of the instruction's temporaries.
-        moveScratch: PerClass(general: X64Reg.r11.rawValue, vector: XmmReg.xmm15.rawValue))
+            vector: RegisterClass(allocatable: (0..<16).map { UInt8($0) }, calleeSaved: [])))
     /// Callee-saved registers in push order.
     static let savedOrder: [X64Reg] = [.rbx, .r12, .r13, .r14, .r15]
 
