@@ -507,15 +507,15 @@ public struct LinearScan {
                           packedTemporaries: packedTemporaries, entryTemporaries: entryRegisters)
     }
 
-    /// A register for a temporary: the first free one it may take in
-    /// allocation order, else the register of the value cheapest to keep
+    /// A register for a temporary: the first free one it may take in the
+    /// class's temporary order, else the register of the value cheapest to keep
     /// in memory instead (which then spills for its whole life).
     private func allocateTemporary(_ interval: Interval, free: inout UInt64,
                                    active: inout [(end: Int, register: UInt8, value: Value, slot: SpillSlot, isTemporary: Bool)],
                                    locations: inout [Location], slots: inout [SpillSlot], weight: [Int], start: [Int]) -> UInt8 {
         let registerClass = registers.classes[interval.regClass]
         let candidates = free & ~interval.forbidden
-        if candidates != 0, let register = registerClass.allocatable.first(where: { candidates & 1 << UInt64($0) != 0 }) {
+        if candidates != 0, let register = registerClass.temporaryOrder.first(where: { candidates & 1 << UInt64($0) != 0 }) {
             free &= ~(1 << UInt64(register))
             active.append((interval.end, register, interval.value, interval.slot, true))
             return register

@@ -46,19 +46,26 @@ extension PerClass: Equatable where Element: Equatable {}
 public struct RegisterClass: Sendable {
     /// Registers in preference order.
     public var allocatable: [UInt8]
+    /// The order temporaries take free registers in (by default
+    /// `allocatable`'s). A target may send them to the other end, so that
+    /// they keep clear of where values like to live (AArch64: x0, where
+    /// results arrive and leave).
+    public var temporaryOrder: [UInt8]
     /// Registers a call preserves, with how many low bytes of each it
     /// preserves: a value crossing a call may live in one only if it is no
     /// wider.
     public var preservedBytes: [UInt8: Int]
 
-    public init(allocatable: [UInt8], preservedBytes: [UInt8: Int]) {
+    public init(allocatable: [UInt8], preservedBytes: [UInt8: Int], temporaryOrder: [UInt8]? = nil) {
         self.allocatable = allocatable
         self.preservedBytes = preservedBytes
+        self.temporaryOrder = temporaryOrder ?? allocatable
     }
 
     /// A class whose callee-saved registers are preserved whole.
-    public init(allocatable: [UInt8], calleeSaved: Set<UInt8>) {
-        self.init(allocatable: allocatable, preservedBytes: Dictionary(uniqueKeysWithValues: calleeSaved.map { ($0, 16) }))
+    public init(allocatable: [UInt8], calleeSaved: Set<UInt8>, temporaryOrder: [UInt8]? = nil) {
+        self.init(allocatable: allocatable, preservedBytes: Dictionary(uniqueKeysWithValues: calleeSaved.map { ($0, 16) }),
+                  temporaryOrder: temporaryOrder)
     }
 
     /// Every register a call preserves at least in part: what a function
