@@ -80,26 +80,12 @@ import WasmText
 
     @Test func farFrameRunsUnderQEMU() throws {
         let bytes = try WasmText.assemble(Self.wat)
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("swasm-a64far-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: url) }
-        try Data(bytes).write(to: url.appendingPathComponent("far.wasm"))
         func returns(_ p: UInt32) -> [String: Any] {
             ["type": "assert_return",
              "action": ["type": "invoke", "field": "f", "args": [["type": "i32", "value": "\(p)"]]],
              "expected": [["type": "i64", "value": "\(Self.expected(p))"]]]
         }
-        let commands: [[String: Any]] = [["type": "module", "filename": "far.wasm"], returns(0), returns(1_000_003)]
-        let numbered = commands.enumerated().map { index, command in command.merging(["line": index + 1]) { $1 } }
-        let script = url.appendingPathComponent("far.json")
-        try JSONSerialization.data(withJSONObject: ["source_filename": "far.wast", "commands": numbered]).write(to: script)
-
-        let defaults = CHarnessToolchain.defaults(for: .aarch64)
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        var toolchain = CHarnessToolchain(compiler: defaults.compiler, runner: defaults.runner,
-                                          runtimeDirectory: root.appendingPathComponent("runtime"))
-        try toolchain.prepare(in: url)
-        let result = SpecRunner(workDirectory: url, cHarness: toolchain, target: .aarch64).run(scriptAt: script)
+        let result = try QEMUScript.run(bytes, named: "far", [returns(0), returns(1_000_003)])
         #expect(result.failures.map(\.description) == [])
         #expect(result.passed == 3)
     }

@@ -40,34 +40,19 @@ import WasmText
         let code = try Compiler.compileToMachineCode(try Validator.decodeAndValidate(bytes), options: options)
         #expect(code.text.count > 1 << 20, "the function must be beyond b.cond's reach")
 
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("swasm-a64long-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: url) }
-        try Data(bytes).write(to: url.appendingPathComponent("long.wasm"))
         func invoke(_ i: String, _ d: String) -> [String: Any] {
             ["type": "invoke", "field": "g", "args": [["type": "i32", "value": i], ["type": "i32", "value": d]]]
         }
         func returns(_ i: String, _ bits: String) -> [String: Any] {
             ["type": "assert_return", "action": invoke(i, "1"), "expected": [["type": "f64", "value": bits]]]
         }
-        let commands: [[String: Any]] = [
-            ["type": "module", "filename": "long.wasm"],
+        let result = try QEMUScript.run(bytes, named: "long", [
             returns("0", "4591870180066957722"), // 0.1
             returns("1", "4612811918334230528"), // 2.5
             returns("7", "9094988921128908188"), // 1e300, the default
             ["type": "assert_trap", "action": invoke("0", "0"), "text": "integer divide by zero"],
             ["type": "assert_trap", "action": invoke("2147483648", "4294967295"), "text": "integer overflow"],
-        ]
-        let numbered = commands.enumerated().map { index, command in command.merging(["line": index + 1]) { $1 } }
-        let script = url.appendingPathComponent("long.json")
-        try JSONSerialization.data(withJSONObject: ["source_filename": "long.wast", "commands": numbered]).write(to: script)
-
-        let defaults = CHarnessToolchain.defaults(for: .aarch64)
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        var toolchain = CHarnessToolchain(compiler: defaults.compiler, runner: defaults.runner,
-                                          runtimeDirectory: root.appendingPathComponent("runtime"))
-        try toolchain.prepare(in: url)
-        let result = SpecRunner(workDirectory: url, cHarness: toolchain, target: .aarch64).run(scriptAt: script)
+        ])
         #expect(result.failures.map(\.description) == [])
         #expect(result.passed == 6)
     }

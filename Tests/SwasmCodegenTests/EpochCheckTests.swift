@@ -97,16 +97,26 @@ private let checkedLoop = """
         let start = try #require(listing[..<call].lastIndex { $0.hasPrefix("sub sp, sp") })
         let end = try #require(listing[call...].firstIndex { $0.hasPrefix("add sp, sp") })
         let (saves, restores) = (listing[start..<call], listing[call..<end])
-        var held = Set<String>()
-        for location in allocation.locations {
-            if case .register(let r) = location { held.insert("\(r)") }
+        // Every caller-saved general register holding an integer (but the
+        // carrier, which holds none at the check), the former scratch ones
+        // among them.
+        var heldGeneral = Set<Int>()
+        for (i, data) in function.values.enumerated() where data.type.regClass == .general {
+            if case .register(let r) = allocation.locations[i] { heldGeneral.insert(Int(r)) }
         }
-        for r in [15, 16, 17] where r != Int(carrier) {
-            #expect(held.contains("\(r)"))
+        #expect(!heldGeneral.isDisjoint(with: 15...17), "a former scratch register holds an integer: \(heldGeneral.sorted())")
+        for r in heldGeneral.sorted() where r <= 17 && r != Int(carrier) {
             #expect(saves.contains { $0.hasPrefix("str x\(r), [sp") }, "x\(r) saved")
             #expect(restores.contains { $0.hasPrefix("ldr x\(r), [sp") }, "x\(r) restored")
         }
-        for r in [29, 30, 31] {
+        // Every caller-saved vector register holding a float, the former
+        // scratch ones among them.
+        var heldVector = Set<Int>()
+        for (i, data) in function.values.enumerated() where data.type.regClass == .vector {
+            if case .register(let r) = allocation.locations[i] { heldVector.insert(Int(r)) }
+        }
+        #expect(!heldVector.isDisjoint(with: 29...31), "a former scratch register holds a float: \(heldVector.sorted())")
+        for r in heldVector.sorted() where !(8...15).contains(r) {
             #expect(saves.contains { $0.hasPrefix("str q\(r), [sp") }, "v\(r) saved")
             #expect(restores.contains { $0.hasPrefix("ldr q\(r), [sp") }, "v\(r) restored")
         }

@@ -35,15 +35,7 @@ extension A64CodeGen {
     /// compare and its back edge). The icmp then sets the flags where it
     /// stands and the branch reads them: no cset, no cbnz.
     func heldCompare(in instructions: [Int]) -> Value? {
-        guard instructions.count >= 3, let last = instructions.last else { return nil }
-        let branch = function.instructions[last]
-        guard branch.opcode == .brif, useCounts[branch.operands[0]] == 1 else { return nil }
-        for k in stride(from: instructions.count - 2, through: 0, by: -1) {
-            let inst = function.instructions[instructions[k]]
-            if inst.opcode == .icmp, inst.results.first == branch.operands[0] { return branch.operands[0] }
-            guard Self.leavesFlags(inst.opcode) else { return nil }
-        }
-        return nil
+        useCounts.heldCompare(in: instructions, of: function) { Self.leavesFlags($0.opcode) }
     }
 
     /// Opcodes whose selection sets no flags (moves, loads and constants

@@ -29,4 +29,23 @@ public struct UseCounts {
         guard let next, inst.results.count == 1, self[inst.results[0]] == 1, operand < next.operands.count else { return false }
         return next.operands[operand] == inst.results[0]
     }
+
+    /// The condition of a block's closing `brif` when the icmp computing it
+    /// can set the flags early: the condition's only use is the branch, and
+    /// every instruction from the icmp to the branch leaves the flags alone
+    /// (`leavesFlags`: the target's word on what its selection of an
+    /// instruction does to them). Selection then emits the icmp as flags and
+    /// the branch tests them, with nothing materialized in between.
+    public func heldCompare(in instructions: [Int], of function: Function,
+                            leavesFlags: (Instruction) -> Bool) -> Value? {
+        guard instructions.count >= 3, let last = instructions.last else { return nil }
+        let branch = function.instructions[last]
+        guard branch.opcode == .brif, self[branch.operands[0]] == 1 else { return nil }
+        for k in stride(from: instructions.count - 2, through: 0, by: -1) {
+            let inst = function.instructions[instructions[k]]
+            if inst.opcode == .icmp, inst.results.first == branch.operands[0] { return branch.operands[0] }
+            guard leavesFlags(inst) else { return nil }
+        }
+        return nil
+    }
 }

@@ -49,6 +49,32 @@ public struct Move: Sendable, Equatable {
     }
 }
 
+extension Allocation {
+    /// Where a move reads `value`: its home, or its constant's bits (a value
+    /// never used has no home and moves as a zero).
+    public func moveSource(_ value: Value, in function: Function) -> MoveSource {
+        switch locations[Int(value.index)] {
+        case .register(let r): return .register(r)
+        case .slot(let s): return .slot(s)
+        case .constant(let bits): return .constant(bits, function.type(of: value))
+        case .none: return .constant(0, function.type(of: value))
+        }
+    }
+
+    /// The moves of a branch's arguments into its target's parameters
+    /// (a parameter never used needs none).
+    public func argumentMoves(_ target: BlockCall, in function: Function) -> [Move] {
+        var moves: [Move] = []
+        for (parameter, argument) in zip(function.parameters(of: target.block), target.arguments) {
+            let destination = locations[Int(parameter.index)]
+            if destination == .none { continue }
+            moves.append(Move(destination: destination, source: moveSource(argument, in: function),
+                              regClass: function.type(of: parameter).regClass))
+        }
+        return moves
+    }
+}
+
 /// What a target supplies to carry out a parallel move: one move at a time.
 public protocol MoveEmitter {
     /// The parking register per class for the moves being emitted: one of

@@ -37,17 +37,7 @@ extension X64CodeGen {
     /// the flags where it stands, its operands need not live to the branch,
     /// and no setcc/test pair is needed.
     func heldCompare(in instructions: [Int]) -> Value? {
-        guard instructions.count >= 3, let last = instructions.last else { return nil }
-        let branch = function.instructions[last]
-        guard branch.opcode == .brif, useCounts[branch.operands[0]] == 1 else { return nil }
-        // Every instruction between the icmp and the branch, the one right
-        // before the branch included, must leave the flags alone.
-        for k in stride(from: instructions.count - 2, through: 0, by: -1) {
-            let inst = function.instructions[instructions[k]]
-            if inst.opcode == .icmp, inst.results.first == branch.operands[0] { return branch.operands[0] }
-            guard leavesFlags(inst) else { return nil }
-        }
-        return nil
+        useCounts.heldCompare(in: instructions, of: function) { leavesFlags($0) }
     }
 
     func leavesFlags(_ inst: Instruction) -> Bool {

@@ -25,25 +25,11 @@ extension X64CodeGen: MoveEmitter {
         moveTemporaries = .none
     }
 
-    func moveSource(_ value: Value) -> MoveSource {
-        switch location(value) {
-        case .register(let r): return .register(r)
-        case .slot(let s): return .slot(s)
-        case .constant(let bits): return .constant(bits, function.type(of: value))
-        case .none: return .constant(0, function.type(of: value))
-        }
-    }
+    func moveSource(_ value: Value) -> MoveSource { allocation.moveSource(value, in: function) }
 
     /// Moves the arguments of a branch into the target's parameters.
     mutating func moveArguments(_ target: BlockCall, using registers: MoveTemporaries) throws {
-        let parameters = function.parameters(of: target.block)
-        var moves: [Move] = []
-        for (parameter, argument) in zip(parameters, target.arguments) {
-            let destination = location(parameter)
-            if destination == .none { continue }
-            moves.append(Move(destination: destination, source: moveSource(argument), regClass: function.type(of: parameter).regClass))
-        }
-        parallelMove(moves, using: registers)
+        parallelMove(allocation.argumentMoves(target, in: function), using: registers)
     }
 
     mutating func emitMove(_ move: Move) {
