@@ -157,7 +157,20 @@ SECONDS ?= 300
 FUZZ_SHORT_RUNS ?= 500000
 FUZZ_LIMIT ?= -max_total_time=$(SECONDS)
 FUZZERS = validate compile
+# Packages that depend on this one by path keep their own scratch folder,
+# where SwiftPM does not notice files added to or removed from this
+# package's targets (the build then fails on missing inputs or types): the
+# folder is dropped whenever the list of source files differs from the one
+# it was built with.
+define fresh_scratch
+	@list=$$(find Sources runtime/Sources -type f | sort | cksum); \
+	if [ -d $(1) ] && [ "$$(cat $(1)/.source-list 2>/dev/null)" != "$$list" ]; then \
+		echo "$(1): source files changed, building afresh"; rm -rf $(1); fi; \
+	mkdir -p $(1) && echo "$$list" > $(1)/.source-list
+endef
+
 fuzz-build: deps
+	$(call fresh_scratch,$(CURDIR)/.build-fuzz)
 	$(SWIFT) build -c release --package-path Fuzz --scratch-path $(CURDIR)/.build-fuzz -Xswiftc -sanitize=fuzzer
 
 fuzz-coverage: fuzz-build
@@ -248,6 +261,7 @@ docs: deps
 # library for the program in the sample's own scratch folder.
 SWIFT_PLUGIN_SCRATCH = $(CURDIR)/.build-swift-plugin
 swift-plugin-sample:
+	$(call fresh_scratch,$(SWIFT_PLUGIN_SCRATCH))
 	$(SWIFT) build --package-path samples/swift-plugin --scratch-path $(SWIFT_PLUGIN_SCRATCH)
 	$(SWIFT_PLUGIN_SCRATCH)/debug/PluginSample
 
