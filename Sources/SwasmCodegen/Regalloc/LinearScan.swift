@@ -377,11 +377,19 @@ public struct LinearScan {
             // mask spares an array filtered for every interval.
             let allocatableMask = registerClass.allocatable.reduce(UInt64(0)) { $0 | 1 << UInt64($1) }
             var free = allocatableMask
-            var active: [(end: Int, register: UInt8, value: Value, slot: SpillSlot, isTemporary: Bool)] = []
+            var active: [(end: Int, register: UInt8, value: Value, slot: SpillSlot)] = []
             // The earliest end among the active intervals: expiring scans
             // them only when one has ended.
             var earliestEnd = Int.max
             let temporaries = temporaryIntervals[regClass]
+            let temporaryOrder = registerClass.temporaryOrder
+            // The registers of the temporaries at one position, which the
+            // intervals starting before they end (results at the next
+            // position, parameters at the entry's) keep clear of.
+            // Temporaries never join `active`: they last two positions.
+            var temporaryMask: UInt64 = 0
+            var temporaryStart = -1
+            var temporaryEnd = -1
             var nextTemporary = 0
             var nextValue = 0
             while true {
@@ -419,11 +427,9 @@ public struct LinearScan {
                     // A branch's temporaries keep clear of the parameters
                     // its moves write: those of targets allocated already
                     // (backward branches) here, the others when they are.
-                    var targets: [Int] = []
                     if case .temporary(let index, _) = interval.owner {
                         for t in instructions[index].targets.indices {
                             let target = Int(instructions[index].targets[t].block.index)
-                            targets.append(target)
                             guard blockStart[target] <= interval.start else { continue }
                             for parameter in blocks[target].parameters {
                                 if case .register(let r) = locations[Int(parameter.index)], function.type(of: parameter).regClass == regClass {
@@ -432,15 +438,21 @@ public struct LinearScan {
                             }
                         }
                     }
-                    let register = allocateTemporary(interval, free: &free, active: &active, locations: &locations,
-                                                     slots: &slots, weight: weight, start: start)
+                    if interval.start != temporaryStart {
+                        (temporaryMask, temporaryStart, temporaryEnd) = (0, interval.start, interval.end)
+                    }
+                    interval.forbidden |= temporaryMask
+                    let register = allocateTemporary(interval, order: temporaryOrder, free: &free, active: &active,
+                                                     locations: &locations, slots: &slots, weight: weight, start: start)
+                    temporaryMask |= 1 << UInt64(register)
                     if isCalleeSaved(register) { usedCallee[regClass].insert(register) }
                     switch interval.owner {
                     case .temporary(let index, let k):
                         let shift = UInt64(regClass == .general ? 0 : 32) + 8 * UInt64(k)
                         packedTemporaries[index] = packedTemporaries[index] & ~(0xFF << shift) | UInt64(register) << shift
-                        for target in targets where blockStart[target] > interval.start {
-                            forwardTemporaries[target] |= 1 << UInt64(register)
+                        for t in instructions[index].targets.indices {
+                            let target = Int(instructions[index].targets[t].block.index)
+                            if blockStart[target] > interval.start { forwardTemporaries[target] |= 1 << UInt64(register) }
                         }
                     case .entryTemporary:
                         entryRegisters[regClass].append(register)
@@ -449,6 +461,7 @@ public struct LinearScan {
                     }
                     continue
                 }
+                if interval.start <= temporaryEnd { interval.forbidden |= temporaryMask }
                 if !parameterBlock.isEmpty, parameterBlock[Int(interval.value.index)] >= 0 {
                     interval.forbidden |= forwardTemporaries[Int(parameterBlock[Int(interval.value.index)])]
                 }
@@ -462,7 +475,7 @@ public struct LinearScan {
                 }
                 if let register = preferred {
                     free &= ~(1 << UInt64(register))
-                    active.append((interval.end, register, interval.value, interval.slot, false))
+                    active.append((interval.end, register, interval.value, interval.slot))
                     locations[Int(interval.value.index)] = .register(register)
                     if isCalleeSaved(register) { usedCallee[regClass].insert(register) }
                     continue
@@ -483,8 +496,7 @@ public struct LinearScan {
                 }
                 // The first of equally cheap ones wins.
                 var victimIndex: Int?
-                for i in active.indices where !active[i].isTemporary
-                    && (!interval.crossesCall || survivesCall & 1 << UInt64(active[i].register) != 0)
+                for i in active.indices where (!interval.crossesCall || survivesCall & 1 << UInt64(active[i].register) != 0)
                     && interval.forbidden & 1 << UInt64(active[i].register) == 0 {
                     if let best = victimIndex,
                        !cheaper(cost(active[i].value, active[i].end), than: cost(active[best].value, active[best].end)) { continue }
@@ -496,7 +508,7 @@ public struct LinearScan {
                     locations[Int(victim.value.index)] = .slot(slots.count)
                     slots.append(active[victimIndex].slot)
                     locations[Int(interval.value.index)] = .register(victim.register)
-                    active[victimIndex] = (interval.end, victim.register, interval.value, interval.slot, false)
+                    active[victimIndex] = (interval.end, victim.register, interval.value, interval.slot)
                 } else {
                     locations[Int(interval.value.index)] = .slot(slots.count)
                     slots.append(interval.slot)
@@ -508,21 +520,17 @@ public struct LinearScan {
     }
 
     /// A register for a temporary: the first free one it may take in the
-    /// class's temporary order, else the register of the value cheapest to keep
+    /// class's temporary order (it stays free: the temporary does not join
+    /// `active`), else the register of the value cheapest to keep
     /// in memory instead (which then spills for its whole life).
-    private func allocateTemporary(_ interval: Interval, free: inout UInt64,
-                                   active: inout [(end: Int, register: UInt8, value: Value, slot: SpillSlot, isTemporary: Bool)],
+    private func allocateTemporary(_ interval: Interval, order: [UInt8], free: inout UInt64,
+                                   active: inout [(end: Int, register: UInt8, value: Value, slot: SpillSlot)],
                                    locations: inout [Location], slots: inout [SpillSlot], weight: [Int], start: [Int]) -> UInt8 {
-        let registerClass = registers.classes[interval.regClass]
         let candidates = free & ~interval.forbidden
-        if candidates != 0, let register = registerClass.temporaryOrder.first(where: { candidates & 1 << UInt64($0) != 0 }) {
-            free &= ~(1 << UInt64(register))
-            active.append((interval.end, register, interval.value, interval.slot, true))
-            return register
-        }
+        if candidates != 0, let register = order.first(where: { candidates & 1 << UInt64($0) != 0 }) { return register }
         var victimIndex: Int?
         var victimDensity = Double.infinity
-        for i in active.indices where !active[i].isTemporary && interval.forbidden & 1 << UInt64(active[i].register) == 0 {
+        for i in active.indices where interval.forbidden & 1 << UInt64(active[i].register) == 0 {
             let value = Int(active[i].value.index)
             let density = Double(weight[value]) / Double(active[i].end - start[value] + 1)
             if density < victimDensity || (density == victimDensity && active[i].end > active[victimIndex!].end) {
@@ -533,10 +541,13 @@ public struct LinearScan {
         guard let victimIndex else {
             fatalError("register allocation: no \(interval.regClass) register for a temporary at position \(interval.start)")
         }
-        let victim = active[victimIndex]
+        // The victim's register is free again after the temporary's two
+        // positions (the caller keeps the intervals starting within them
+        // clear of it).
+        let victim = active.remove(at: victimIndex)
         locations[Int(victim.value.index)] = .slot(slots.count)
         slots.append(victim.slot)
-        active[victimIndex] = (interval.end, victim.register, interval.value, interval.slot, true)
+        free |= 1 << UInt64(victim.register)
         return victim.register
     }
 
