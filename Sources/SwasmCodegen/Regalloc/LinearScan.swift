@@ -118,20 +118,21 @@ public struct LinearScan {
         self.entryTemporaries = entryTemporaries
     }
 
-    /// What an interval stands for.
-    enum Owner {
-        case value
-        /// Temporary `slot` of instruction `instruction`.
-        case temporary(instruction: Int, slot: Int)
-        /// Temporary `slot` of the incoming parameters' moves.
-        case entryTemporary(slot: Int)
-
-        var isValue: Bool { if case .value = self { return true } else { return false } }
+    /// A temporary of one class: its instruction (-1: the entry's moves),
+    /// which of that instruction's temporaries it is, its two positions
+    /// and the registers it may not take.
+    struct TemporaryRecord {
+        var start: Int
+        var end: Int
+        var instruction: Int
+        var slot: Int
+        /// The instruction has targets whose parameters its moves write.
+        var isBranch: Bool
+        var forbidden: UInt64
     }
 
     struct Interval {
         var value: Value
-        var owner: Owner = .value
         var start: Int
         var end: Int
         var crossesCall: Bool
@@ -162,7 +163,7 @@ public struct LinearScan {
         var isConstant = [Bool](repeating: false, count: function.values.count)
         var constantBits = [Int64](repeating: 0, count: function.values.count)
         // Instructions that ask for temporaries: (position, index, request).
-        var requests: [(position: Int, index: Int, request: TemporaryRequest)] = []
+        var requests: [(position: Int, index: Int, request: TemporaryRequest, clobbered: Clobbers)] = []
         for block in order {
             blockStart[Int(block.index)] = position
             position += 1
@@ -172,8 +173,10 @@ public struct LinearScan {
                 let opcode = instructions[index].opcode
                 // A value crosses a call if it is live before and after this position.
                 if opcode == .call || opcode == .callPtr { callPositions.append(position) }
+                var clobbered = Clobbers(general: 0, vector: 0)
                 if let clobbers {
-                    let registers = clobbers(function, index)
+                    clobbered = clobbers(function, index)
+                    let registers = clobbered
                     for regClass in RegClass.allCases where registers[regClass] != 0 {
                         for r in UInt8(0)..<64 where registers[regClass] & 1 << UInt64(r) != 0 {
                             // Through the stored property: PerClass's subscript
@@ -189,7 +192,7 @@ public struct LinearScan {
                 }
                 if let temporaries {
                     let request = temporaries(function, index)
-                    if !request.isEmpty { requests.append((position, index, request)) }
+                    if !request.isEmpty { requests.append((position, index, request, clobbered)) }
                 }
                 if opcode == .iconst || opcode == .fconst {
                     let result = Int(instructions[index].result.index)
@@ -295,35 +298,32 @@ public struct LinearScan {
         // entry's over the parameters' definition, which they then avoid.
         // They arrive in position order, the entry's first, and are merged
         // into the scan rather than sorted with the values.
-        var temporaryIntervals = PerClass<[Interval]>(general: [], vector: [])
+        var temporaryRecords = PerClass<[TemporaryRecord]>(general: [], vector: [])
         // Appended through the stored properties: PerClass's subscript
         // hands out a copy, and appending to it copied the whole list on
         // every temporary (quadratic in a function's size).
-        func appendTemporary(_ interval: Interval) {
-            if interval.regClass == .general {
-                temporaryIntervals.general.append(interval)
+        func appendTemporary(_ regClass: RegClass, _ record: TemporaryRecord) {
+            if regClass == .general {
+                temporaryRecords.general.append(record)
             } else {
-                temporaryIntervals.vector.append(interval)
+                temporaryRecords.vector.append(record)
             }
         }
         if let entry = order.first {
             for regClass in RegClass.allCases {
                 for k in 0..<entryTemporaries.count[regClass] {
                     let p = blockStart[Int(entry.index)]
-                    appendTemporary(Interval(
-                        value: Value(0), owner: .entryTemporary(slot: k), start: p, end: p, crossesCall: false,
-                        regClass: regClass, forbidden: entryTemporaries.avoiding[regClass], bytes: 0, slot: .eightBytes))
+                    appendTemporary(regClass, TemporaryRecord(start: p, end: p, instruction: -1, slot: k, isBranch: false,
+                                                              forbidden: entryTemporaries.avoiding[regClass]))
                 }
             }
         }
-        for (p, index, request) in requests {
-            let clobbered = clobbers?(function, index) ?? PerClass(general: 0, vector: 0)
+        for (p, index, request, clobbered) in requests {
+            let isBranch = !instructions[index].targets.isEmpty
             for regClass in RegClass.allCases {
                 for k in 0..<request.count[regClass] {
-                    appendTemporary(Interval(
-                        value: Value(0), owner: .temporary(instruction: index, slot: k), start: p, end: p + 1,
-                        crossesCall: false, regClass: regClass,
-                        forbidden: request.avoiding[regClass] | clobbered[regClass], bytes: 0, slot: .eightBytes))
+                    appendTemporary(regClass, TemporaryRecord(start: p, end: p + 1, instruction: index, slot: k, isBranch: isBranch,
+                                                              forbidden: request.avoiding[regClass] | clobbered[regClass]))
                 }
             }
         }
@@ -381,7 +381,7 @@ public struct LinearScan {
             // The earliest end among the active intervals: expiring scans
             // them only when one has ended.
             var earliestEnd = Int.max
-            let temporaries = temporaryIntervals[regClass]
+            let temporaries = temporaryRecords[regClass]
             let temporaryOrder = registerClass.temporaryOrder
             // The registers of the temporaries at one position, which the
             // intervals starting before they end (results at the next
@@ -397,22 +397,12 @@ public struct LinearScan {
                 // that starts with it (only the entry's do), so that the
                 // parameters keep clear of the entry's temporaries.
                 while nextValue < intervals.count && intervals[nextValue].regClass != regClass { nextValue += 1 }
-                var interval: Interval
-                if nextTemporary < temporaries.count
-                    && (nextValue == intervals.count || temporaries[nextTemporary].start <= intervals[nextValue].start) {
-                    interval = temporaries[nextTemporary]
-                    nextTemporary += 1
-                } else if nextValue < intervals.count {
-                    interval = intervals[nextValue]
-                    nextValue += 1
-                } else {
-                    break
-                }
-                // Expire.
-                if earliestEnd < interval.start {
+                /// Frees the registers of the active intervals that end before `position`.
+                func expire(before position: Int) {
+                    guard earliestEnd < position else { return }
                     earliestEnd = Int.max
                     active.removeAll { entry in
-                        if entry.end < interval.start {
+                        if entry.end < position {
                             free |= 1 << UInt64(entry.register)
                             return true
                         }
@@ -420,47 +410,57 @@ public struct LinearScan {
                         return false
                     }
                 }
-                // Whatever this interval does, an entry it adds ends with it
-                // (an early value is only an extra scan).
-                defer { earliestEnd = min(earliestEnd, interval.end) }
-                if !interval.owner.isValue {
+                if nextTemporary < temporaries.count
+                    && (nextValue == intervals.count || temporaries[nextTemporary].start <= intervals[nextValue].start) {
+                    let temporary = temporaries[nextTemporary]
+                    nextTemporary += 1
+                    expire(before: temporary.start)
+                    var forbidden = temporary.forbidden
                     // A branch's temporaries keep clear of the parameters
                     // its moves write: those of targets allocated already
                     // (backward branches) here, the others when they are.
-                    if case .temporary(let index, _) = interval.owner {
-                        for t in instructions[index].targets.indices {
-                            let target = Int(instructions[index].targets[t].block.index)
-                            guard blockStart[target] <= interval.start else { continue }
+                    if temporary.isBranch {
+                        for t in instructions[temporary.instruction].targets.indices {
+                            let target = Int(instructions[temporary.instruction].targets[t].block.index)
+                            guard blockStart[target] <= temporary.start else { continue }
                             for parameter in blocks[target].parameters {
                                 if case .register(let r) = locations[Int(parameter.index)], function.type(of: parameter).regClass == regClass {
-                                    interval.forbidden |= 1 << UInt64(r)
+                                    forbidden |= 1 << UInt64(r)
                                 }
                             }
                         }
                     }
-                    if interval.start != temporaryStart {
-                        (temporaryMask, temporaryStart, temporaryEnd) = (0, interval.start, interval.end)
+                    if temporary.start != temporaryStart {
+                        (temporaryMask, temporaryStart, temporaryEnd) = (0, temporary.start, temporary.end)
                     }
-                    interval.forbidden |= temporaryMask
-                    let register = allocateTemporary(interval, order: temporaryOrder, free: &free, active: &active,
-                                                     locations: &locations, slots: &slots, weight: weight, start: start)
+                    forbidden |= temporaryMask
+                    let register = allocateTemporary(regClass, at: temporary.start, forbidden: forbidden, order: temporaryOrder,
+                                                     free: &free, active: &active, locations: &locations, slots: &slots,
+                                                     weight: weight, start: start)
                     temporaryMask |= 1 << UInt64(register)
                     if isCalleeSaved(register) { usedCallee[regClass].insert(register) }
-                    switch interval.owner {
-                    case .temporary(let index, let k):
-                        let shift = UInt64(regClass == .general ? 0 : 32) + 8 * UInt64(k)
-                        packedTemporaries[index] = packedTemporaries[index] & ~(0xFF << shift) | UInt64(register) << shift
+                    if temporary.instruction < 0 {
+                        entryRegisters[regClass].append(register)
+                        continue
+                    }
+                    let index = temporary.instruction
+                    let shift = UInt64(regClass == .general ? 0 : 32) + 8 * UInt64(temporary.slot)
+                    packedTemporaries[index] = packedTemporaries[index] & ~(0xFF << shift) | UInt64(register) << shift
+                    if temporary.isBranch {
                         for t in instructions[index].targets.indices {
                             let target = Int(instructions[index].targets[t].block.index)
-                            if blockStart[target] > interval.start { forwardTemporaries[target] |= 1 << UInt64(register) }
+                            if blockStart[target] > temporary.start { forwardTemporaries[target] |= 1 << UInt64(register) }
                         }
-                    case .entryTemporary:
-                        entryRegisters[regClass].append(register)
-                    case .value:
-                        break
                     }
                     continue
                 }
+                guard nextValue < intervals.count else { break }
+                var interval = intervals[nextValue]
+                nextValue += 1
+                expire(before: interval.start)
+                // Whatever this interval does, an entry it adds ends with it
+                // (an early value is only an extra scan).
+                defer { earliestEnd = min(earliestEnd, interval.end) }
                 if interval.start <= temporaryEnd { interval.forbidden |= temporaryMask }
                 if !parameterBlock.isEmpty, parameterBlock[Int(interval.value.index)] >= 0 {
                     interval.forbidden |= forwardTemporaries[Int(parameterBlock[Int(interval.value.index)])]
@@ -523,14 +523,14 @@ public struct LinearScan {
     /// class's temporary order (it stays free: the temporary does not join
     /// `active`), else the register of the value cheapest to keep
     /// in memory instead (which then spills for its whole life).
-    private func allocateTemporary(_ interval: Interval, order: [UInt8], free: inout UInt64,
+    private func allocateTemporary(_ regClass: RegClass, at position: Int, forbidden: UInt64, order: [UInt8], free: inout UInt64,
                                    active: inout [(end: Int, register: UInt8, value: Value, slot: SpillSlot)],
                                    locations: inout [Location], slots: inout [SpillSlot], weight: [Int], start: [Int]) -> UInt8 {
-        let candidates = free & ~interval.forbidden
+        let candidates = free & ~forbidden
         if candidates != 0, let register = order.first(where: { candidates & 1 << UInt64($0) != 0 }) { return register }
         var victimIndex: Int?
         var victimDensity = Double.infinity
-        for i in active.indices where interval.forbidden & 1 << UInt64(active[i].register) == 0 {
+        for i in active.indices where forbidden & 1 << UInt64(active[i].register) == 0 {
             let value = Int(active[i].value.index)
             let density = Double(weight[value]) / Double(active[i].end - start[value] + 1)
             if density < victimDensity || (density == victimDensity && active[i].end > active[victimIndex!].end) {
@@ -539,7 +539,7 @@ public struct LinearScan {
             }
         }
         guard let victimIndex else {
-            fatalError("register allocation: no \(interval.regClass) register for a temporary at position \(interval.start)")
+            fatalError("register allocation: no \(regClass) register for a temporary at position \(position)")
         }
         // The victim's register is free again after the temporary's two
         // positions (the caller keeps the intervals starting within them

@@ -53,7 +53,8 @@ public enum X64ABI {
         case .sdiv, .udiv, .srem, .urem:
             return PerClass(general: bit(.rax) | bit(.rdx), vector: 0)
         case .ishl, .ushr, .sshr, .rotl, .rotr:
-            return isConstant(function, function.instructions[index].operands[1]) ? none : PerClass(general: bit(.rcx), vector: 0)
+            let view = OperandView(values: function.values, instructions: function.instructions)
+            return view.isConstant(function.instructions[index].operands[1]) ? none : PerClass(general: bit(.rcx), vector: 0)
         default:
             return none
         }
@@ -62,25 +63,36 @@ public enum X64ABI {
     static func bit(_ register: X64Reg) -> UInt64 { 1 << UInt64(register.rawValue) }
     static func bit(_ register: XmmReg) -> UInt64 { 1 << UInt64(register.rawValue) }
 
-    /// Whether `value` is an iconst or fconst (rematerialized at each use).
-    static func isConstant(_ function: Function, _ value: Value) -> Bool {
-        guard case .result(let instruction, _) = function.values[Int(value.index)].definition else { return false }
-        let opcode = function.instructions[instruction].opcode
-        return opcode == .iconst || opcode == .fconst
-    }
+    /// A function's values and instructions, read once per question:
+    /// each read of a `Function`'s arrays retains them (and checks
+    /// exclusive access in debug builds), and these questions are asked
+    /// for every instruction.
+    struct OperandView {
+        let values: [ValueData]
+        let instructions: [Instruction]
 
-    /// Whether `value` is an integer constant that no 32-bit immediate
-    /// holds: selection materializes it in a temporary.
-    static func isWideConstant(_ function: Function, _ value: Value) -> Bool {
-        guard case .result(let instruction, _) = function.values[Int(value.index)].definition,
-              function.instructions[instruction].opcode == .iconst else { return false }
-        let bits = function.instructions[instruction].immediate
-        return function.type(of: value) == .i64 && Int32(exactly: bits) == nil
-    }
+        func type(of value: Value) -> IRType { values[Int(value.index)].type }
 
-    static func isDefined(_ function: Function, _ value: Value, by opcode: Opcode) -> Bool {
-        guard case .result(let instruction, _) = function.values[Int(value.index)].definition else { return false }
-        return function.instructions[instruction].opcode == opcode
+        func definingOpcode(_ value: Value) -> Opcode? {
+            guard case .result(let instruction, _) = values[Int(value.index)].definition else { return nil }
+            return instructions[instruction].opcode
+        }
+
+        /// An iconst or fconst (rematerialized at each use).
+        func isConstant(_ value: Value) -> Bool {
+            let opcode = definingOpcode(value)
+            return opcode == .iconst || opcode == .fconst
+        }
+
+        /// An integer constant that no 32-bit immediate holds: selection
+        /// materializes it in a temporary.
+        func isWideConstant(_ value: Value) -> Bool {
+            guard case .result(let instruction, _) = values[Int(value.index)].definition,
+                  instructions[instruction].opcode == .iconst else { return false }
+            return type(of: value) == .i64 && Int32(exactly: instructions[instruction].immediate) == nil
+        }
+
+        func isDefined(_ value: Value, by opcode: Opcode) -> Bool { definingOpcode(value) == opcode }
     }
 
     /// The temporaries instruction `index`'s selection may use, each class
@@ -93,6 +105,7 @@ public enum X64ABI {
         // every array it holds, and this runs for every instruction.
         let instructions = function.instructions
         let operands = instructions[index].operands
+        let view = OperandView(values: function.values, instructions: instructions)
         switch instructions[index].opcode {
         case .iconst, .fconst, .trap:
             return .none
@@ -100,37 +113,37 @@ public enum X64ABI {
             // The result (or a copy when the second operand holds the
             // result's register), and a wide operand (either, since a
             // commutative one may swap them).
-            let wide = isWideConstant(function, operands[0]) || isWideConstant(function, operands[1])
+            let wide = view.isWideConstant(operands[0]) || view.isWideConstant(operands[1])
             return TemporaryRequest(general: wide ? 2 : 1)
         case .imul:
             // The result; a constant first operand, or a second one no
             // immediate holds, in a register of its own.
-            return TemporaryRequest(general: isConstant(function, operands[0]) || isWideConstant(function, operands[1]) ? 2 : 1)
+            return TemporaryRequest(general: view.isConstant(operands[0]) || view.isWideConstant(operands[1]) ? 2 : 1)
         case .sdiv, .udiv, .srem, .urem:
             // rax and rdx are clobbers; a constant divisor needs a register.
-            return TemporaryRequest(general: isConstant(function, operands[1]) ? 1 : 0)
+            return TemporaryRequest(general: view.isConstant(operands[1]) ? 1 : 0)
         case .ishl, .ushr, .sshr, .rotl, .rotr, .clz, .ctz, .popcnt,
              .uextend, .sextend, .ireduce, .sext8, .sext16, .sext32:
             return TemporaryRequest(general: 1)
         case .icmp:
             // The first operand, and the second when it is wide or a folded
             // pload's base. A fused or held compare uses these too.
-            let second = isWideConstant(function, operands[0]) || isWideConstant(function, operands[1])
-                || isDefined(function, operands[1], by: .pload)
+            let second = view.isWideConstant(operands[0]) || view.isWideConstant(operands[1])
+                || view.isDefined(operands[1], by: .pload)
             return TemporaryRequest(general: second ? 2 : 1)
         case .select:
             // A constant condition (general 0); the result: a float in
             // vector 0, an integer in general 0 (the condition is in the
             // flags by then), with a constant value cmov cannot read in 1.
-            let constantCondition = isConstant(function, operands[0])
+            let constantCondition = view.isConstant(operands[0])
             if instructions[index].type.isFloat { return TemporaryRequest(general: constantCondition ? 1 : 0, vector: 1) }
-            return TemporaryRequest(general: isConstant(function, operands[1]) || isConstant(function, operands[2]) ? 2 : 1)
+            return TemporaryRequest(general: view.isConstant(operands[1]) || view.isConstant(operands[2]) ? 2 : 1)
         case .load:
             return TemporaryRequest(general: 2, vector: instructions[index].type.isFloat ? 1 : 0)
         case .store:
             // Base, index and the stored value.
             if instructions[index].type.isFloat { return TemporaryRequest(general: 2, vector: 1) }
-            return TemporaryRequest(general: isConstant(function, operands[2]) && !isWideConstant(function, operands[2]) ? 2 : 3)
+            return TemporaryRequest(general: view.isConstant(operands[2]) && !view.isWideConstant(operands[2]) ? 2 : 3)
         case .pload:
             return TemporaryRequest(general: 1, vector: instructions[index].type.isFloat ? 1 : 0)
         case .pstore:
@@ -140,21 +153,21 @@ public enum X64ABI {
         case .jump, .brif, .brTable:
             var general = 0, vector = 0
             for target in instructions[index].targets {
-                let (g, v) = branchMoveTemporaries(function, target.arguments)
+                let (g, v) = branchMoveTemporaries(view, target.arguments)
                 general = max(general, g)
                 vector = max(vector, v)
             }
             if instructions[index].opcode == .brTable { general = max(general, 2) }
-            if instructions[index].opcode == .brif, isConstant(function, operands[0]) { general = max(general, 1) }
+            if instructions[index].opcode == .brif, view.isConstant(operands[0]) { general = max(general, 1) }
             return TemporaryRequest(general: general, vector: vector)
         case .ret:
             // Several results: the result area's address and a spilled
             // value; the first result moves alone (no cycle, no carrier).
             guard operands.count > 1 else { return .none }
-            let extra = operands.dropFirst().map { function.type(of: $0).regClass }
+            let extra = operands.dropFirst().map { view.type(of: $0).regClass }
             return TemporaryRequest(general: extra.contains(.general) ? 2 : 1, vector: extra.contains(.vector) ? 1 : 0)
         case .trapnz, .trapz:
-            return TemporaryRequest(general: isConstant(function, operands[0]) ? 1 : 0)
+            return TemporaryRequest(general: view.isConstant(operands[0]) ? 1 : 0)
         case .epochCheck:
             return TemporaryRequest(general: 2)
         case .fadd, .fsub, .fmul, .fdiv:
@@ -175,7 +188,7 @@ public enum X64ABI {
             return TemporaryRequest(general: 1, vector: 1)
         case .fcvtFromUint:
             // u64: the halved value and its low bit.
-            return TemporaryRequest(general: function.type(of: operands[0]) == .i64 ? 2 : 1, vector: 1)
+            return TemporaryRequest(general: view.type(of: operands[0]) == .i64 ? 2 : 1, vector: 1)
         case .fcvtToSint, .fcvtToUint, .fcvtToSintSat, .fcvtToUintSat:
             // The source and a bound; the result, and 2^63 for u64.
             let u64 = instructions[index].type == .i64 && (instructions[index].opcode == .fcvtToUint || instructions[index].opcode == .fcvtToUintSat)
@@ -186,10 +199,10 @@ public enum X64ABI {
     /// A branch's moves into one target's parameters: per class, a carrier
     /// for a move between slots (or of a wide constant into one) and, with
     /// two moves or more, a register to park a value of a cycle in.
-    static func branchMoveTemporaries(_ function: Function, _ arguments: [Value]) -> (general: Int, vector: Int) {
+    static func branchMoveTemporaries(_ view: OperandView, _ arguments: [Value]) -> (general: Int, vector: Int) {
         var general = 0, vector = 0
         for argument in arguments {
-            if function.type(of: argument).regClass == .general { general += 1 } else { vector += 1 }
+            if view.type(of: argument).regClass == .general { general += 1 } else { vector += 1 }
         }
         return (min(general, 2), min(vector, 2))
     }
