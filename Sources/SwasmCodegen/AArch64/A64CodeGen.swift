@@ -285,12 +285,13 @@ struct A64CodeGen {
             var current = instructions.isEmpty ? nil : function.instructions[instructions[0]]
             for k in instructions.indices {
                 let next = k + 1 < instructions.count ? function.instructions[instructions[k + 1]] : nil
-                temporaries = A64Temporaries(allocation.temporaries(at: instructions[k]), owner: "\(current!.opcode)")
+                temporaries = A64Temporaries(allocation.packedTemporaries(at: instructions[k]),
+                                             owner: .instruction(current!.opcode, instructions[k]))
                 try emit(current!, next: next)
                 current = next
             }
         }
-        temporaries = A64Temporaries(PerClass(general: [], vector: []), owner: "an out-of-line edge's moves")
+        temporaries = A64Temporaries(.none, owner: .edgeMoves)
         for (edge, registers) in zip(outOfLine.edges, edgeMoveRegisters) {
             asm.bind(edge.label)
             moveArguments(edge.target, using: registers)
@@ -319,7 +320,7 @@ struct A64CodeGen {
     }
 
     mutating func moveIncomingParameters() {
-        temporaries = A64Temporaries(allocation.entryTemporaries, owner: "the incoming parameters' moves")
+        temporaries = A64Temporaries(PackedTemporaries(allocation.entryTemporaries), owner: .entry)
         parallelMove(using: rules.entryPlan.registers(in: temporaries), AArch64Backend.callingConvention.incomingParameterMoves(function, allocation: allocation, frame: frame,
                                                                       resultPointerSlot: resultPointerSlot))
     }

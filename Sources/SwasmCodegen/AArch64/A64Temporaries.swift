@@ -23,35 +23,35 @@ import SwasmIR
 
 /// The temporaries granted to the instruction being emitted.
 struct A64Temporaries {
-    var general: [A64Reg] = []
-    var vector: [A64VReg] = []
+    var registers = PackedTemporaries.none
     /// What the registers are for, named in failures.
-    var owner = "no instruction"
+    var owner = TemporaryOwner.none
 
     init() {}
 
-    init(_ registers: PerClass<[UInt8]>, owner: String) {
-        general = registers.general.map { A64Reg(rawValue: $0)! }
-        vector = registers.vector.map { A64VReg(rawValue: $0)! }
+    init(_ registers: PackedTemporaries, owner: TemporaryOwner) {
+        self.registers = registers
         self.owner = owner
     }
 
     /// General temporary `k`, which the request must include.
     func general(_ k: Int) -> A64Reg {
-        precondition(k < general.count,
-                     "AArch64 selection of \(owner) needs \(k + 1) general temporaries but was granted \(general.count)")
-        return general[k]
+        guard let r = registers.register(k, .general) else {
+            preconditionFailure("AArch64 selection of \(owner) needs \(k + 1) general temporaries but was granted \(registers.count(.general))")
+        }
+        return A64Reg(rawValue: r)!
     }
 
     func vector(_ k: Int) -> A64VReg {
-        precondition(k < vector.count,
-                     "AArch64 selection of \(owner) needs \(k + 1) vector temporaries but was granted \(vector.count)")
-        return vector[k]
+        guard let r = registers.register(k, .vector) else {
+            preconditionFailure("AArch64 selection of \(owner) needs \(k + 1) vector temporaries but was granted \(registers.count(.vector))")
+        }
+        return A64VReg(rawValue: r)!
     }
 
     /// General temporary `k` if granted: for a use that only some
     /// allocations or frame sizes need, checked where it happens.
-    func spare(_ k: Int) -> A64Reg? { k < general.count ? general[k] : nil }
+    func spare(_ k: Int) -> A64Reg? { registers.register(k, .general).map { A64Reg(rawValue: $0)! } }
 }
 
 /// What a parallel move may need besides its sources and destinations: a

@@ -160,6 +160,44 @@ public struct ParallelMoveSchedule {
         }
     }
 
+    /// Up to this many moves (most calls and branches), rescanning the
+    /// pending moves costs less than numbering locations and keeping a heap.
+    static let rescanLimit = 12
+
+    /// The plain rescan, for a few moves: the same order by definition.
+    private mutating func rescan(_ input: [Move], scratch: PerClass<UInt8>) {
+        var pending = input
+        steps.reserveCapacity(pending.count + 1)
+        while !pending.isEmpty {
+            work += 1
+            var ready = -1
+            search: for i in pending.indices {
+                let destination = pending[i].destination
+                if Self.waitsOn(destination) {
+                    for j in pending.indices where j != i && pending[j].regClass == pending[i].regClass
+                        && Self.readLocation(pending[j].source) == destination { continue search }
+                }
+                ready = i
+                break
+            }
+            if ready >= 0 {
+                steps.append(pending.remove(at: ready))
+                continue
+            }
+            // Every pending move's destination is still read: a cycle.
+            let parked = pending[0]
+            let location = Self.readLocation(parked.source)
+            precondition(location != nil, "a parallel move with no ready move must be all cycles")
+            let parking = scratch[parked.regClass]
+            steps.append(Move(destination: .register(parking), source: parked.source, regClass: parked.regClass,
+                              bytes: parked.bytes))
+            for j in pending.indices where pending[j].regClass == parked.regClass
+                && Self.readLocation(pending[j].source) == location {
+                pending[j].source = .register(parking)
+            }
+        }
+    }
+
     /// - Parameter scratch: the parking register of each class, which no
     ///   move may read or write.
     public init(_ input: [Move], scratch: PerClass<UInt8>) {
@@ -167,6 +205,10 @@ public struct ParallelMoveSchedule {
         var moves = input.filter { $0.zeroExtends || Self.readLocation($0.source) != $0.destination }
         let count = moves.count
         if count == 0 { return }
+        if count <= Self.rescanLimit {
+            rescan(moves, scratch: scratch)
+            return
+        }
 
         // Dense numbers for the locations involved; the dictionary is only
         // looked up, never iterated, so the order stays deterministic.

@@ -57,6 +57,13 @@ public struct Allocation: Sendable {
 
     public func usedCalleeSaved(_ regClass: RegClass) -> Set<UInt8> { calleeSavedInUse[regClass] }
 
+    /// The temporaries of instruction `index` packed as in
+    /// `packedTemporaries` (all 0xFF when it has none): read in place by
+    /// selection, which asks for every instruction.
+    func packedTemporaries(at index: Int) -> PackedTemporaries {
+        PackedTemporaries(index < packedTemporaries.count ? packedTemporaries[index] : UInt64.max)
+    }
+
     /// The temporaries of instruction `index` (an index into the
     /// function's instructions), as many of each class as it asked for.
     public func temporaries(at index: Int) -> PerClass<[UInt8]> {
@@ -162,8 +169,36 @@ public struct LinearScan {
         var clobberPositions = PerClass<[UInt8: [Int]]>(general: [:], vector: [:])
         var isConstant = [Bool](repeating: false, count: function.values.count)
         var constantBits = [Int64](repeating: 0, count: function.values.count)
-        // Instructions that ask for temporaries: (position, index, request).
-        var requests: [(position: Int, index: Int, request: TemporaryRequest, clobbered: Clobbers)] = []
+        // Temporaries: one record each over their instruction's two
+        // positions (operands and results), so they meet neither; the
+        // entry's over the parameters' definition, which they then avoid.
+        // They are made in position order, the entry's first, and are
+        // merged into the scan rather than sorted with the values.
+        var temporaryRecords = PerClass<[TemporaryRecord]>(general: [], vector: [])
+        // Appended through the stored properties: PerClass's subscript
+        // hands out a copy, and appending to it copied the whole list on
+        // every temporary (quadratic in a function's size).
+        func appendTemporary(_ regClass: RegClass, _ record: TemporaryRecord) {
+            if regClass == .general {
+                temporaryRecords.general.append(record)
+            } else {
+                temporaryRecords.vector.append(record)
+            }
+        }
+        if !order.isEmpty {
+            // The entry block comes first: its parameters are defined at 0.
+            for regClass in RegClass.allCases {
+                for k in 0..<entryTemporaries.count[regClass] {
+                    appendTemporary(regClass, TemporaryRecord(start: 0, end: 0, instruction: -1, slot: k, isBranch: false,
+                                                              forbidden: entryTemporaries.avoiding[regClass]))
+                }
+            }
+        }
+        // Some instruction asks for temporaries.
+        var asksTemporaries = false
+        // Bound once: unwrapping a stored closure in the loop retained and
+        // released its context for every instruction.
+        let clobberRule = clobbers, temporaryRule = temporaries
         for block in order {
             blockStart[Int(block.index)] = position
             position += 1
@@ -174,8 +209,8 @@ public struct LinearScan {
                 // A value crosses a call if it is live before and after this position.
                 if opcode == .call || opcode == .callPtr { callPositions.append(position) }
                 var clobbered = Clobbers(general: 0, vector: 0)
-                if let clobbers {
-                    clobbered = clobbers(function, index)
+                if let clobberRule {
+                    clobbered = clobberRule(function, index)
                     let registers = clobbered
                     for regClass in RegClass.allCases where registers[regClass] != 0 {
                         for r in UInt8(0)..<64 where registers[regClass] & 1 << UInt64(r) != 0 {
@@ -190,9 +225,19 @@ public struct LinearScan {
                         }
                     }
                 }
-                if let temporaries {
-                    let request = temporaries(function, index)
-                    if !request.isEmpty { requests.append((position, index, request, clobbered)) }
+                if let temporaryRule {
+                    let request = temporaryRule(function, index)
+                    if !request.isEmpty {
+                        asksTemporaries = true
+                        let isBranch = !instructions[index].targets.isEmpty
+                        for regClass in RegClass.allCases {
+                            for k in 0..<request.count[regClass] {
+                                appendTemporary(regClass, TemporaryRecord(start: position, end: position + 1, instruction: index, slot: k,
+                                                                          isBranch: isBranch,
+                                                                          forbidden: request.avoiding[regClass] | clobbered[regClass]))
+                            }
+                        }
+                    }
                 }
                 if opcode == .iconst || opcode == .fconst {
                     let result = Int(instructions[index].result.index)
@@ -293,41 +338,6 @@ public struct LinearScan {
                                       bytes: data.type.byteSize, slot: SpillSlot(size: data.type.slotSize)))
         }
         intervals.sort { $0.start != $1.start ? $0.start < $1.start : $0.value < $1.value }
-        // Temporaries: one interval each over their instruction's two
-        // positions (operands and results), so they meet neither; the
-        // entry's over the parameters' definition, which they then avoid.
-        // They arrive in position order, the entry's first, and are merged
-        // into the scan rather than sorted with the values.
-        var temporaryRecords = PerClass<[TemporaryRecord]>(general: [], vector: [])
-        // Appended through the stored properties: PerClass's subscript
-        // hands out a copy, and appending to it copied the whole list on
-        // every temporary (quadratic in a function's size).
-        func appendTemporary(_ regClass: RegClass, _ record: TemporaryRecord) {
-            if regClass == .general {
-                temporaryRecords.general.append(record)
-            } else {
-                temporaryRecords.vector.append(record)
-            }
-        }
-        if let entry = order.first {
-            for regClass in RegClass.allCases {
-                for k in 0..<entryTemporaries.count[regClass] {
-                    let p = blockStart[Int(entry.index)]
-                    appendTemporary(regClass, TemporaryRecord(start: p, end: p, instruction: -1, slot: k, isBranch: false,
-                                                              forbidden: entryTemporaries.avoiding[regClass]))
-                }
-            }
-        }
-        for (p, index, request, clobbered) in requests {
-            let isBranch = !instructions[index].targets.isEmpty
-            for regClass in RegClass.allCases {
-                for k in 0..<request.count[regClass] {
-                    appendTemporary(regClass, TemporaryRecord(start: p, end: p + 1, instruction: index, slot: k, isBranch: isBranch,
-                                                              forbidden: request.avoiding[regClass] | clobbered[regClass]))
-                }
-            }
-        }
-
         // Hints: a branch argument prefers its parameter's register (the
         // move disappears), a two-address result its first operand's.
         var hints = [Value?](repeating: nil, count: function.values.count)
@@ -352,18 +362,18 @@ public struct LinearScan {
         for i in 0..<function.values.count where isConstant[i] { locations[i] = .constant(constantBits[i]) }
         var slots: [SpillSlot] = []
         var usedCallee = PerClass<Set<UInt8>>(general: [], vector: [])
-        var packedTemporaries = [UInt64](repeating: UInt64.max, count: requests.isEmpty ? 0 : instructions.count)
+        var packedTemporaries = [UInt64](repeating: UInt64.max, count: asksTemporaries ? instructions.count : 0)
         var entryRegisters = PerClass<[UInt8]>(general: [], vector: [])
         // The block each value is a parameter of (-1: none).
-        var parameterBlock = [Int32](repeating: -1, count: requests.isEmpty ? 0 : function.values.count)
-        for block in order where !requests.isEmpty {
+        var parameterBlock = [Int32](repeating: -1, count: asksTemporaries ? function.values.count : 0)
+        for block in order where asksTemporaries {
             for value in blocks[Int(block.index)].parameters { parameterBlock[Int(value.index)] = Int32(block.index) }
         }
         for regClass in RegClass.allCases {
             // Per block: registers the temporaries of branches to it took
             // before its parameters were allocated (forward branches); its
             // parameters keep clear of them, since those moves write them.
-            var forwardTemporaries = [UInt64](repeating: 0, count: requests.isEmpty ? 0 : blocks.count)
+            var forwardTemporaries = [UInt64](repeating: 0, count: asksTemporaries ? blocks.count : 0)
             let registerClass = registers.classes[regClass]
             // Bit r set: register r is callee-saved, at all or for a value
             // of 4, 8 or 16 bytes (tested for every candidate; cheaper than
@@ -401,14 +411,22 @@ public struct LinearScan {
                 func expire(before position: Int) {
                     guard earliestEnd < position else { return }
                     earliestEnd = Int.max
-                    active.removeAll { entry in
+                    // Compacted by hand, keeping the order (the first of
+                    // equally cheap victims wins): `removeAll(where:)`'s
+                    // closure, writing `free`, paid a dynamic exclusivity
+                    // check per entry.
+                    var kept = 0
+                    for i in active.indices {
+                        let entry = active[i]
                         if entry.end < position {
                             free |= 1 << UInt64(entry.register)
-                            return true
+                            continue
                         }
                         earliestEnd = min(earliestEnd, entry.end)
-                        return false
+                        if kept != i { active[kept] = entry }
+                        kept += 1
                     }
+                    active.removeLast(active.count - kept)
                 }
                 if nextTemporary < temporaries.count
                     && (nextValue == intervals.count || temporaries[nextTemporary].start <= intervals[nextValue].start) {

@@ -48,13 +48,16 @@ public enum X64ABI {
     /// rdx for division (rdx:rax), rcx for a shift or rotate by a variable
     /// count (cl). Everything else selection writes is a temporary.
     public static func clobbers(_ function: Function, _ index: Int) -> Clobbers {
+        clobbers(OperandView(function), index)
+    }
+
+    static func clobbers(_ view: OperandView, _ index: Int) -> Clobbers {
         let none = PerClass<UInt64>(general: 0, vector: 0)
-        switch function.instructions[index].opcode {
+        switch view.instructions[index].opcode {
         case .sdiv, .udiv, .srem, .urem:
             return PerClass(general: bit(.rax) | bit(.rdx), vector: 0)
         case .ishl, .ushr, .sshr, .rotl, .rotr:
-            let view = OperandView(values: function.values, instructions: function.instructions)
-            return view.isConstant(function.instructions[index].operands[1]) ? none : PerClass(general: bit(.rcx), vector: 0)
+            return view.isConstant(view.instructions[index].operands[1]) ? none : PerClass(general: bit(.rcx), vector: 0)
         default:
             return none
         }
@@ -68,8 +71,15 @@ public enum X64ABI {
     /// exclusive access in debug builds), and these questions are asked
     /// for every instruction.
     struct OperandView {
+        let function: Function
         let values: [ValueData]
         let instructions: [Instruction]
+
+        init(_ function: Function) {
+            self.function = function
+            values = function.values
+            instructions = function.instructions
+        }
 
         func type(of value: Value) -> IRType { values[Int(value.index)].type }
 
@@ -101,11 +111,22 @@ public enum X64ABI {
     /// one). Constants are known here, so a count leaves out what an
     /// immediate spares.
     public static func temporaries(_ function: Function, _ index: Int) -> TemporaryRequest {
+        temporaries(OperandView(function), index)
+    }
+
+    /// The allocator's questions for one function, its arrays read once
+    /// (not once per instruction).
+    static func allocationRules(_ function: Function)
+        -> (temporaries: (Function, Int) -> TemporaryRequest, clobbers: (Function, Int) -> Clobbers) {
+        let view = OperandView(function)
+        return ({ _, index in temporaries(view, index) }, { _, index in clobbers(view, index) })
+    }
+
+    static func temporaries(_ view: OperandView, _ index: Int) -> TemporaryRequest {
         // Fields are read in place: copying the instruction out retains
         // every array it holds, and this runs for every instruction.
-        let instructions = function.instructions
+        let instructions = view.instructions
         let operands = instructions[index].operands
-        let view = OperandView(values: function.values, instructions: instructions)
         switch instructions[index].opcode {
         case .iconst, .fconst, .trap:
             return .none
@@ -149,7 +170,7 @@ public enum X64ABI {
         case .pstore:
             return instructions[index].type.isFloat ? TemporaryRequest(general: 1, vector: 1) : TemporaryRequest(general: 2)
         case .call, .callPtr:
-            return callTemporaries(function, instructions[index])
+            return callTemporaries(view.function, instructions[index])
         case .jump, .brif, .brTable:
             var general = 0, vector = 0
             for target in instructions[index].targets {

@@ -84,8 +84,9 @@ struct X64CodeGen {
 
     /// Compiles `function`.
     static func compile(_ function: Function, listing: Bool) throws -> CompiledFunction {
-        let allocation = LinearScan(function: function, registers: X64ABI.registers, clobbers: X64ABI.clobbers,
-                                    temporaries: X64ABI.temporaries,
+        let rules = X64ABI.allocationRules(function)
+        let allocation = LinearScan(function: function, registers: X64ABI.registers, clobbers: rules.clobbers,
+                                    temporaries: rules.temporaries,
                                     entryTemporaries: X64ABI.entryTemporaries(function)).allocate()
         var generator = X64CodeGen(function: function, allocation: allocation, listing: listing)
         try generator.run()
@@ -201,7 +202,7 @@ struct X64CodeGen {
     }
 
     mutating func moveIncomingParameters() throws {
-        let entry = Temporaries(allocation.entryTemporaries, owner: .entry)
+        let entry = Temporaries(PackedTemporaries(allocation.entryTemporaries), owner: .entry)
         parallelMove(X64Backend.callingConvention.incomingParameterMoves(function, allocation: allocation, frame: frame,
                                                                       resultPointerSlot: resultPointerSlot),
                      using: entry.moves)
@@ -215,8 +216,7 @@ struct X64CodeGen {
 
     /// The temporaries of instruction `index`.
     func temporaries(at index: Int) -> Temporaries {
-        let packed = index < allocation.packedTemporaries.count ? allocation.packedTemporaries[index] : UInt64.max
-        return Temporaries(packed: packed, owner: .instruction(function.instructions[index].opcode, index))
+        Temporaries(allocation.packedTemporaries(at: index), owner: .instruction(function.instructions[index].opcode, index))
     }
 
     /// The value in a general register: its own, or loaded into `scratch`.

@@ -5,68 +5,29 @@
 // within the instruction (or its out-of-line parts: edge moves, stubs).
 import SwasmIR
 
-/// What temporaries belong to, named in a failure message: an instruction
-/// (by index into the function's instructions), or the entry's moves.
-enum TemporaryOwner: CustomStringConvertible {
-    case none
-    case instruction(Opcode, Int)
-    case entry
-
-    var description: String {
-        switch self {
-        case .none: return "no instruction"
-        case .instruction(let opcode, let index): return "\(opcode) (instruction \(index))"
-        case .entry: return "the incoming parameters' moves"
-        }
-    }
-}
-
 struct Temporaries {
-    static let none = Temporaries(packed: UInt64.max, owner: .none)
+    static let none = Temporaries(.none, owner: .none)
 
-    /// As `Allocation` packs them: general registers in bytes 0-3, vector
-    /// ones in bytes 4-7, 0xFF where there is none (read in place: this is
-    /// made for every instruction).
-    let packed: UInt64
+    let registers: PackedTemporaries
     let owner: TemporaryOwner
 
-    init(packed: UInt64, owner: TemporaryOwner) {
-        self.packed = packed
+    init(_ registers: PackedTemporaries, owner: TemporaryOwner) {
+        self.registers = registers
         self.owner = owner
-    }
-
-    init(_ registers: PerClass<[UInt8]>, owner: TemporaryOwner) {
-        var packed = UInt64.max
-        for (k, r) in registers.general.enumerated() { packed = packed & ~(0xFF << (8 * UInt64(k))) | UInt64(r) << (8 * UInt64(k)) }
-        for (k, r) in registers.vector.enumerated() {
-            packed = packed & ~(0xFF << (32 + 8 * UInt64(k))) | UInt64(r) << (32 + 8 * UInt64(k))
-        }
-        self.init(packed: packed, owner: owner)
-    }
-
-    /// Register `k` of the class at bit `shift` (0 or 32), nil if not granted.
-    private func register(_ k: Int, _ shift: UInt64) -> UInt8? {
-        guard k < TemporaryRequest.maximum else { return nil }
-        let byte = UInt8(truncatingIfNeeded: packed >> (shift + 8 * UInt64(k)))
-        return byte == 0xFF ? nil : byte
-    }
-
-    private func count(_ shift: UInt64) -> Int {
-        (0..<TemporaryRequest.maximum).reduce(0) { $0 + (register($1, shift) == nil ? 0 : 1) }
     }
 
     /// General temporary `k`. Asking for more than were granted is a bug
     /// in X64ABI.temporaries' count for the instruction.
     func gpr(_ k: Int) -> X64Reg {
-        guard let r = register(k, 0) else {
-            preconditionFailure("x86-64 selection of \(owner) uses general temporary \(k + 1) but X64ABI.temporaries grants \(count(0))")
+        guard let r = registers.register(k, .general) else {
+            preconditionFailure("x86-64 selection of \(owner) uses general temporary \(k + 1) but X64ABI.temporaries grants \(registers.count(.general))")
         }
         return X64Reg(rawValue: r)!
     }
 
     func xmm(_ k: Int) -> XmmReg {
-        guard let r = register(k, 32) else {
-            preconditionFailure("x86-64 selection of \(owner) uses vector temporary \(k + 1) but X64ABI.temporaries grants \(count(32))")
+        guard let r = registers.register(k, .vector) else {
+            preconditionFailure("x86-64 selection of \(owner) uses vector temporary \(k + 1) but X64ABI.temporaries grants \(registers.count(.vector))")
         }
         return XmmReg(rawValue: r)!
     }
@@ -76,12 +37,12 @@ struct Temporaries {
     /// With one temporary of a class it serves as both: a move set that
     /// needs both has two moves or more of that class, and asked for two.
     var moves: MoveTemporaries {
-        func last(_ shift: UInt64) -> UInt8? {
-            let n = count(shift)
-            return n == 0 ? nil : register(n - 1, shift)
+        func last(_ regClass: RegClass) -> UInt8? {
+            let n = registers.count(regClass)
+            return n == 0 ? nil : registers.register(n - 1, regClass)
         }
-        return MoveTemporaries(parking: PerClass(general: register(0, 0), vector: register(0, 32)),
-                               carrier: PerClass(general: last(0), vector: last(32)), owner: owner)
+        return MoveTemporaries(parking: PerClass(general: registers.register(0, .general), vector: registers.register(0, .vector)),
+                               carrier: PerClass(general: last(.general), vector: last(.vector)), owner: owner)
     }
 }
 

@@ -1,0 +1,34 @@
+// One instruction's temporaries as the allocator packs them: general
+// registers in bytes 0-3, vector ones in bytes 4-7, 0xFF where there is
+// none. Selection reads them in place for every instruction, so they are
+// one word, not arrays.
+import SwasmIR
+
+struct PackedTemporaries {
+    static let none = PackedTemporaries(UInt64.max)
+
+    let word: UInt64
+
+    init(_ word: UInt64) { self.word = word }
+
+    init(_ registers: PerClass<[UInt8]>) {
+        var word = UInt64.max
+        for (k, r) in registers.general.enumerated() { word = word & ~(0xFF << (8 * UInt64(k))) | UInt64(r) << (8 * UInt64(k)) }
+        for (k, r) in registers.vector.enumerated() {
+            word = word & ~(0xFF << (32 + 8 * UInt64(k))) | UInt64(r) << (32 + 8 * UInt64(k))
+        }
+        self.word = word
+    }
+
+    /// Temporary `k` of the class, nil if not granted.
+    func register(_ k: Int, _ regClass: RegClass) -> UInt8? {
+        guard k < TemporaryRequest.maximum else { return nil }
+        let byte = UInt8(truncatingIfNeeded: word >> ((regClass == .general ? 0 : 32) + 8 * UInt64(k)))
+        return byte == 0xFF ? nil : byte
+    }
+
+    /// How many of the class were granted.
+    func count(_ regClass: RegClass) -> Int {
+        (0..<TemporaryRequest.maximum).reduce(0) { $0 + (register($1, regClass) == nil ? 0 : 1) }
+    }
+}
