@@ -25,7 +25,7 @@ public struct SwasmcCommand: ParsableCommand {
     @Argument(help: "The module to read (.wasm or .wat).")
     public var input: String
 
-    @Option(name: .customShort("o"), help: "Output file (default: the input name with .o; '-' for stdout with --emit asm/ir).")
+    @Option(name: .customShort("o"), help: "Output file (default: the input name with .o; '-' for standard output).")
     public var output: String?
 
     @Option(help: "What to write: obj (ELF object), asm (disassembly with function names), ir (SSA IR after optimization), swift (a Swift file with the object and a typed struct over its exports, docs/swift-plugin.md).")
@@ -58,7 +58,7 @@ public struct SwasmcCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How out-of-bounds memory accesses are caught: guard (the runtime reserves 8 GiB per memory; accesses are not checked) or explicit (every access is compared with the memory's length; for limited address space).", valueName: "guard|explicit"))
     public var boundsChecks: CompilerOptions.BoundsChecks = .guardRegion
 
-    @Option(name: .long, help: ArgumentHelp("The machine to generate code for (default: this one). AArch64 code generation is not implemented yet.", valueName: CodeTarget.allCases.map(\.name).joined(separator: "|")))
+    @Option(name: .long, help: ArgumentHelp("The machine to generate code for (default: this one): objects for either target are made on either machine.", valueName: CodeTarget.allCases.map(\.name).joined(separator: "|")))
     public var target: CodeTarget = .host
 
     @Flag(help: "Verify the IR after every pass (always on in debug builds).")
@@ -73,7 +73,7 @@ public struct SwasmcCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the time taken by each stage.")
     public var stats = false
 
-    @Option(name: .long, help: ArgumentHelp("Also write a C header for the object: its descriptor, typed wrappers that call exports through the runtime, raw prototypes (docs/c-api.md).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Also write a C header for the object: its descriptor, typed wrappers that call exports through the runtime, raw prototypes (docs/c-api.md); '-' for standard output.", valueName: "path"))
     public var header: String?
 
     @Flag(name: .long, help: "Link a native executable (default output: the input's base name) that runs the module as a WASI command, statically linked with the runtime; $CC (default cc) links (docs/c-api.md).")
@@ -125,6 +125,12 @@ public struct SwasmcCommand: ParsableCommand {
             return
         }
         guard (0...2).contains(optimization) else { throw ValidationError("-O takes 0, 1 or 2") }
+        if header == "-" && (output ?? "") == "-" {
+            throw ValidationError("--header - and -o - both name standard output; send one of them to a file")
+        }
+        if exe && output == "-" {
+            throw ValidationError("--exe writes an executable file; '-o -' (standard output) cannot hold one")
+        }
         var options = CompilerOptions(optimizationLevel: optimization, jobs: jobs)
         if verify { options.verify = true }
         options.interruptible = interruptible
@@ -177,7 +183,7 @@ public struct SwasmcCommand: ParsableCommand {
             if let header {
                 let text = HeaderEmitter.header(for: module, prefix: symbolPrefix, metadataSize: object.metadata.count,
                                                 source: URL(fileURLWithPath: input).lastPathComponent, target: target)
-                do { try OutputFile.write(text: text, to: header) } catch {
+                do { try Self.writeOutput(Array(text.utf8), to: header) } catch {
                     throw InputError(path: header, detail: "cannot write the header")
                 }
             }
@@ -187,14 +193,16 @@ public struct SwasmcCommand: ParsableCommand {
                 return
             }
             let path = output ?? defaultOutput("o")
-            do { try OutputFile.write(object.bytes, to: path) } catch {
+            do { try Self.writeOutput(object.bytes, to: path) } catch {
                 throw InputError(path: path, detail: "cannot write the object file: \(error)")
             }
             if stats {
                 let seconds = (clock.now - start) / .seconds(1)
                 let codeBytes = module.bodies.reduce(0) { $0 + $1.code.count }
-                print("compiled \(module.bodies.count) functions (\(codeBytes) bytes of code) in \(milliseconds(clock.now - start)) ms: "
-                      + String(format: "%.2f MB/s", Double(codeBytes) / seconds / 1e6) + "; \(object.code.text.count) bytes of machine code")
+                // Beside an object on standard output, on standard error.
+                let report = "compiled \(module.bodies.count) functions (\(codeBytes) bytes of code) in \(milliseconds(clock.now - start)) ms: "
+                      + String(format: "%.2f MB/s", Double(codeBytes) / seconds / 1e6) + "; \(object.code.text.count) bytes of machine code\n"
+                if path == "-" { FileHandle.standardError.write(Data(report.utf8)) } else { print(report, terminator: "") }
             }
         }
     }
@@ -215,6 +223,13 @@ public struct SwasmcCommand: ParsableCommand {
             return
         }
         try OutputFile.write(text: text, to: output)
+    }
+
+    /// Writes to the file at `path`, or to standard output for "-" (as
+    /// most tools read it; it used to create a file named "-").
+    static func writeOutput(_ bytes: [UInt8], to path: String) throws {
+        guard path == "-" else { return try OutputFile.write(bytes, to: path) }
+        FileHandle.standardOutput.write(Data(bytes))
     }
 
     /// On a terminal, long compiles show "functions done of total" on stderr.
