@@ -289,6 +289,107 @@ import Testing
             """)
     }
 
+    /// Fuel and epoch deadlines from C: each wasm operator costs 1, running
+    /// out traps and more fuel lets the instance go on; a deadline traps
+    /// code that spins, with the epoch advanced by another thread while it
+    /// runs; modules compiled without either refuse the calls.
+    @Test func fuelAndEpochDeadlinesFromC() throws {
+        let bin = try Self.buildFolder()
+        let directory = try Self.temporaryDirectory("limits")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let source = """
+            (module
+              (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+              (func (export "spin") (loop $l (br $l))))
+            """
+        try Self.swasmc(bin, source, name: "fueled", in: directory,
+                        ["--consume-fuel", "-o", "fueled.o", "--header", "fueled.h", "--prefix", "fueled"])
+        try Self.swasmc(bin, source, name: "timed", in: directory,
+                        ["--epoch-interruption", "-o", "timed.o", "--header", "timed.h", "--prefix", "timed"])
+        try Self.swasmc(bin, source, name: "plain", in: directory, ["-o", "plain.o", "--header", "plain.h", "--prefix", "plain"])
+        try """
+            #include <pthread.h>
+            #include <stdio.h>
+            #include <time.h>
+            #include "fueled.h"
+            #include "timed.h"
+            #include "plain.h"
+
+            static void *tick(void *unused) {
+                (void)unused;
+                struct timespec pause = { 0, 20 * 1000 * 1000 };
+                nanosleep(&pause, NULL);
+                swasm_increment_epoch();
+                return NULL;
+            }
+
+            int main(void) {
+                swasm_instance *fueled = swasm_instantiate(fueled_load(), NULL, 0);
+                uint64_t fuel = 0;
+                if (swasm_instance_get_fuel(fueled, &fuel) != SWASM_OK) return 1;
+                printf("fuel at first: %llu\\n", (unsigned long long)fuel);
+                if (swasm_instance_set_fuel(fueled, 100) != SWASM_OK) return 1;
+                int32_t sum;
+                if (fueled_call_add(fueled, 2, 3, &sum) != SWASM_OK) return 1;
+                swasm_instance_get_fuel(fueled, &fuel);
+                printf("add = %d, fuel left %llu\\n", sum, (unsigned long long)fuel);
+                swasm_trap_code code = fueled_call_spin(fueled);
+                swasm_instance_get_fuel(fueled, &fuel);
+                printf("spin: %d %s, fuel left %llu\\n", code, swasm_trap_code_name(code), (unsigned long long)fuel);
+                swasm_instance_set_fuel(fueled, 10);
+                if (fueled_call_add(fueled, 4, 5, &sum) != SWASM_OK) return 1;
+                printf("refueled: add = %d\\n", sum);
+                if (swasm_instance_set_epoch_deadline(fueled, 1) != SWASM_ERROR_INVALID_ARGUMENT) return 1;
+                printf("%s\\n", swasm_last_trap()->message);
+
+                swasm_instance *timed = swasm_instantiate(timed_load(), NULL, 0);
+                if (timed_call_add(timed, 1, 1, &sum) != SWASM_OK) return 1;
+                printf("no deadline: add = %d\\n", sum);
+                if (swasm_instance_set_epoch_deadline(timed, 0) != SWASM_OK) return 1;
+                code = timed_call_add(timed, 1, 1, &sum);
+                printf("deadline now: %d %s\\n", code, swasm_trap_code_name(code));
+                uint64_t before = swasm_current_epoch();
+                swasm_instance_set_epoch_deadline(timed, 1);
+                pthread_t ticker;
+                if (pthread_create(&ticker, NULL, tick, NULL) != 0) return 1;
+                code = timed_call_spin(timed);
+                pthread_join(ticker, NULL);
+                printf("spin: %d %s, epoch advanced by %llu\\n", code, swasm_trap_code_name(code),
+                       (unsigned long long)(swasm_current_epoch() - before));
+                if (swasm_instance_get_fuel(timed, &fuel) != SWASM_ERROR_INVALID_ARGUMENT) return 1;
+                printf("%s\\n", swasm_last_trap()->message);
+
+                swasm_instance *plain = swasm_instantiate(plain_load(), NULL, 0);
+                if (swasm_instance_set_fuel(plain, 1) != SWASM_ERROR_INVALID_ARGUMENT) return 1;
+                if (swasm_instance_set_epoch_deadline(NULL, 1) != SWASM_ERROR_INVALID_ARGUMENT) return 1;
+                if (plain_call_add(plain, 20, 22, &sum) != SWASM_OK) return 1;
+                printf("plain: add = %d\\n", sum);
+                swasm_instance_delete(plain);
+                swasm_instance_delete(timed);
+                swasm_instance_delete(fueled);
+                return 0;
+            }
+            """.write(to: directory.appendingPathComponent("main.c"), atomically: true, encoding: .utf8)
+        let link = try Self.run(["cc", "-Wall", "-Werror", "-pthread", "-o", "main", "main.c", "fueled.o", "timed.o", "plain.o"]
+                                + Self.config(bin, "--cflags") + Self.config(bin, "--libs"), in: directory)
+        try #require(link.status == 0, "\(link.error)")
+        let result = try Self.run(["./main"], in: directory)
+        #expect(result.status == 0, "\(result.output)\n\(result.error)")
+        #expect(result.output == """
+            fuel at first: 9223372036854775807
+            add = 5, fuel left 97
+            spin: 14 all fuel consumed, fuel left 0
+            refueled: add = 9
+            swasm_instance_set_epoch_deadline: the module was not compiled with epoch checks (swasmc --epoch-interruption)
+            no deadline: add = 2
+            deadline now: 13 interrupted
+            spin: 13 interrupted, epoch advanced by 1
+            swasm_instance_get_fuel: the module was not compiled with fuel (swasmc --consume-fuel)
+            plain: add = 42
+
+            """)
+    }
+
     @Test func headersCompileCleanlyForAwkwardNamesAndTypes() throws {
         let bin = try Self.buildFolder()
         let directory = try Self.temporaryDirectory("header")

@@ -46,13 +46,17 @@ final class ExternBox {
 final class InstanceBox {
     let instance: Instance
     let module: ModuleBox
+    /// The fuel and epoch deadline code compiled with them draws on: each
+    /// C instance has its own (the C API has no stores).
+    let limits: ExecutionLimits
     /// Exports by index, created on first use.
     var exports: [ExternBox?]
     let indexByName: [[UInt8]: Int]
 
-    init(_ instance: Instance, module: ModuleBox) {
+    init(_ instance: Instance, module: ModuleBox, limits: ExecutionLimits) {
         self.instance = instance
         self.module = module
+        self.limits = limits
         exports = Array(repeating: nil, count: instance.module.module.exports.count)
         var names: [[UInt8]: Int] = [:]
         for (index, entry) in instance.module.module.exports.enumerated() { names[Array(entry.name.utf8)] = index }
@@ -414,12 +418,63 @@ func capiInstantiate(_ module: OpaquePointer?, _ imports: UnsafePointer<swasm_im
         values.append(value)
     }
     do {
-        let instance = try Instance(module: box.module, imports: values)
-        return OpaquePointer(Unmanaged.passRetained(InstanceBox(instance, module: box)).toOpaque())
+        // Unlimited until the host sets fuel or a deadline, as before the
+        // C API could set them.
+        let limits = ExecutionLimits(epochCounter: processEpoch)
+        let instance = try Instance(module: box.module, imports: values, limits: limits)
+        return OpaquePointer(Unmanaged.passRetained(InstanceBox(instance, module: box, limits: limits)).toOpaque())
     } catch {
         fail(error)
         return nil
     }
+}
+
+// MARK: - Fuel and epoch deadlines
+
+/// The epoch every C instance's deadline is measured against.
+let processEpoch = EpochCounter()
+
+@_cdecl("swasm_instance_set_fuel")
+func capiInstanceSetFuel(_ handle: OpaquePointer?, _ fuel: UInt64) -> swasm_trap_code {
+    guard let box = instanceBox(handle) else {
+        return fail(SWASM_ERROR_INVALID_ARGUMENT, "swasm_instance_set_fuel: NULL instance")
+    }
+    guard box.instance.module.settings.consumeFuel else {
+        return fail(SWASM_ERROR_INVALID_ARGUMENT, "swasm_instance_set_fuel: the module was not compiled with fuel (swasmc --consume-fuel)")
+    }
+    box.limits.fuel = Int64(clamping: fuel)
+    return SWASM_OK
+}
+
+@_cdecl("swasm_instance_get_fuel")
+func capiInstanceGetFuel(_ handle: OpaquePointer?, _ fuel: UnsafeMutablePointer<UInt64>?) -> swasm_trap_code {
+    guard let box = instanceBox(handle), let fuel else {
+        return fail(SWASM_ERROR_INVALID_ARGUMENT, "swasm_instance_get_fuel: NULL instance or result")
+    }
+    guard box.instance.module.settings.consumeFuel else {
+        return fail(SWASM_ERROR_INVALID_ARGUMENT, "swasm_instance_get_fuel: the module was not compiled with fuel (swasmc --consume-fuel)")
+    }
+    fuel.pointee = UInt64(max(0, box.limits.fuel))
+    return SWASM_OK
+}
+
+@_cdecl("swasm_increment_epoch")
+func capiIncrementEpoch() { processEpoch.increment() }
+
+@_cdecl("swasm_current_epoch")
+func capiCurrentEpoch() -> UInt64 { processEpoch.value }
+
+@_cdecl("swasm_instance_set_epoch_deadline")
+func capiInstanceSetEpochDeadline(_ handle: OpaquePointer?, _ ticks: UInt64) -> swasm_trap_code {
+    guard let box = instanceBox(handle) else {
+        return fail(SWASM_ERROR_INVALID_ARGUMENT, "swasm_instance_set_epoch_deadline: NULL instance")
+    }
+    guard box.instance.module.settings.epochInterruption else {
+        return fail(SWASM_ERROR_INVALID_ARGUMENT,
+                    "swasm_instance_set_epoch_deadline: the module was not compiled with epoch checks (swasmc --epoch-interruption)")
+    }
+    box.limits.setEpochDeadline(ticksBeyondCurrent: ticks)
+    return SWASM_OK
 }
 
 @_cdecl("swasm_instance_delete")

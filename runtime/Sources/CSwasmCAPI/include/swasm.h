@@ -48,7 +48,8 @@ typedef enum swasm_trap_code {
     SWASM_TRAP_HOST_ERROR = 12,
     /* The host interrupted code compiled with interruption or epoch checks. */
     SWASM_TRAP_INTERRUPTED = 13,
-    /* Code compiled with fuel used up its store's fuel. */
+    /* Code compiled with fuel used up its instance's fuel
+       (swasm_instance_set_fuel; a store's in the Swift API). */
     SWASM_TRAP_OUT_OF_FUEL = 14,
     /* An import is missing or does not match its declaration. */
     SWASM_ERROR_LINK = 64,
@@ -243,6 +244,27 @@ swasm_extern *swasm_instance_export_at(swasm_instance *instance, size_t index);
    swasm_func_call). */
 swasm_trap_code swasm_call(swasm_instance *instance, const char *name, uint64_t *slots, size_t slot_count);
 swasm_trap_code swasm_call_index(swasm_instance *instance, size_t export_index, uint64_t *slots, size_t slot_count);
+
+/* Fuel, for modules compiled with `swasmc --consume-fuel`: each wasm
+   operator costs 1 (docs/fuel-and-epochs.md). Each instance has its own
+   fuel, unlimited until set; when code runs out it traps with
+   SWASM_TRAP_OUT_OF_FUEL, and the instance runs again once given more.
+   Both return SWASM_ERROR_INVALID_ARGUMENT for a module compiled without
+   fuel. Fuel above INT64_MAX counts as INT64_MAX. */
+swasm_trap_code swasm_instance_set_fuel(swasm_instance *instance, uint64_t fuel);
+swasm_trap_code swasm_instance_get_fuel(swasm_instance *instance, uint64_t *fuel);
+
+/* Epoch deadlines, for modules compiled with `swasmc --epoch-interruption`:
+   the process has one epoch counter, which any thread may advance, also
+   while wasm runs (a timer thread, typically). Code reaching its instance's
+   deadline at a function entry or loop head traps with
+   SWASM_TRAP_INTERRUPTED. An instance has no deadline until one is set, to
+   `ticks_beyond_current` ticks past the current epoch
+   (SWASM_ERROR_INVALID_ARGUMENT for a module compiled without epoch
+   checks). */
+void swasm_increment_epoch(void);
+uint64_t swasm_current_epoch(void);
+swasm_trap_code swasm_instance_set_epoch_deadline(swasm_instance *instance, uint64_t ticks_beyond_current);
 
 /* Slots (8 bytes per value) from and to C values. */
 static inline uint64_t swasm_slot_i32(int32_t v) { return (uint64_t)(uint32_t)v; }
