@@ -39,12 +39,8 @@ public struct SpecCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Compile modules with guard-region or explicit bounds checks (swasmc --bounds-checks).", valueName: "guard|explicit"))
         var boundsChecks: CompilerOptions.BoundsChecks = .guardRegion
 
-        @Option(help: ArgumentHelp("Run modules in the Swift runtime, or through a generated C driver linked with the runtime's C parts (docs/aarch64-testing.md).", valueName: "swift|c"))
-        var harness = "swift"
-
-        /// Whether --harness was on the command line (the Swift runtime
-        /// cannot run another machine's code, so that is an error).
-        var harnessWasGiven: Bool { CommandLine.arguments.contains { $0 == "--harness" || $0.hasPrefix("--harness=") } }
+        @Option(help: ArgumentHelp("Run modules in the Swift runtime, or through a generated C driver linked with the runtime's C parts (docs/aarch64-testing.md); default: swift, c for another machine.", valueName: "swift|c"))
+        var harness: String?
 
         @Option(help: ArgumentHelp("Compile modules for this machine (default: this one). Another machine implies --harness c, its cross C compiler and qemu as the runner (docs/aarch64-testing.md).", valueName: CodeTarget.allCases.map(\.name).joined(separator: "|")))
         var target: CodeTarget = .host
@@ -88,7 +84,7 @@ public struct SpecCommand: ParsableCommand {
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: work) }
             let crossCompiling = target != .host
-            if crossCompiling && harness == "swift" && harnessWasGiven {
+            if crossCompiling && harness == "swift" {
                 throw ValidationError("the Swift runtime runs only code for this machine (\(CodeTarget.host)); --target \(target) runs through --harness c")
             }
             // A target without a code generator is refused once, by name,
@@ -98,7 +94,7 @@ public struct SpecCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             var cHarness: CHarnessToolchain?
-            switch crossCompiling ? "c" : harness {
+            switch harness ?? (crossCompiling ? "c" : "swift") {
             case "swift": break
             case "c":
                 let defaults = CHarnessToolchain.defaults(for: target)
@@ -107,7 +103,7 @@ public struct SpecCommand: ParsableCommand {
                                                   runtimeDirectory: URL(fileURLWithPath: runtimeDirectory))
                 try toolchain.prepare(in: work)
                 cHarness = toolchain
-            default: throw ValidationError("--harness is swift or c, not \(harness)")
+            default: throw ValidationError("--harness is swift or c, not \(harness ?? "")")
             }
             guard (0...2).contains(level) else { throw ValidationError("-O takes 0, 1 or 2") }
             if let fuel, fuel < 0 { throw ValidationError("--fuel is at least 0, not \(fuel)") }
