@@ -120,7 +120,7 @@ struct A64CodeGen {
     static func allocate(_ function: Function, rules: A64TemporaryRules) -> Allocation {
         let requests = rules.requests()
         return LinearScan(function: function, registers: A64ABI.registers, temporaries: { _, index in requests[index] },
-                          entryTemporaries: rules.entry).allocate()
+                          entryTemporaries: rules.entry, resultRegisters: AArch64Backend.callingConvention.results).allocate()
     }
 
     /// General temporary `k` of the instruction being emitted.

@@ -115,14 +115,19 @@ public struct LinearScan {
     let temporaries: ((Function, Int) -> TemporaryRequest)?
     /// The temporaries of the incoming parameters' moves.
     let entryTemporaries: TemporaryRequest
+    /// The register of each class a function returns its first result in:
+    /// a returned value prefers it, which spares the move at the return.
+    let resultRegisters: PerClass<UInt8>?
 
     public init(function: Function, registers: RegisterFile, clobbers: ((Function, Int) -> Clobbers)? = nil,
-                temporaries: ((Function, Int) -> TemporaryRequest)? = nil, entryTemporaries: TemporaryRequest = .none) {
+                temporaries: ((Function, Int) -> TemporaryRequest)? = nil, entryTemporaries: TemporaryRequest = .none,
+                resultRegisters: PerClass<UInt8>? = nil) {
         self.function = function
         self.registers = registers
         self.clobbers = clobbers
         self.temporaries = temporaries
         self.entryTemporaries = entryTemporaries
+        self.resultRegisters = resultRegisters
     }
 
     /// A temporary of one class: its instruction (-1: the entry's moves),
@@ -341,6 +346,9 @@ public struct LinearScan {
         // Hints: a branch argument prefers its parameter's register (the
         // move disappears), a two-address result its first operand's.
         var hints = [Value?](repeating: nil, count: function.values.count)
+        // A returned value's register of choice (0xFF: none), ahead of its
+        // value hint: the move it spares is certain.
+        var registerHints = [UInt8](repeating: 0xFF, count: resultRegisters == nil ? 0 : function.values.count)
         for block in order {
             for index in blocks[Int(block.index)].instructions {
                 for target in instructions[index].targets {
@@ -350,6 +358,9 @@ public struct LinearScan {
                     }
                 }
                 let opcode = instructions[index].opcode
+                if opcode == .ret, let resultRegisters, let returned = instructions[index].operands.first {
+                    registerHints[Int(returned.index)] = resultRegisters[function.type(of: returned).regClass]
+                }
                 if let result = instructions[index].results.first, let operand = instructions[index].operands.first,
                    opcode != .load && opcode != .store && opcode != .pload && opcode != .call && opcode != .callPtr {
                     hints[Int(result.index)] = operand
@@ -487,7 +498,10 @@ public struct LinearScan {
                 let candidates = (interval.crossesCall ? free & survivesCall : free) & ~interval.forbidden
                 func isCandidate(_ register: UInt8) -> Bool { candidates & 1 << UInt64(register) != 0 }
                 var preferred = candidates == 0 ? nil : registerClass.allocatable.first(where: isCandidate)
-                if let hint = hints[Int(interval.value.index)], case .register(let r) = locations[Int(hint.index)],
+                if !registerHints.isEmpty, registerHints[Int(interval.value.index)] != 0xFF,
+                   isCandidate(registerHints[Int(interval.value.index)]) {
+                    preferred = registerHints[Int(interval.value.index)]
+                } else if let hint = hints[Int(interval.value.index)], case .register(let r) = locations[Int(hint.index)],
                    isCandidate(r) {
                     preferred = r
                 }

@@ -87,7 +87,8 @@ struct X64CodeGen {
         let rules = X64ABI.allocationRules(function)
         let allocation = LinearScan(function: function, registers: X64ABI.registers, clobbers: rules.clobbers,
                                     temporaries: rules.temporaries,
-                                    entryTemporaries: X64ABI.entryTemporaries(function)).allocate()
+                                    entryTemporaries: X64ABI.entryTemporaries(function),
+                                    resultRegisters: X64Backend.callingConvention.results).allocate()
         var generator = X64CodeGen(function: function, allocation: allocation, listing: listing)
         try generator.run()
         let code = generator.asm.finish()
