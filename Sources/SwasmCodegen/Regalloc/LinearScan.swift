@@ -201,8 +201,7 @@ public struct LinearScan {
         }
         // Some instruction asks for temporaries.
         var asksTemporaries = false
-        // Bound once: unwrapping a stored closure in the loop retained and
-        // released its context for every instruction.
+        // The target's rules, asked once per instruction.
         let clobberRule = clobbers, temporaryRule = temporaries
         for block in order {
             blockStart[Int(block.index)] = position
