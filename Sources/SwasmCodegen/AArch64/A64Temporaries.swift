@@ -35,19 +35,8 @@ struct A64Temporaries {
     }
 
     /// General temporary `k`, which the request must include.
-    func general(_ k: Int) -> A64Reg {
-        guard let r = registers.register(k, .general) else {
-            preconditionFailure("AArch64 selection of \(owner) needs \(k + 1) general temporaries but was granted \(registers.count(.general))")
-        }
-        return A64Reg(rawValue: r)!
-    }
-
-    func vector(_ k: Int) -> A64VReg {
-        guard let r = registers.register(k, .vector) else {
-            preconditionFailure("AArch64 selection of \(owner) needs \(k + 1) vector temporaries but was granted \(registers.count(.vector))")
-        }
-        return A64VReg(rawValue: r)!
-    }
+    func general(_ k: Int) -> A64Reg { A64Reg(rawValue: registers.required(k, .general, target: "AArch64", owner: owner))! }
+    func vector(_ k: Int) -> A64VReg { A64VReg(rawValue: registers.required(k, .vector, target: "AArch64", owner: owner))! }
 
     /// General temporary `k` if granted: for a use that only some
     /// allocations or frame sizes need, checked where it happens.

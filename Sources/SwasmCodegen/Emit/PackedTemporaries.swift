@@ -27,6 +27,17 @@ struct PackedTemporaries {
         return byte == 0xFF ? nil : byte
     }
 
+    /// Temporary `k` of the class, which the instruction's request must
+    /// have included: asking beyond it is a bug in the target's count, and
+    /// stops with a message naming the target and what the registers
+    /// belong to.
+    func required(_ k: Int, _ regClass: RegClass, target: String, owner: TemporaryOwner) -> UInt8 {
+        guard let r = register(k, regClass) else {
+            preconditionFailure("\(target) selection of \(owner) uses \(regClass) temporary \(k + 1) but was granted \(count(regClass))")
+        }
+        return r
+    }
+
     /// How many of the class were granted.
     func count(_ regClass: RegClass) -> Int {
         (0..<TemporaryRequest.maximum).reduce(0) { $0 + (register($1, regClass) == nil ? 0 : 1) }

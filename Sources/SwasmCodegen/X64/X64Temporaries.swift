@@ -18,19 +18,8 @@ struct Temporaries {
 
     /// General temporary `k`. Asking for more than were granted is a bug
     /// in X64ABI.temporaries' count for the instruction.
-    func gpr(_ k: Int) -> X64Reg {
-        guard let r = registers.register(k, .general) else {
-            preconditionFailure("x86-64 selection of \(owner) uses general temporary \(k + 1) but X64ABI.temporaries grants \(registers.count(.general))")
-        }
-        return X64Reg(rawValue: r)!
-    }
-
-    func xmm(_ k: Int) -> XmmReg {
-        guard let r = registers.register(k, .vector) else {
-            preconditionFailure("x86-64 selection of \(owner) uses vector temporary \(k + 1) but X64ABI.temporaries grants \(registers.count(.vector))")
-        }
-        return XmmReg(rawValue: r)!
-    }
+    func gpr(_ k: Int) -> X64Reg { X64Reg(rawValue: registers.required(k, .general, target: "x86-64", owner: owner))! }
+    func xmm(_ k: Int) -> XmmReg { XmmReg(rawValue: registers.required(k, .vector, target: "x86-64", owner: owner))! }
 
     /// The registers of a parallel move: per class, where a value of a
     /// cycle parks, and what carries a value between two memory places.
