@@ -43,10 +43,8 @@ import WasmText
         }
     }
 
-    static func x86Allocation(_ function: Function) -> Allocation {
-        LinearScan(function: function, registers: X64ABI.registers, clobbers: X64ABI.clobbers,
-                   temporaries: X64ABI.temporaries, entryTemporaries: X64ABI.entryTemporaries(function)).allocate()
-    }
+    /// The allocation compilation uses.
+    static func x86Allocation(_ function: Function) -> Allocation { X64ABI.allocate(function) }
 
     /// The general registers selection once reserved for itself (rax, rcx,
     /// r11) are allocated in the golden modules: rcx and r11 to values, and

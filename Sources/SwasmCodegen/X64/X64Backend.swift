@@ -114,6 +114,16 @@ public enum X64ABI {
         temporaries(OperandView(function), index)
     }
 
+    /// Register allocation as compilation runs it: each instruction's
+    /// clobbers and temporaries, the entry's temporaries, returned values
+    /// hinted to rax or xmm0.
+    public static func allocate(_ function: Function) -> Allocation {
+        let rules = allocationRules(function)
+        return LinearScan(function: function, registers: registers, clobbers: rules.clobbers, temporaries: rules.temporaries,
+                          entryTemporaries: entryTemporaries(function),
+                          resultRegisters: X64Backend.callingConvention.results).allocate()
+    }
+
     /// The allocator's questions for one function, its arrays read once
     /// (not once per instruction).
     static func allocationRules(_ function: Function)

@@ -84,11 +84,7 @@ struct X64CodeGen {
 
     /// Compiles `function`.
     static func compile(_ function: Function, listing: Bool) throws -> CompiledFunction {
-        let rules = X64ABI.allocationRules(function)
-        let allocation = LinearScan(function: function, registers: X64ABI.registers, clobbers: rules.clobbers,
-                                    temporaries: rules.temporaries,
-                                    entryTemporaries: X64ABI.entryTemporaries(function),
-                                    resultRegisters: X64Backend.callingConvention.results).allocate()
+        let allocation = X64ABI.allocate(function)
         var generator = X64CodeGen(function: function, allocation: allocation, listing: listing)
         try generator.run()
         let code = generator.asm.finish()
