@@ -48,9 +48,8 @@ public struct Allocation: Sendable {
     /// Code order of blocks, and the linear position of each instruction.
     public var order: [Block]
     /// The temporaries of each instruction (by index into the function's
-    /// instructions), 8 bits each: general ones in bytes 0-3, vector ones
-    /// in bytes 4-7, 0xFF where there is none. Empty when no temporaries
-    /// were asked for.
+    /// instructions), each a `PackedTemporaries` word. Empty when no
+    /// temporaries were asked for.
     var packedTemporaries: [UInt64] = []
     /// The temporaries of the incoming parameters' moves.
     public var entryTemporaries = PerClass<[UInt8]>(general: [], vector: [])
@@ -67,15 +66,11 @@ public struct Allocation: Sendable {
     /// The temporaries of instruction `index` (an index into the
     /// function's instructions), as many of each class as it asked for.
     public func temporaries(at index: Int) -> PerClass<[UInt8]> {
-        guard index < packedTemporaries.count else { return PerClass(general: [], vector: []) }
-        let packed = packedTemporaries[index]
-        func unpack(_ shift: UInt64) -> [UInt8] {
-            (0..<UInt64(TemporaryRequest.maximum)).compactMap {
-                let byte = UInt8(truncatingIfNeeded: packed >> (shift + 8 * $0))
-                return byte == 0xFF ? nil : byte
-            }
+        let packed = packedTemporaries(at: index)
+        func unpack(_ regClass: RegClass) -> [UInt8] {
+            (0..<TemporaryRequest.maximum).compactMap { packed.register($0, regClass) }
         }
-        return PerClass(general: unpack(0), vector: unpack(32))
+        return PerClass(general: unpack(.general), vector: unpack(.vector))
     }
 }
 
@@ -472,8 +467,9 @@ public struct LinearScan {
                         continue
                     }
                     let index = temporary.instruction
-                    let shift = UInt64(regClass == .general ? 0 : 32) + 8 * UInt64(temporary.slot)
-                    packedTemporaries[index] = packedTemporaries[index] & ~(0xFF << shift) | UInt64(register) << shift
+                    var packed = PackedTemporaries(packedTemporaries[index])
+                    packed.set(temporary.slot, regClass, register)
+                    packedTemporaries[index] = packed.word
                     if temporary.isBranch {
                         for t in instructions[index].targets.indices {
                             let target = Int(instructions[index].targets[t].block.index)

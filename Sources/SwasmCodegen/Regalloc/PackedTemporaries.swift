@@ -7,23 +7,31 @@ import SwasmIR
 struct PackedTemporaries {
     static let none = PackedTemporaries(UInt64.max)
 
-    let word: UInt64
+    private(set) var word: UInt64
 
     init(_ word: UInt64) { self.word = word }
 
     init(_ registers: PerClass<[UInt8]>) {
-        var word = UInt64.max
-        for (k, r) in registers.general.enumerated() { word = word & ~(0xFF << (8 * UInt64(k))) | UInt64(r) << (8 * UInt64(k)) }
-        for (k, r) in registers.vector.enumerated() {
-            word = word & ~(0xFF << (32 + 8 * UInt64(k))) | UInt64(r) << (32 + 8 * UInt64(k))
+        word = UInt64.max
+        for regClass in RegClass.allCases {
+            for (k, r) in registers[regClass].enumerated() { set(k, regClass, r) }
         }
-        self.word = word
+    }
+
+    private static func shift(_ k: Int, _ regClass: RegClass) -> UInt64 {
+        (regClass == .general ? 0 : 32) + 8 * UInt64(k)
+    }
+
+    /// Makes `register` temporary `k` of the class.
+    mutating func set(_ k: Int, _ regClass: RegClass, _ register: UInt8) {
+        let shift = Self.shift(k, regClass)
+        word = word & ~(0xFF << shift) | UInt64(register) << shift
     }
 
     /// Temporary `k` of the class, nil if not granted.
     func register(_ k: Int, _ regClass: RegClass) -> UInt8? {
         guard k < TemporaryRequest.maximum else { return nil }
-        let byte = UInt8(truncatingIfNeeded: word >> ((regClass == .general ? 0 : 32) + 8 * UInt64(k)))
+        let byte = UInt8(truncatingIfNeeded: word >> Self.shift(k, regClass))
         return byte == 0xFF ? nil : byte
     }
 
